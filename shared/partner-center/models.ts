@@ -5,8 +5,8 @@
 export const BILLING_CYCLES = ['monthly', 'annual', 'none', 'one_time', 'triennial', 'biennial', 'unknown'] as const;
 export type BillingCycle = (typeof BILLING_CYCLES)[number];
 
-/** Cart status: "Active" until checked out, then "Ordered". */
-export type CartStatus = 'Active' | 'Ordered';
+/** Cart status: "Active" until checked out, then "Ordered". Other values are preserved as sent. */
+export type CartStatus = 'Active' | 'Ordered' | (string & {});
 
 /** Order statuses documented by Partner Center. Unknown values are preserved as plain strings. */
 export const KNOWN_ORDER_STATUSES = [

@@ -1,0 +1,241 @@
+// A typed client for Partner Center's cart and order endpoints, on Node's built-in fetch.
+//
+// Idempotency is the caller's: every operation takes the MS-RequestId of its logical step, and this client reuses it
+// on every retry of that step (quick transient retries and the one retry after a refreshed token), so Partner Center
+// can recognise a repeated write. It never sleeps on 429: throttling is returned to the caller as a typed error so a
+// durable orchestration can wait on a timer instead of a billed activity.
+
+import type { Cart, CartCheckoutResult, CartLineItemInput, Order, OrderList } from './models';
+import {
+  PartnerCenterAuthError,
+  PartnerCenterBusinessError,
+  PartnerCenterNotFoundError,
+  PartnerCenterThrottledError,
+  PartnerCenterTransientError,
+  type PartnerCenterErrorDetails,
+} from './errors';
+import { parseCart, parseCheckoutResult, parseErrorBody, parseOrder, parseOrderList, parseRetryAfterSeconds } from './parse';
+import type { PartnerCenterTokenProvider } from './tokenProvider';
+
+export const DEFAULT_PARTNER_CENTER_BASE_URL = 'https://api.partnercenter.microsoft.com';
+
+/** Ids that travel with one call: the logical step's request id and the order's correlation id. */
+export interface RequestContext {
+  /** MS-RequestId: one per logical operation, reused on every retry of it. */
+  requestId: string;
+  /** MS-CorrelationId: stable for one order, so all of its calls can be traced together. */
+  correlationId: string;
+}
+
+export interface PartnerCenterClientOptions {
+  baseUrl?: string;
+  tokenProvider: PartnerCenterTokenProvider;
+  /** MS-PartnerCenter-Application header. */
+  applicationName?: string;
+  /** X-Locale header. */
+  locale?: string;
+  /** Per-attempt timeout. */
+  timeoutMs?: number;
+  /** Quick retries for transient failures (408, 5xx, reset, timeout) inside one call. */
+  maxTransientRetries?: number;
+  /** First pause between quick retries; doubles each time. */
+  transientRetryDelayMs?: number;
+  /** Used when a 429 carries no Retry-After at all. */
+  defaultRetryAfterSeconds?: number;
+  /** Told about each quick retry. Never receives tokens. */
+  onRetry?: (event: { operation: string; attempt: number; reason: string; requestId: string }) => void;
+}
+
+export interface ListOrdersOptions {
+  billingType?: 'monthly' | 'annual' | 'one_time' | 'none';
+}
+
+export interface PartnerCenterClient {
+  createCart(customerId: string, lineItems: CartLineItemInput[], ctx: RequestContext): Promise<Cart>;
+  getCart(customerId: string, cartId: string, ctx: RequestContext): Promise<Cart>;
+  updateCart(customerId: string, cart: Cart, ctx: RequestContext): Promise<Cart>;
+  checkout(customerId: string, cartId: string, ctx: RequestContext): Promise<CartCheckoutResult>;
+  getOrder(customerId: string, orderId: string, ctx: RequestContext): Promise<Order>;
+  listOrders(customerId: string, ctx: RequestContext, options?: ListOrdersOptions): Promise<OrderList>;
+}
+
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
+
+/** Partner Center only over https; plain http is allowed for loopback stand-ins such as the local simulator. */
+export function validatePartnerCenterBaseUrl(baseUrl: string): URL {
+  let url: URL;
+  try {
+    url = new URL(baseUrl);
+  } catch {
+    throw new Error(`Partner Center base URL must be an absolute URL such as ${DEFAULT_PARTNER_CENTER_BASE_URL} (got "${baseUrl}")`);
+  }
+  const loopback = LOOPBACK_HOSTS.has(url.hostname) || /^127\.\d+\.\d+\.\d+$/.test(url.hostname);
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
+    throw new Error(`Partner Center base URL must use https unless the host is loopback (got "${url.origin}")`);
+  }
+  return url;
+}
+
+interface CallSpec {
+  operation: string;
+  method: 'GET' | 'POST' | 'PUT';
+  path: string;
+  body?: unknown;
+}
+
+interface RawResponse {
+  status: number;
+  headers: Headers;
+  body: unknown;
+}
+
+const TRANSIENT_STATUSES = (status: number) => status === 408 || (status >= 500 && status !== 501 && status !== 505);
+
+export function createPartnerCenterClient(options: PartnerCenterClientOptions): PartnerCenterClient {
+  const base = validatePartnerCenterBaseUrl(options.baseUrl ?? DEFAULT_PARTNER_CENTER_BASE_URL);
+  const basePath = base.pathname.replace(/\/+$/, '');
+  const timeoutMs = options.timeoutMs ?? 60_000;
+  const maxTransientRetries = options.maxTransientRetries ?? 2;
+  const retryDelayMs = options.transientRetryDelayMs ?? 250;
+  const defaultRetryAfter = options.defaultRetryAfterSeconds ?? 30;
+  const tokens = options.tokenProvider;
+
+  async function send(spec: CallSpec, ctx: RequestContext, token: string): Promise<RawResponse> {
+    const headers: Record<string, string> = {
+      Authorization: `Bearer ${token}`,
+      Accept: 'application/json',
+      'MS-RequestId': ctx.requestId,
+      'MS-CorrelationId': ctx.correlationId,
+      'X-Locale': options.locale ?? 'en-US',
+      'MS-PartnerCenter-Application': options.applicationName ?? 'partner-center-order-workflow',
+    };
+    if (spec.body !== undefined) headers['Content-Type'] = 'application/json';
+    const response = await fetch(new URL(basePath + spec.path, base.origin), {
+      method: spec.method,
+      headers,
+      // Checkout is a POST without a body (Content-Length: 0), as documented.
+      body: spec.body === undefined ? (spec.method === 'GET' ? undefined : '') : JSON.stringify(spec.body),
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    const text = await response.text();
+    let body: unknown = text;
+    if (text.length > 0) {
+      try {
+        body = JSON.parse(text);
+      } catch {
+        // Not JSON (a proxy's HTML page, say): keep the text so the error can describe it.
+      }
+    }
+    return { status: response.status, headers: response.headers, body };
+  }
+
+  function describeNetworkFailure(error: unknown): string {
+    if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) {
+      return `no answer within ${timeoutMs} ms`;
+    }
+    const cause = error instanceof Error ? (error.cause as { code?: string; message?: string } | undefined) : undefined;
+    const detail = cause?.code ?? cause?.message ?? (error instanceof Error ? error.message : String(error));
+    return `connection failed (${detail})`;
+  }
+
+  function toError(spec: CallSpec, ctx: RequestContext, raw: RawResponse): Error {
+    const pcError = parseErrorBody(raw.body);
+    const details: PartnerCenterErrorDetails = {
+      operation: spec.operation,
+      requestId: ctx.requestId,
+      correlationId: ctx.correlationId,
+      status: raw.status,
+      code: pcError?.code,
+      description: pcError?.description,
+      data: pcError?.data,
+      source: pcError?.source,
+    };
+    const what = pcError
+      ? `Partner Center answered ${raw.status} with code ${pcError.code}: ${pcError.description}`
+      : `Partner Center answered ${raw.status}`;
+    if (raw.status === 429) {
+      const seconds = parseRetryAfterSeconds(raw.headers.get('retry-after'), raw.body, Date.now(), defaultRetryAfter);
+      return new PartnerCenterThrottledError(`Partner Center throttled the call; retry after ${seconds} s`, seconds, details);
+    }
+    if (raw.status === 401 || raw.status === 403) return new PartnerCenterAuthError(what, details);
+    if (raw.status === 404) return new PartnerCenterNotFoundError(what, details);
+    if (TRANSIENT_STATUSES(raw.status)) return new PartnerCenterTransientError(what, details);
+    return new PartnerCenterBusinessError(what, details);
+  }
+
+  async function call(spec: CallSpec, ctx: RequestContext): Promise<unknown> {
+    let refreshedToken = false;
+    for (let attempt = 0; ; attempt++) {
+      const token = await tokens.getToken();
+      let raw: RawResponse;
+      try {
+        raw = await send(spec, ctx, token);
+      } catch (error) {
+        const reason = describeNetworkFailure(error);
+        if (attempt < maxTransientRetries) {
+          await retryPause(spec, ctx, attempt, reason);
+          continue;
+        }
+        throw new PartnerCenterTransientError(`Partner Center call failed: ${reason}`, {
+          operation: spec.operation,
+          requestId: ctx.requestId,
+          correlationId: ctx.correlationId,
+          cause: error,
+        });
+      }
+      if (raw.status >= 200 && raw.status < 300) return raw.body;
+      if (raw.status === 401 && !refreshedToken) {
+        // The token may have been revoked or the secret rotated: drop it once and try again with a fresh one.
+        refreshedToken = true;
+        tokens.invalidate(token);
+        attempt--;
+        continue;
+      }
+      const error = toError(spec, ctx, raw);
+      if (error instanceof PartnerCenterTransientError && attempt < maxTransientRetries) {
+        await retryPause(spec, ctx, attempt, `status ${raw.status}`);
+        continue;
+      }
+      throw error;
+    }
+  }
+
+  async function retryPause(spec: CallSpec, ctx: RequestContext, attempt: number, reason: string): Promise<void> {
+    options.onRetry?.({ operation: spec.operation, attempt: attempt + 1, reason, requestId: ctx.requestId });
+    const delay = retryDelayMs * 2 ** attempt;
+    if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
+  }
+
+  const customerPath = (customerId: string) => `/v1/customers/${encodeURIComponent(customerId)}`;
+
+  return {
+    async createCart(customerId, lineItems, ctx) {
+      const lines = lineItems.map((item, index) => ({ ...item, id: item.id ?? index }));
+      const body = await call({ operation: 'createCart', method: 'POST', path: `${customerPath(customerId)}/carts`, body: { lineItems: lines } }, ctx);
+      return parseCart(body);
+    },
+    async getCart(customerId, cartId, ctx) {
+      const body = await call({ operation: 'getCart', method: 'GET', path: `${customerPath(customerId)}/carts/${encodeURIComponent(cartId)}` }, ctx);
+      return parseCart(body);
+    },
+    async updateCart(customerId, cart, ctx) {
+      const path = `${customerPath(customerId)}/carts/${encodeURIComponent(cart.id)}`;
+      const body = await call({ operation: 'updateCart', method: 'PUT', path, body: cart }, ctx);
+      return parseCart(body);
+    },
+    async checkout(customerId, cartId, ctx) {
+      const path = `${customerPath(customerId)}/carts/${encodeURIComponent(cartId)}/checkout`;
+      const body = await call({ operation: 'checkout', method: 'POST', path }, ctx);
+      return parseCheckoutResult(body);
+    },
+    async getOrder(customerId, orderId, ctx) {
+      const body = await call({ operation: 'getOrder', method: 'GET', path: `${customerPath(customerId)}/orders/${encodeURIComponent(orderId)}` }, ctx);
+      return parseOrder(body);
+    },
+    async listOrders(customerId, ctx, listOptions) {
+      const query = listOptions?.billingType ? `?billingType=${encodeURIComponent(listOptions.billingType)}` : '';
+      const body = await call({ operation: 'listOrders', method: 'GET', path: `${customerPath(customerId)}/orders${query}` }, ctx);
+      return parseOrderList(body);
+    },
+  };
+}
