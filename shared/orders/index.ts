@@ -1,0 +1,5 @@
+export * from './request';
+export * from './validation';
+export * from './instanceId';
+export * from './requestIds';
+export * from './outcome';

@@ -1,0 +1,20 @@
+// One ERP order id ↔ one orchestration instance id. The mapping is deterministic and injective:
+// - an id that already obeys the Durable instance-id rules and is short becomes `order-<id>` (readable in the portal);
+// - any other id becomes `order~<sha256 hex>`. The `~` can never appear in the readable form, so the two forms
+//   cannot collide, and SHA-256 keeps different hashed ids apart.
+// Durable rules (reference durable-functions-protocol.md §6): no leading `@`, no `/ \ # ?` or control characters,
+// at most 256 characters. We stay far below that: the id also prefixes Service Bus message ids (max 128).
+
+import { createHash } from 'node:crypto';
+
+const READABLE_ORDER_ID = /^[A-Za-z0-9._-]{1,80}$/;
+const READABLE_PREFIX = 'order-';
+const HASHED_PREFIX = 'order~';
+
+export function orderInstanceId(orderId: string): string {
+  if (READABLE_ORDER_ID.test(orderId)) return READABLE_PREFIX + orderId;
+  return HASHED_PREFIX + createHash('sha256').update(orderId, 'utf8').digest('hex');
+}
+
+/** The longest instance id this mapping produces (message ids append at most ~20 characters). */
+export const MAX_INSTANCE_ID_LENGTH = HASHED_PREFIX.length + 64;

@@ -1,0 +1,75 @@
+// What the workflow tells the ERP: a `submitted` milestone as soon as checkout returns order ids, and exactly one
+// outcome per order. Both travel on the results topic (shared/results/) and are small on purpose: ids, statuses and
+// errors, never whole Partner Center payloads.
+
+import type { BillingCycle, OrderStatus } from '../partner-center/models';
+import type { FieldError } from './request';
+
+export const OUTCOME_STATUSES = ['completed', 'partiallyCompleted', 'failed', 'rejected', 'cancelled', 'timedOut'] as const;
+export type OutcomeStatus = (typeof OUTCOME_STATUSES)[number];
+
+export interface OrderLineSummary {
+  lineItemNumber: number;
+  offerId: string;
+  quantity: number;
+  /** Present once Partner Center has provisioned the subscription. */
+  subscriptionId?: string;
+}
+
+/** One Partner Center order produced by the checkout, as last seen. */
+export interface OrderSummary {
+  id: string;
+  status: OrderStatus;
+  billingCycle: BillingCycle;
+  lineItems: OrderLineSummary[];
+}
+
+/** Every error the ERP may need, tagged by where it came from. */
+export type OutcomeError =
+  | ({ source: 'validation' } & FieldError)
+  /** A cart line item Partner Center refused (returned inside the created cart). */
+  | { source: 'lineItem'; lineItemIndex: number; code: string; codeNumber: number; description: string }
+  /** An order group that checkout could not order (CartCheckoutResult.orderErrors). */
+  | { source: 'orderGroup'; orderGroupId: string; code: number; description: string }
+  /** A Partner Center call that failed for good. */
+  | { source: 'partnerCenter'; operation: string; status?: number; code?: string; description: string }
+  /** The workflow's own reason (deadline, too many cart attempts...). */
+  | { source: 'workflow'; message: string };
+
+interface MessageIdentity {
+  /** The ERP order id (null only when a rejected message had none readable). */
+  orderId: string | null;
+  customerId: string | null;
+  /** The orchestration instance (null for a rejection that never started one). */
+  instanceId: string | null;
+}
+
+export interface SubmittedMilestone extends MessageIdentity {
+  kind: 'submitted';
+  cartId: string;
+  orders: OrderSummary[];
+  errors: OutcomeError[];
+  submittedAt: string;
+}
+
+export interface OrderOutcome extends MessageIdentity {
+  kind: 'outcome';
+  status: OutcomeStatus;
+  cartId: string | null;
+  orders: OrderSummary[];
+  errors: OutcomeError[];
+  /** When the workflow accepted the order (or rejected it). */
+  receivedAt: string;
+  /** When checkout returned the orders, if it did. */
+  submittedAt: string | null;
+  finishedAt: string;
+  /** For a rejected queue message: its Service Bus message id, so the rejection can be traced and deduplicated. */
+  sourceMessageId?: string;
+}
+
+export type ResultMessage = SubmittedMilestone | OrderOutcome;
+
+/** The message's subject on the topic: the outcome status, or the milestone name. */
+export function resultSubject(message: ResultMessage): string {
+  return message.kind === 'outcome' ? message.status : message.kind;
+}

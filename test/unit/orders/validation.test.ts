@@ -1,0 +1,150 @@
+import { validateOrderRequest, type FieldError } from '../../../shared/orders';
+import { CUSTOMER_ID, M365_E3, validOrder } from '../../fixtures/orders/requests';
+
+function errorsFor(body: unknown): FieldError[] {
+  const result = validateOrderRequest(body);
+  if (result.ok) throw new Error('expected the request to be rejected');
+  return result.errors;
+}
+
+const withItem = (item: Record<string, unknown>) => ({
+  orderId: 'SO-1',
+  customerId: CUSTOMER_ID,
+  lineItems: [{ catalogItemId: M365_E3, quantity: 1, billingCycle: 'monthly', termDuration: 'P1M', ...item }],
+});
+
+describe('validateOrderRequest accepts', () => {
+  test('a complete valid order and returns it normalised', () => {
+    const result = validateOrderRequest({
+      ...validOrder(),
+      customerId: CUSTOMER_ID.toUpperCase(),
+      lineItems: [
+        {
+          catalogItemId: M365_E3.toLowerCase(),
+          quantity: 3,
+          billingCycle: 'Annual',
+          termDuration: 'P3Y',
+          renewsTo: { termDuration: 'P1Y' },
+          promotionId: '39NFJQT1PHSN:0008:39NFJQT1Q5J0',
+          provisioningContext: { scope: 'shared' },
+          participants: [{ key: 'transaction_reseller', value: '1234567' }],
+        },
+      ],
+    });
+    expect(result).toEqual({
+      ok: true,
+      request: {
+        orderId: 'SO-10001',
+        customerId: CUSTOMER_ID,
+        lineItems: [
+          {
+            catalogItemId: M365_E3,
+            quantity: 3,
+            billingCycle: 'annual',
+            termDuration: 'P3Y',
+            renewsTo: { termDuration: 'P1Y' },
+            promotionId: '39NFJQT1PHSN:0008:39NFJQT1Q5J0',
+            provisioningContext: { scope: 'shared' },
+            participants: [{ key: 'transaction_reseller', value: '1234567' }],
+          },
+        ],
+      },
+    });
+  });
+
+  test.each([
+    ['P1M', 'monthly'],
+    ['P1Y', 'monthly'],
+    ['P1Y', 'annual'],
+    ['P3Y', 'monthly'],
+    ['P3Y', 'annual'],
+    ['P3Y', 'triennial'],
+    ['P1Y', 'one_time'],
+    ['P1M', 'none'],
+  ])('termDuration %s with billingCycle %s', (termDuration, billingCycle) => {
+    expect(validateOrderRequest(withItem({ termDuration, billingCycle })).ok).toBe(true);
+  });
+
+  test('one_time and monthly items without a term (perpetual software, Azure plan)', () => {
+    expect(validateOrderRequest(withItem({ termDuration: undefined, billingCycle: 'one_time' })).ok).toBe(true);
+    expect(validateOrderRequest(withItem({ termDuration: undefined, billingCycle: 'monthly' })).ok).toBe(true);
+  });
+});
+
+describe('validateOrderRequest rejects, naming the field', () => {
+  test.each<[string, unknown, string, RegExp]>([
+    ['a non-object body', 'hello', '(body)', /JSON object/],
+    ['an array body', [], '(body)', /JSON object/],
+    ['a missing orderId', { customerId: CUSTOMER_ID, lineItems: validOrder().lineItems }, 'orderId', /must be a string/],
+    ['an empty orderId', { ...validOrder(), orderId: '  ' }, 'orderId', /must not be empty/],
+    ['a long orderId', { ...validOrder(), orderId: 'x'.repeat(101) }, 'orderId', /at most 100 characters/],
+    ['an orderId with control characters', { ...validOrder(), orderId: 'SO\n1' }, 'orderId', /control characters/],
+    ['a customerId that is not a GUID', { ...validOrder(), customerId: 'contoso' }, 'customerId', /GUID/],
+    ['no line items', { ...validOrder(), lineItems: [] }, 'lineItems', /1 to 100 line items \(got 0 items\)/],
+    ['too many line items', { ...validOrder(), lineItems: Array(101).fill(validOrder().lineItems[0]) }, 'lineItems', /got 101 items/],
+    ['lineItems not an array', { ...validOrder(), lineItems: {} }, 'lineItems', /got an object/],
+    ['an unknown top-level field', { ...validOrder(), customer: 'x' }, 'customer', /not a known field/],
+    ['a line item that is not an object', { ...validOrder(), lineItems: [42] }, 'lineItems[0]', /must be an object/],
+    ['a malformed catalogItemId', withItem({ catalogItemId: 'CFQ7TTC0LF8S' }), 'lineItems[0].catalogItemId', /productId:skuId:availabilityId/],
+    ['a legacy offer id', withItem({ catalogItemId: 'MS-AZR-0145P' }), 'lineItems[0].catalogItemId', /productId:skuId:availabilityId/],
+    ['quantity 0', withItem({ quantity: 0 }), 'lineItems[0].quantity', /whole number from 1 to 100000 \(got number 0\)/],
+    ['a fractional quantity', withItem({ quantity: 1.5 }), 'lineItems[0].quantity', /whole number/],
+    ['a quantity as a string', withItem({ quantity: '5' }), 'lineItems[0].quantity', /got "5"/],
+    ['a huge quantity', withItem({ quantity: 100_001 }), 'lineItems[0].quantity', /to 100000/],
+    ['an unknown billing cycle', withItem({ billingCycle: 'weekly' }), 'lineItems[0].billingCycle', /one of monthly, annual, triennial, one_time, none/],
+    ['an unknown term', withItem({ termDuration: 'P2Y' }), 'lineItems[0].termDuration', /one of P1M, P1Y, P3Y/],
+    ['annual billing on a monthly term', withItem({ termDuration: 'P1M', billingCycle: 'annual' }), 'lineItems[0].billingCycle', /monthly, none for termDuration P1M/],
+    ['triennial billing on a one-year term', withItem({ termDuration: 'P1Y', billingCycle: 'triennial' }), 'lineItems[0].billingCycle', /for termDuration P1Y/],
+    ['annual billing without a term', withItem({ termDuration: undefined, billingCycle: 'annual' }), 'lineItems[0].termDuration', /required with billingCycle annual/],
+    ['triennial billing without a term', withItem({ termDuration: undefined, billingCycle: 'triennial' }), 'lineItems[0].termDuration', /expected P3Y/],
+    ['renewal into a three-year term', withItem({ renewsTo: { termDuration: 'P3Y' } }), 'lineItems[0].renewsTo.termDuration', /one of P1M, P1Y/],
+    ['renewal without a term', withItem({ termDuration: undefined, renewsTo: { termDuration: 'P1M' } }), 'lineItems[0].renewsTo.termDuration', /own termDuration/],
+    ['renewsTo as a string', withItem({ renewsTo: 'P1Y' }), 'lineItems[0].renewsTo', /must be an object/],
+    ['a malformed promotionId', withItem({ promotionId: 'PROMO' }), 'lineItems[0].promotionId', /productId:skuId:availabilityId/],
+    ['a friendlyName too long', withItem({ friendlyName: 'n'.repeat(257) }), 'lineItems[0].friendlyName', /at most 256/],
+    ['a non-string provisioning value', withItem({ provisioningContext: { duration: 1 } }), 'lineItems[0].provisioningContext.duration', /must be a string/],
+    ['provisioningContext as an array', withItem({ provisioningContext: [] }), 'lineItems[0].provisioningContext', /object of string values/],
+    ['an unknown participant key', withItem({ participants: [{ key: 'reseller', value: '1' }] }), 'lineItems[0].participants[0].key', /transaction_reseller/],
+    ['an empty participant value', withItem({ participants: [{ key: 'transaction_reseller', value: '' }] }), 'lineItems[0].participants[0].value', /must not be empty/],
+    [
+      'two transaction resellers',
+      withItem({ participants: [{ key: 'transaction_reseller', value: '1' }, { key: 'transaction_reseller', value: '2' }] }),
+      'lineItems[0].participants',
+      /at most one transaction_reseller/,
+    ],
+    [
+      'six additional resellers',
+      withItem({ participants: Array.from({ length: 6 }, (_, i) => ({ key: 'additional_transaction_reseller', value: String(i) })) }),
+      'lineItems[0].participants',
+      /at most 5 additional/,
+    ],
+    ['a misspelt line-item field', withItem({ quantiy: 2 }), 'lineItems[0].quantiy', /not a known field/],
+  ])('%s', (_name, body, field, message) => {
+    const errors = errorsFor(body);
+    const match = errors.find((e) => e.field === field);
+    expect(match).toBeDefined();
+    expect(match?.message).toMatch(message);
+  });
+
+  test('reports every problem at once, each under its own field, and keeps the readable ids', () => {
+    const result = validateOrderRequest({
+      orderId: 'SO-9',
+      customerId: CUSTOMER_ID,
+      lineItems: [
+        { catalogItemId: M365_E3, quantity: 1, billingCycle: 'monthly', termDuration: 'P1M' },
+        { catalogItemId: M365_E3, quantity: 1, billingCycle: 'monthly', termDuration: 'P1M' },
+        { catalogItemId: 'bad', quantity: -1, billingCycle: 'annual', termDuration: 'P1M' },
+      ],
+    });
+    expect(result).toEqual({
+      ok: false,
+      orderId: 'SO-9',
+      customerId: CUSTOMER_ID,
+      errors: [
+        { field: 'lineItems[2].catalogItemId', message: expect.stringMatching(/got "bad"/) },
+        { field: 'lineItems[2].quantity', message: expect.stringMatching(/got number -1/) },
+        { field: 'lineItems[2].billingCycle', message: expect.stringMatching(/for termDuration P1M \(got annual\)/) },
+      ],
+    });
+  });
+});
