@@ -1,0 +1,45 @@
+/**
+ * A client's sender link, served by a broker-side rhea receiver: decodes each transfer (single message or batch),
+ * refuses what the broker does not support, and stores the messages. The disposition is sent only once the
+ * messages are stored, so a resolved SDK send means the broker holds them (or dropped them as duplicates).
+ */
+import type { EventContext, Message, Receiver } from 'rhea';
+import { invalidField, messageTooLarge, notImplemented } from './amqpErrors';
+import type { SendTarget } from './entityRegistry';
+import { decodeTransfer } from './messageCodec';
+import { acceptedState, rejectedState } from './outcomes';
+
+function unsupportedFeature(message: Message): string | undefined {
+  const annotations = (message.message_annotations ?? {}) as Record<string, unknown>;
+  if (annotations['x-opt-scheduled-enqueue-time'] !== undefined) return 'Scheduling messages (scheduledEnqueueTimeUtc)';
+  return undefined;
+}
+
+export function serveProducerLink(receiver: Receiver, target: SendTarget, maxMessageSize: number, log: (line: string) => void): void {
+  receiver.on('message', (context: EventContext) => {
+    const delivery = context.delivery;
+    if (!delivery) return;
+    const format = (context as EventContext & { format?: number }).format;
+    let decoded;
+    try {
+      decoded = decodeTransfer(format, context.message as Message | Buffer);
+    } catch (error) {
+      delivery.update(true, rejectedState(invalidField(`Cannot decode the transfer to '${target.path}': ${(error as Error).message}`)));
+      return;
+    }
+    if (decoded.size > maxMessageSize) {
+      delivery.update(true, rejectedState(messageTooLarge(decoded.size, maxMessageSize)));
+      return;
+    }
+    const unsupported = decoded.messages.map(unsupportedFeature).find((feature) => feature !== undefined);
+    if (unsupported) {
+      delivery.update(true, rejectedState(notImplemented(unsupported)));
+      return;
+    }
+    const averageSize = Math.ceil(decoded.size / decoded.messages.length);
+    let duplicates = 0;
+    for (const message of decoded.messages) if (target.accept(message, averageSize).duplicate) duplicates++;
+    if (duplicates > 0) log(`dropped ${duplicates} duplicate message(s) sent to ${target.path}`);
+    delivery.update(true, acceptedState());
+  });
+}

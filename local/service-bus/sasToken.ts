@@ -1,0 +1,66 @@
+/**
+ * Checks SAS tokens the way Service Bus does: signature = base64(HMAC-SHA256(key as UTF-8, sr + "\n" + se)),
+ * key name known, not expired, and issued for the audience it is presented for.
+ */
+import { createHmac, timingSafeEqual } from 'node:crypto';
+
+export interface SharedAccessKey {
+  keyName: string;
+  key: string;
+}
+
+export type TokenCheck = { ok: true; expiresAt: number } | { ok: false; status: number; description: string };
+
+function parseToken(token: string): Map<string, string> | undefined {
+  const prefix = 'SharedAccessSignature ';
+  if (!token.startsWith(prefix)) return undefined;
+  const fields = new Map<string, string>();
+  for (const part of token.slice(prefix.length).split('&')) {
+    const separator = part.indexOf('=');
+    if (separator > 0) fields.set(part.slice(0, separator), part.slice(separator + 1));
+  }
+  return fields;
+}
+
+function sameAudience(a: string, b: string): boolean {
+  const normalise = (value: string): string => value.toLowerCase().replace(/\/+$/, '');
+  return normalise(a) === normalise(b);
+}
+
+export function checkSasToken(token: string, audience: string, keys: SharedAccessKey[], now = Date.now()): TokenCheck {
+  const fields = parseToken(token);
+  const sr = fields?.get('sr');
+  const sig = fields?.get('sig');
+  const se = fields?.get('se');
+  const skn = fields?.get('skn');
+  if (!fields || !sr || !sig || !se || !skn) {
+    return { ok: false, status: 401, description: 'InvalidToken: expected "SharedAccessSignature sr=...&sig=...&se=...&skn=...".' };
+  }
+  const key = keys.find((k) => k.keyName === decodeURIComponent(skn));
+  if (!key) return { ok: false, status: 401, description: `InvalidSignature: unknown SharedAccessKeyName '${decodeURIComponent(skn)}'.` };
+  const expected = createHmac('sha256', Buffer.from(key.key, 'utf8')).update(`${sr}\n${se}`).digest();
+  const given = Buffer.from(decodeURIComponent(sig), 'base64');
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+    return { ok: false, status: 401, description: 'InvalidSignature: The token has an invalid signature.' };
+  }
+  const expiresAt = Number(se) * 1000;
+  if (!Number.isFinite(expiresAt) || expiresAt <= now) return { ok: false, status: 401, description: `ExpiredToken: The token expired at ${se}.` };
+  if (!sameAudience(decodeURIComponent(sr), audience)) {
+    return { ok: false, status: 401, description: `InvalidAudience: the token is for '${decodeURIComponent(sr)}', not '${audience}'.` };
+  }
+  return { ok: true, expiresAt };
+}
+
+/** JWTs (type "jwt", from a TokenCredential) cannot be verified without the issuer's keys; the broker checks shape and expiry. */
+export function checkJwt(token: string, now = Date.now()): TokenCheck {
+  const parts = token.split('.');
+  if (parts.length !== 3) return { ok: false, status: 401, description: 'InvalidToken: the jwt is not three dot-separated parts.' };
+  try {
+    const claims = JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8')) as { exp?: number };
+    const expiresAt = typeof claims.exp === 'number' ? claims.exp * 1000 : now + 3_600_000;
+    if (expiresAt <= now) return { ok: false, status: 401, description: 'ExpiredToken: the jwt has expired.' };
+    return { ok: true, expiresAt };
+  } catch {
+    return { ok: false, status: 401, description: 'InvalidToken: the jwt payload is not JSON.' };
+  }
+}
