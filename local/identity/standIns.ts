@@ -1,0 +1,100 @@
+// Starts the three identity stand-ins together: Entra ID, the managed identity endpoint and Key Vault, all HTTPS on
+// 127.0.0.1 with one per-run CA, and the Key Vault trusting the tokens the other two sign.
+
+import { randomUUID } from 'node:crypto';
+import { createLocalCertificates, writeCaFile } from './certificates';
+import { startEntraIdStandIn, type EntraClientRegistration, type EntraIdStandIn } from './entraIdServer';
+import { startKeyVaultStandIn, type KeyVaultStandIn } from './keyVaultServer';
+import { startManagedIdentityStandIn, type ManagedIdentityStandIn } from './managedIdentityServer';
+import { createSigningKey } from './signingKeys';
+
+export interface IdentityStandInsOptions {
+  /** Partner tenant; a random GUID by default. */
+  tenantId?: string;
+  /** App registrations the Entra ID stand-in knows. */
+  clients?: EntraClientRegistration[];
+  /** Initial Key Vault secrets by name. */
+  secrets?: Record<string, string>;
+  /** Also write the CA to a temp file (for NODE_EXTRA_CA_CERTS); removed again by stop(). */
+  writeCaFile?: boolean;
+  ports?: { entraId?: number; managedIdentity?: number; keyVault?: number };
+  tokenLifetimeSeconds?: number;
+}
+
+export interface IdentityStandIns {
+  tenantId: string;
+  /** PEM of the per-run CA; pass as `tlsOptions: { ca }` to the SDKs. */
+  caCertPem: string;
+  /** Path of the CA file, when `writeCaFile` was set. */
+  caFile?: string;
+  entraId: EntraIdStandIn;
+  managedIdentity: ManagedIdentityStandIn;
+  keyVault: KeyVaultStandIn;
+  /**
+   * Environment for a process that should use these stand-ins through DefaultAzureCredential: the App Service managed
+   * identity contract, the credential chain limited to its production part (environment, workload identity, managed identity; 'ManagedIdentityCredential' would make DefaultAzureCredential drop its options, tlsOptions included), and (with a CA file) NODE_EXTRA_CA_CERTS.
+   */
+  environment(): Record<string, string>;
+  stop(): Promise<void>;
+}
+
+export async function startIdentityStandIns(options: IdentityStandInsOptions = {}): Promise<IdentityStandIns> {
+  const tenantId = (options.tenantId ?? randomUUID()).toLowerCase();
+  const certificates = createLocalCertificates();
+  const tls = { serverCertPem: certificates.serverCertPem, serverKeyPem: certificates.serverKeyPem };
+  const signingKey = createSigningKey();
+  const caFile = options.writeCaFile ? writeCaFile(certificates.caCertPem) : undefined;
+
+  const started: { stop(): Promise<void> }[] = [];
+  try {
+    const entraId = await startEntraIdStandIn({
+      tls,
+      tenantId,
+      signingKey,
+      clients: options.clients,
+      tokenLifetimeSeconds: options.tokenLifetimeSeconds,
+      port: options.ports?.entraId,
+    });
+    started.push(entraId);
+    const managedIdentity = await startManagedIdentityStandIn({
+      tls,
+      tenantId,
+      signingKey,
+      issuer: `${entraId.authorityHost}/${tenantId}/v2.0`,
+      port: options.ports?.managedIdentity,
+    });
+    started.push(managedIdentity);
+    const keyVault = await startKeyVaultStandIn({
+      tls,
+      tenantId,
+      authorityHost: entraId.authorityHost,
+      trustedKeys: () => entraId.jwks().keys,
+      secrets: options.secrets,
+      port: options.ports?.keyVault,
+    });
+    started.push(keyVault);
+
+    return {
+      tenantId,
+      caCertPem: certificates.caCertPem,
+      caFile: caFile?.path,
+      entraId,
+      managedIdentity,
+      keyVault,
+      environment: () => ({
+        IDENTITY_ENDPOINT: managedIdentity.endpoint,
+        IDENTITY_HEADER: managedIdentity.header,
+        AZURE_TOKEN_CREDENTIALS: 'prod',
+        ...(caFile ? { NODE_EXTRA_CA_CERTS: caFile.path } : {}),
+      }),
+      stop: async () => {
+        await Promise.all(started.map((s) => s.stop()));
+        caFile?.remove();
+      },
+    };
+  } catch (error) {
+    await Promise.all(started.map((s) => s.stop()));
+    caFile?.remove();
+    throw error;
+  }
+}

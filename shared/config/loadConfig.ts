@@ -1,0 +1,159 @@
+// The app's settings, read and validated once at start-up. Nothing else in the app reads process.env.
+
+import type { SecretValue } from './secretValue';
+import { SettingReader, type Env } from './settingReader';
+
+export type SecretSourceSettings =
+  | { mode: 'keyVault'; vaultUrl: string; secretName: string; secretVersion?: string }
+  | { mode: 'local'; clientSecret: SecretValue };
+
+export type ServiceBusConnectionSettings =
+  | { kind: 'connectionString'; connectionString: SecretValue }
+  | { kind: 'managedIdentity'; fullyQualifiedNamespace: string };
+
+export interface AppConfig {
+  partnerCenter: {
+    baseUrl: string;
+    tenantId: string;
+    clientId: string;
+    applicationName: string;
+    timeoutMs: number;
+    maxTransientRetries: number;
+  };
+  credentials: {
+    authorityHost: string;
+    secret: SecretSourceSettings;
+  };
+  serviceBus: {
+    /** App setting prefix the Functions trigger binding names in `connection`. */
+    connectionSetting: 'ServiceBusConnection';
+    connection: ServiceBusConnectionSettings;
+    ordersQueue: string;
+    resultsTopic: string;
+  };
+  workflow: {
+    orderPollDeadlineMs: number;
+    orderPollInitialIntervalMs: number;
+    orderPollMaxIntervalMs: number;
+    cartExpiryMarginMs: number;
+    cartMaxRecreations: number;
+  };
+}
+
+export class ConfigError extends Error {
+  readonly problems: readonly string[];
+
+  constructor(problems: readonly string[]) {
+    super(`Invalid settings (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n${problems.map((p) => `- ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+    this.problems = problems;
+  }
+}
+
+const SECRET_NAME = /^[0-9a-zA-Z-]{1,127}$/;
+const SECRET_VERSION = /^[0-9a-f]{32}$/i;
+// Service Bus entity names: letters, digits, '.', '-', '_', '/'; start and end with a letter or digit.
+const ENTITY_NAME = /^[A-Za-z0-9](?:[A-Za-z0-9._/-]{0,258}[A-Za-z0-9])?$/;
+const NAMESPACE_HOST = /^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*(?::\d{1,5})?$/;
+const HEADER_VALUE = /^[\x20-\x7e]{1,100}$/;
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+
+function readSecretSource(r: SettingReader): SecretSourceSettings | undefined {
+  const vaultUrl = r.url('KEY_VAULT_URL', { httpOnLoopback: false, allowPath: false });
+  const secretName = r.matching('PARTNER_CENTER_SECRET_NAME', SECRET_NAME);
+  const secretVersion = r.matching('PARTNER_CENTER_SECRET_VERSION', SECRET_VERSION)?.toLowerCase();
+  const keyVaultConfigured = r.isSet('KEY_VAULT_URL');
+  if (keyVaultConfigured) {
+    if (r.isSet('PARTNER_CENTER_CLIENT_SECRET')) {
+      r.problem('PARTNER_CENTER_CLIENT_SECRET', 'must not be set when KEY_VAULT_URL is set: the secret is read from Key Vault');
+    }
+    return vaultUrl && secretName ? { mode: 'keyVault', vaultUrl, secretName, ...(secretVersion ? { secretVersion } : {}) } : undefined;
+  }
+  if (r.isSet('PARTNER_CENTER_SECRET_VERSION')) {
+    r.problem('PARTNER_CENTER_SECRET_VERSION', 'is only meaningful with KEY_VAULT_URL: set KEY_VAULT_URL or remove it');
+  }
+  const clientSecret = r.secret('PARTNER_CENTER_CLIENT_SECRET');
+  if (!clientSecret) return r.missing('PARTNER_CENTER_CLIENT_SECRET', 'when KEY_VAULT_URL is not set (local-secret mode)');
+  return { mode: 'local', clientSecret };
+}
+
+function checkConnectionString(r: SettingReader, value: SecretValue): boolean {
+  const parts = new Map<string, string>();
+  for (const part of value.reveal().split(';')) {
+    const eq = part.indexOf('=');
+    if (eq > 0) parts.set(part.slice(0, eq).trim().toLowerCase(), part.slice(eq + 1).trim());
+  }
+  const endpoint = parts.get('endpoint') ?? '';
+  const hasKey = (parts.has('sharedaccesskeyname') && parts.has('sharedaccesskey')) || parts.has('sharedaccesssignature');
+  if (!/^sb:\/\/[^/;]+\/?$/i.test(endpoint) || !hasKey) {
+    r.invalid('ServiceBusConnection', '');
+    return false;
+  }
+  return true;
+}
+
+function readServiceBusConnection(r: SettingReader): ServiceBusConnectionSettings | undefined {
+  const connectionString = r.secret('ServiceBusConnection');
+  const namespace = r.raw('ServiceBusConnection__fullyQualifiedNamespace');
+  if (connectionString && namespace) {
+    return r.problem('ServiceBusConnection', 'and ServiceBusConnection__fullyQualifiedNamespace are both set: set exactly one');
+  }
+  if (connectionString) return checkConnectionString(r, connectionString) ? { kind: 'connectionString', connectionString } : undefined;
+  if (namespace) {
+    const host = r.matching('ServiceBusConnection__fullyQualifiedNamespace', NAMESPACE_HOST);
+    return host ? { kind: 'managedIdentity', fullyQualifiedNamespace: host } : undefined;
+  }
+  return r.problem(
+    'ServiceBusConnection',
+    'or ServiceBusConnection__fullyQualifiedNamespace is required: expected a connection string, or a namespace host such as <namespace>.servicebus.windows.net',
+  );
+}
+
+/** Reads every app setting once; throws one ConfigError listing every problem. */
+export function loadConfig(env: Env = process.env): AppConfig {
+  const r = new SettingReader(env);
+  const baseUrl = r.url('PARTNER_CENTER_BASE_URL', { httpOnLoopback: true, allowPath: true });
+  const tenantId = r.guid('PARTNER_CENTER_TENANT_ID');
+  const clientId = r.guid('PARTNER_CENTER_CLIENT_ID');
+  const applicationName = r.matching('PARTNER_CENTER_APPLICATION_NAME', HEADER_VALUE);
+  const timeoutMs = r.integer('PARTNER_CENTER_TIMEOUT_MS', 1_000, 300_000);
+  const maxTransientRetries = r.integer('PARTNER_CENTER_MAX_TRANSIENT_RETRIES', 0, 10);
+  const authorityHost = r.url('AZURE_AUTHORITY_HOST', { httpOnLoopback: false, allowPath: false });
+  const secret = readSecretSource(r);
+  const connection = readServiceBusConnection(r);
+  const ordersQueue = r.matching('ORDERS_QUEUE', ENTITY_NAME);
+  const resultsTopic = r.matching('RESULTS_TOPIC', ENTITY_NAME);
+  const orderPollDeadlineMs = r.durationMs('ORDER_POLL_DEADLINE', MINUTE, 90 * DAY);
+  const orderPollInitialIntervalMs = r.durationMs('ORDER_POLL_INITIAL_INTERVAL', 1_000, DAY);
+  const orderPollMaxIntervalMs = r.durationMs('ORDER_POLL_MAX_INTERVAL', 1_000, DAY);
+  const cartExpiryMarginMs = r.durationMs('CART_EXPIRY_MARGIN', 0, HOUR);
+  const cartMaxRecreations = r.integer('CART_MAX_RECREATIONS', 0, 10);
+  if (orderPollInitialIntervalMs !== undefined && orderPollMaxIntervalMs !== undefined && orderPollMaxIntervalMs < orderPollInitialIntervalMs) {
+    r.problem('ORDER_POLL_MAX_INTERVAL', 'must not be shorter than ORDER_POLL_INITIAL_INTERVAL');
+  }
+
+  if (r.problems.length > 0) throw new ConfigError(r.problems);
+  // Every value below is defined: each undefined was recorded as a problem above.
+  return {
+    partnerCenter: {
+      baseUrl: baseUrl!,
+      tenantId: tenantId!,
+      clientId: clientId!,
+      applicationName: applicationName!,
+      timeoutMs: timeoutMs!,
+      maxTransientRetries: maxTransientRetries!,
+    },
+    credentials: { authorityHost: authorityHost!, secret: secret! },
+    serviceBus: { connectionSetting: 'ServiceBusConnection', connection: connection!, ordersQueue: ordersQueue!, resultsTopic: resultsTopic! },
+    workflow: {
+      orderPollDeadlineMs: orderPollDeadlineMs!,
+      orderPollInitialIntervalMs: orderPollInitialIntervalMs!,
+      orderPollMaxIntervalMs: orderPollMaxIntervalMs!,
+      cartExpiryMarginMs: cartExpiryMarginMs!,
+      cartMaxRecreations: cartMaxRecreations!,
+    },
+  };
+}

@@ -1,0 +1,222 @@
+// Every setting the app and its platform read, in one list: loadConfig validates the `app` ones, the infra templates
+// and local.settings.sample.json are checked against all of them, and the README table is written from it.
+
+export interface SettingDefinition {
+  name: string;
+  /** `always`; `optional` (a default or "off" applies); `conditional` (see requiredWhen). */
+  required: 'always' | 'optional' | 'conditional';
+  requiredWhen?: string;
+  /** Secret values are never printed and never belong in Azure app settings (use Key Vault or managed identity). */
+  secret: boolean;
+  /** Only for a laptop / CI: Azure either sets it itself or must not have it. */
+  localOnly: boolean;
+  /** `app`: read and validated by loadConfig. `platform`: read by Node, the Azure SDKs or the Functions host. */
+  readBy: 'app' | 'platform';
+  default?: string;
+  /** What a valid value looks like. */
+  expected: string;
+  description: string;
+}
+
+const app = (d: Omit<SettingDefinition, 'readBy' | 'secret' | 'localOnly'> & Partial<SettingDefinition>): SettingDefinition => ({
+  readBy: 'app',
+  secret: false,
+  localOnly: false,
+  ...d,
+});
+
+const platform = (d: Omit<SettingDefinition, 'readBy' | 'secret'> & Partial<SettingDefinition>): SettingDefinition => ({
+  readBy: 'platform',
+  secret: false,
+  ...d,
+});
+
+export const DEFAULT_PARTNER_CENTER_BASE_URL = 'https://api.partnercenter.microsoft.com';
+export const DEFAULT_AUTHORITY_HOST = 'https://login.microsoftonline.com';
+
+export const SETTINGS: readonly SettingDefinition[] = [
+  app({
+    name: 'PARTNER_CENTER_BASE_URL',
+    required: 'optional',
+    default: DEFAULT_PARTNER_CENTER_BASE_URL,
+    expected: 'an https URL (http is accepted only for a loopback host such as 127.0.0.1)',
+    description: 'Partner Center REST API root; points at the local simulator on a laptop.',
+  }),
+  app({
+    name: 'PARTNER_CENTER_TENANT_ID',
+    required: 'always',
+    expected: 'a GUID',
+    description: 'The partner (CSP) tenant whose app registration calls Partner Center.',
+  }),
+  app({
+    name: 'PARTNER_CENTER_CLIENT_ID',
+    required: 'always',
+    expected: 'a GUID',
+    description: 'Application (client) id of the app registration used for app-only Partner Center calls.',
+  }),
+  app({
+    name: 'AZURE_AUTHORITY_HOST',
+    required: 'optional',
+    default: DEFAULT_AUTHORITY_HOST,
+    expected: 'an https URL with no path',
+    description: 'Entra ID authority host for the Partner Center token; the Entra ID stand-in on a laptop.',
+  }),
+  app({
+    name: 'KEY_VAULT_URL',
+    required: 'optional',
+    expected: 'an https URL with no path, e.g. https://<vault>.vault.azure.net',
+    description:
+      'Key Vault holding the app secret, read with DefaultAzureCredential (managed identity in Azure). Unset = local-secret mode (PARTNER_CENTER_CLIENT_SECRET).',
+  }),
+  app({
+    name: 'PARTNER_CENTER_SECRET_NAME',
+    required: 'optional',
+    default: 'partner-center-client-secret',
+    expected: '1-127 letters, digits and hyphens',
+    description: 'Name of the Key Vault secret that holds the app registration client secret.',
+  }),
+  app({
+    name: 'PARTNER_CENTER_SECRET_VERSION',
+    required: 'optional',
+    expected: 'a 32-character hexadecimal Key Vault secret version',
+    description: 'Pins one secret version; unset = always the latest (what rotation without restart needs).',
+  }),
+  app({
+    name: 'PARTNER_CENTER_CLIENT_SECRET',
+    required: 'conditional',
+    requiredWhen: 'KEY_VAULT_URL is not set (local-secret mode); must not be set when KEY_VAULT_URL is set',
+    secret: true,
+    localOnly: true,
+    expected: 'the client secret value (not its id)',
+    description: 'Local-secret mode only: the app registration client secret. Never an Azure app setting.',
+  }),
+  app({
+    name: 'ServiceBusConnection',
+    required: 'conditional',
+    requiredWhen: 'ServiceBusConnection__fullyQualifiedNamespace is not set (exactly one of the two)',
+    secret: true,
+    localOnly: true,
+    expected: 'a Service Bus connection string with Endpoint=sb://… and SharedAccessKeyName/SharedAccessKey or SharedAccessSignature',
+    description: 'Service Bus by connection string (the local broker or emulator). In Azure use the managed-identity form.',
+  }),
+  app({
+    name: 'ServiceBusConnection__fullyQualifiedNamespace',
+    required: 'conditional',
+    requiredWhen: 'ServiceBusConnection is not set (exactly one of the two)',
+    expected: 'a host name such as <namespace>.servicebus.windows.net (no scheme)',
+    description: 'Service Bus by managed identity: the namespace host. Used by the trigger binding and the result publisher.',
+  }),
+  app({ name: 'ORDERS_QUEUE', required: 'optional', default: 'orders', expected: 'a Service Bus entity name', description: 'Queue the ERP sends order requests to.' }),
+  app({
+    name: 'RESULTS_TOPIC',
+    required: 'optional',
+    default: 'order-results',
+    expected: 'a Service Bus entity name',
+    description: 'Topic the workflow publishes order outcomes to.',
+  }),
+  app({
+    name: 'PARTNER_CENTER_APPLICATION_NAME',
+    required: 'optional',
+    default: 'pc-order-workflow',
+    expected: '1-100 printable ASCII characters',
+    description: 'Sent as the MS-PartnerCenter-Application header.',
+  }),
+  app({
+    name: 'PARTNER_CENTER_TIMEOUT_MS',
+    required: 'optional',
+    default: '60000',
+    expected: 'an integer from 1000 to 300000',
+    description: 'Per-attempt timeout of a Partner Center call, in milliseconds.',
+  }),
+  app({
+    name: 'PARTNER_CENTER_MAX_TRANSIENT_RETRIES',
+    required: 'optional',
+    default: '2',
+    expected: 'an integer from 0 to 10',
+    description: 'Quick retries of a transient Partner Center failure inside one activity (longer waits are durable timers).',
+  }),
+  app({
+    name: 'ORDER_POLL_DEADLINE',
+    required: 'optional',
+    default: 'P7D',
+    expected: 'an ISO 8601 duration from PT1M to P90D, e.g. P7D',
+    description: 'How long an order may stay pending before the workflow gives up polling it.',
+  }),
+  app({
+    name: 'ORDER_POLL_INITIAL_INTERVAL',
+    required: 'optional',
+    default: 'PT1M',
+    expected: 'an ISO 8601 duration from PT1S to P1D',
+    description: 'First wait between order polls; it doubles up to ORDER_POLL_MAX_INTERVAL.',
+  }),
+  app({
+    name: 'ORDER_POLL_MAX_INTERVAL',
+    required: 'optional',
+    default: 'PT1H',
+    expected: 'an ISO 8601 duration from PT1S to P1D, not shorter than ORDER_POLL_INITIAL_INTERVAL',
+    description: 'Longest wait between order polls.',
+  }),
+  app({
+    name: 'CART_EXPIRY_MARGIN',
+    required: 'optional',
+    default: 'PT10M',
+    expected: 'an ISO 8601 duration from PT0S to PT1H',
+    description: 'Checkout only while now < cart expirationTimestamp - margin; otherwise the cart is recreated.',
+  }),
+  app({
+    name: 'CART_MAX_RECREATIONS',
+    required: 'optional',
+    default: '3',
+    expected: 'an integer from 0 to 10',
+    description: 'How many times an expired cart is recreated before the order fails.',
+  }),
+  platform({
+    name: 'FUNCTIONS_WORKER_RUNTIME',
+    required: 'always',
+    localOnly: false,
+    expected: 'node',
+    description: 'Read by the Functions host.',
+  }),
+  platform({
+    name: 'AzureWebJobsStorage',
+    required: 'always',
+    secret: true,
+    localOnly: false,
+    expected: 'a storage connection string (in Azure prefer AzureWebJobsStorage__accountName with managed identity)',
+    description: 'Read by the Functions host and the Durable Functions extension (task hub storage).',
+  }),
+  platform({
+    name: 'IDENTITY_ENDPOINT',
+    required: 'optional',
+    localOnly: true,
+    expected: 'the managed identity endpoint URL',
+    description: 'Set by App Service / Functions in Azure; locally the managed identity stand-in (`npm run identity`).',
+  }),
+  platform({
+    name: 'IDENTITY_HEADER',
+    required: 'optional',
+    localOnly: true,
+    expected: 'the value the managed identity endpoint expects in X-IDENTITY-HEADER',
+    description: 'Set by App Service / Functions in Azure; locally the stand-in prints it.',
+  }),
+  platform({
+    name: 'AZURE_TOKEN_CREDENTIALS',
+    required: 'optional',
+    localOnly: false,
+    expected: 'prod, dev or one credential name',
+    description: "Limits DefaultAzureCredential's chain; 'prod' keeps a developer login from being used against the stand-ins.",
+  }),
+  platform({
+    name: 'NODE_EXTRA_CA_CERTS',
+    required: 'optional',
+    localOnly: true,
+    expected: 'path of a PEM file',
+    description: "Read once by Node at process start: makes it trust the stand-ins' per-run CA.",
+  }),
+];
+
+export function settingDefinition(name: string): SettingDefinition {
+  const found = SETTINGS.find((s) => s.name === name);
+  if (!found) throw new Error(`No setting named ${name} is defined`);
+  return found;
+}
