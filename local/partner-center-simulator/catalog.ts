@@ -1,0 +1,111 @@
+// The simulator's catalog: which catalogItemIds exist, what billing cycles and terms they accept, how they group
+// into orders, and how their orders behave after checkout. The built-in items are the ones used in the Partner Center
+// docs' examples (create-a-cart.md, checkout-a-cart.md), so the documented requests work unchanged.
+import type { BillingCycle } from '../../shared/partner-center/models';
+
+/** Final outcomes an order can be configured to reach; each has a fixed path of statuses (orderLifecycle.ts). */
+export const ORDER_OUTCOMES = [
+  'completed',
+  'error',
+  'partial_success',
+  'cancelled',
+  'pending_po_upload',
+  'pending_review',
+  'po_review_rejected',
+] as const;
+export type OrderOutcome = (typeof ORDER_OUTCOMES)[number];
+
+export interface CheckoutFailure {
+  /** OrderError.code; default 800005 "Create order isn't successful". */
+  code?: number;
+  description?: string;
+  /** Fail only this many checkouts (then succeed); unlimited when absent. */
+  times?: number;
+}
+
+/** How an item behaves after checkout. Unset fields fall back to the run-time knobs (knobs.ts). */
+export interface ItemBehaviour {
+  outcome?: OrderOutcome;
+  /** GETs of the order that still answer each intermediate status (e.g. `pending`) before it moves on. */
+  pendingPolls?: number;
+  /** Simulator-clock time each intermediate status lasts; whichever of polls or delay comes first moves it on. */
+  settleDelayMs?: number;
+  /** The item's order group lands in `orderErrors` at checkout instead of becoming an order. */
+  checkoutFailure?: CheckoutFailure | null;
+}
+
+/**
+ * Order groups (reference §1.3, §9.1: "items that can be bought together share a group"; the rule itself is
+ * undocumented). Rule used here: group key = (orderChannel, billingCycle). Legacy MS-AZR offers go through the old
+ * order system and get "OMS-n" groups; an Azure plan is always its own order; everything else ("commerce") shares a
+ * group per billing cycle. This reproduces the docs' example exactly: MS-AZR-0145P → "OMS-0"; two reserved
+ * instances + perpetual software (one_time) → "0"; SaaS (monthly) → "1"; SaaS trial (none) → "2".
+ */
+export type OrderChannel = 'OMS' | 'azure-plan' | 'commerce';
+
+export interface CatalogItem {
+  /** A full catalogItemId `product:sku:availability`, or a bare product id that matches every SKU of that product. */
+  id: string;
+  name: string;
+  orderChannel: OrderChannel;
+  billingCycles: BillingCycle[];
+  /** Terms the item sells; empty = the item has no term and `termDuration` must be absent. */
+  termDurations: string[];
+  /** Whether `termDuration` must be given (legacy Azure accepts one but does not need it). */
+  termRequired: boolean;
+  unitPrice: number;
+  behaviour: ItemBehaviour;
+}
+
+const nce = (id: string, name: string, unitPrice: number): CatalogItem => ({
+  id,
+  name,
+  orderChannel: 'commerce',
+  billingCycles: ['monthly', 'annual', 'triennial'],
+  termDurations: ['P1M', 'P1Y', 'P3Y'],
+  termRequired: true,
+  unitPrice,
+  behaviour: {},
+});
+
+export function defaultCatalog(): CatalogItem[] {
+  return [
+    // Azure plan: provisioned at once, so its order is `completed` in the checkout response (checkout-a-cart.md).
+    { id: 'DZH318Z0BPS6:0001:DZH318Z0BPS6', name: 'Azure plan', orderChannel: 'azure-plan', billingCycles: ['monthly'], termDurations: [], termRequired: false, unitPrice: 0, behaviour: { pendingPolls: 0 } },
+    { id: 'MS-AZR-0145P', name: 'Microsoft Azure (legacy)', orderChannel: 'OMS', billingCycles: ['monthly'], termDurations: ['P1Y'], termRequired: false, unitPrice: 0, behaviour: { pendingPolls: 0 } },
+    { id: 'DZH318Z0BQ36:004G:DZH318Z08C0S', name: 'Azure reserved VM instance (1 year)', orderChannel: 'commerce', billingCycles: ['one_time', 'monthly'], termDurations: ['P1Y'], termRequired: true, unitPrice: 611.0, behaviour: {} },
+    { id: 'DZH318Z0BQ36:004J:DZH318Z08B8X', name: 'Azure reserved VM instance (3 years)', orderChannel: 'commerce', billingCycles: ['one_time', 'monthly'], termDurations: ['P3Y'], termRequired: true, unitPrice: 1433.0, behaviour: {} },
+    { id: 'DG7GMGF0DWTL:0001:DG7GMGF0DSFM', name: 'Perpetual software', orderChannel: 'commerce', billingCycles: ['one_time'], termDurations: [], termRequired: false, unitPrice: 299.0, behaviour: {} },
+    { id: 'DG7GMGF0DWM3:0002:DG7GMGF0DT1M', name: 'Perpetual software', orderChannel: 'commerce', billingCycles: ['one_time'], termDurations: [], termRequired: false, unitPrice: 299.0, behaviour: {} },
+    // Access / Excel LTSC 2021: the docs' sandbox trigger for the purchase-order upload flow (pending-po-upload.md).
+    { id: 'DG7GMGF0D7FV', name: 'Access LTSC 2021', orderChannel: 'commerce', billingCycles: ['one_time'], termDurations: [], termRequired: false, unitPrice: 199.0, behaviour: { outcome: 'pending_po_upload' } },
+    { id: 'DG7GMGF0D7FT', name: 'Excel LTSC 2021', orderChannel: 'commerce', billingCycles: ['one_time'], termDurations: [], termRequired: false, unitPrice: 199.0, behaviour: { outcome: 'pending_po_upload' } },
+    { id: 'DZH318Z0BXWC:0002:DZH318Z0BMRV', name: 'SaaS subscription', orderChannel: 'commerce', billingCycles: ['monthly', 'annual'], termDurations: ['P1M', 'P1Y'], termRequired: true, unitPrice: 10.0, behaviour: {} },
+    { id: 'DZH318Z0C0WF:0001:DZH318Z0BP69', name: 'SaaS free trial', orderChannel: 'commerce', billingCycles: ['none'], termDurations: ['P1M'], termRequired: true, unitPrice: 0, behaviour: {} },
+    nce('CFQ7TTC0LF8S:0001:CFQ7TTC0VZW5', 'Microsoft 365 E3', 36.0),
+    nce('CFQ7TTC0LH0Z:0001:CFQ7TTC0K18P', 'Microsoft 365 Business Basic', 6.0),
+    nce('CFQ7TTC0LFLS:0002:CFQ7TTC0KDLJ', 'Microsoft 365 Business Standard', 12.5),
+    nce('CFQ7TTC0LFLZ:0002:CFQ7TTC0K4TS', 'Microsoft 365 Business Premium', 22.0),
+  ];
+}
+
+export interface Catalog {
+  find(catalogItemId: string): CatalogItem | undefined;
+  upsert(item: CatalogItem): void;
+  list(): CatalogItem[];
+}
+
+/** Exact ids win over bare product ids; lookups ignore case like the service's catalog ids do [INFERENCE]. */
+export function createCatalog(items: CatalogItem[]): Catalog {
+  const byId = new Map<string, CatalogItem>();
+  const upsert = (item: CatalogItem) => byId.set(item.id.toUpperCase(), structuredClone(item));
+  items.forEach(upsert);
+  return {
+    find(catalogItemId) {
+      const key = catalogItemId.toUpperCase();
+      return byId.get(key) ?? byId.get(key.split(':')[0]);
+    },
+    upsert,
+    list: () => [...byId.values()].map((item) => structuredClone(item)),
+  };
+}

@@ -1,0 +1,105 @@
+// Run-time knobs: everything a test or a demo may change while the simulator runs (setKnobs, PATCH /_simulator/knobs).
+// Validated in one place; bad input is reported with the knob's name and what was expected.
+import { DURATION_HELP, parseDuration } from './duration';
+import { faultRuleProblems, type FaultRule } from './faults';
+
+export interface SimulatorKnobs {
+  /** Cart lifetime: creation + this = expirationTimestamp. The service documents 7 days; older carts lived 15 minutes. */
+  cartTtlMs: number;
+  /** A checkout of an already ordered cart: 'idempotent' returns the first result (documented), 'reject' → 400/800065. */
+  checkoutReplay: 'idempotent' | 'reject';
+  /** How long a checkout stays "being processed"; a second checkout of the cart meanwhile gets 409/800064. */
+  checkoutProcessingMs: number;
+  /** Undocumented service behaviour, so configurable: 'bad-request' → 400/800002, 'not-found' → 404/800008. */
+  expiredCartCheckout: 'bad-request' | 'not-found';
+  /** Line-item `error.errorCode` on the wire: 10001 ('integer') or "catalog_item_id_is_not_valid" ('snake_case'). */
+  lineItemErrorCodeFormat: 'integer' | 'snake_case';
+  currencyCode: string;
+  /**
+   * Default for items without their own: GETs of an order that still answer `pending` (and each later waiting
+   * status) before it moves on; null = GETs never settle orders, only orderSettleDelayMs does.
+   */
+  orderPendingPolls: number | null;
+  /** Default settle delay (simulator clock); null = polls only. */
+  orderSettleDelayMs: number | null;
+  /** New orders are missing from GET /orders for this long (the service documents up to 15 minutes). */
+  orderListingDelayMs: number;
+  /** Token bucket size and refill per partner tenant; 0 switches throttling off. The docs give 500/min for orders. */
+  requestsPerMinute: number;
+  faultSeed: number;
+  faults: FaultRule[];
+}
+
+export const DEFAULT_KNOBS: SimulatorKnobs = {
+  cartTtlMs: 7 * 86_400_000,
+  checkoutReplay: 'idempotent',
+  checkoutProcessingMs: 0,
+  expiredCartCheckout: 'bad-request',
+  lineItemErrorCodeFormat: 'integer',
+  currencyCode: 'USD',
+  orderPendingPolls: 2,
+  orderSettleDelayMs: null,
+  orderListingDelayMs: 0,
+  requestsPerMinute: 500,
+  faultSeed: 1,
+  faults: [],
+};
+
+export class SimulatorConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid Partner Center simulator settings: ${problems.join('; ')}`);
+    this.name = 'SimulatorConfigError';
+  }
+}
+
+type Check = (value: unknown) => { value?: unknown; problem?: string };
+
+const oneOf =
+  (...allowed: string[]): Check =>
+  (v) => (typeof v === 'string' && allowed.includes(v) ? { value: v } : { problem: `expected one of ${allowed.map((a) => `"${a}"`).join(', ')}` });
+
+const duration: Check = (v) => {
+  const ms = typeof v === 'string' || typeof v === 'number' ? parseDuration(v) : undefined;
+  return ms === undefined ? { problem: `expected ${DURATION_HELP}` } : { value: ms };
+};
+
+const wholeNumber =
+  (max: number): Check =>
+  (v) => (typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= max ? { value: v } : { problem: `expected a whole number from 0 to ${max}` });
+
+const CHECKS: Record<keyof SimulatorKnobs, Check> = {
+  cartTtlMs: duration,
+  checkoutReplay: oneOf('idempotent', 'reject'),
+  checkoutProcessingMs: duration,
+  expiredCartCheckout: oneOf('bad-request', 'not-found'),
+  lineItemErrorCodeFormat: oneOf('integer', 'snake_case'),
+  currencyCode: (v) => (typeof v === 'string' && /^[A-Z]{3}$/.test(v) ? { value: v } : { problem: 'expected a 3-letter ISO currency code such as "USD"' }),
+  orderPendingPolls: (v) => (v === null ? { value: null } : wholeNumber(1_000_000)(v)),
+  orderSettleDelayMs: (v) => (v === null ? { value: null } : duration(v)),
+  orderListingDelayMs: duration,
+  requestsPerMinute: wholeNumber(1_000_000_000),
+  faultSeed: wholeNumber(0xffffffff),
+  faults: (v) => {
+    const problems = faultRuleProblems(v);
+    return problems.length ? { problem: problems.join('; ') } : { value: structuredClone(v) };
+  },
+};
+
+/** Validates a partial knob set (from options, the CLI or the control API); throws SimulatorConfigError naming every problem. */
+export function validateKnobs(input: unknown): Partial<SimulatorKnobs> {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) throw new SimulatorConfigError(['knobs: expected an object']);
+  const result: Record<string, unknown> = {};
+  const problems: string[] = [];
+  for (const [name, value] of Object.entries(input)) {
+    const check = CHECKS[name as keyof SimulatorKnobs];
+    if (!check) {
+      problems.push(`${name}: unknown knob (known: ${Object.keys(CHECKS).join(', ')})`);
+      continue;
+    }
+    const { value: parsed, problem } = check(value);
+    if (problem) problems.push(`${name}: ${problem}, got ${JSON.stringify(value)}`);
+    else result[name] = parsed;
+  }
+  if (problems.length) throw new SimulatorConfigError(problems);
+  return result as Partial<SimulatorKnobs>;
+}

@@ -1,0 +1,38 @@
+// GET /orders/{id} and GET /orders.
+import { BILLING_CYCLES } from '../../shared/partner-center/models';
+import { currentStatus, orderToWire } from './orderLifecycle';
+import { errorResponse, json, quote } from './responses';
+import type { ServiceHandler } from './serviceContext';
+
+/** Each GET by id counts as one poll and moves the order along its path (orderLifecycle.ts). */
+export const getOrder: ServiceHandler = (state, request) => {
+  const { customerId, orderId } = request.params;
+  const order = state.store.getOrder(customerId, orderId);
+  if (!order) return errorResponse(404, 20000, `Order ID not found: no order ${orderId} exists for customer ${customerId}.`);
+  const status = currentStatus(order, state.clock.now());
+  order.polls += 1;
+  return json(200, orderToWire(order, status));
+};
+
+/**
+ * The list hides orders younger than knobs.orderListingDelayMs: the service documents "a delay of up to 15 minutes
+ * between the time an order is submitted and when it will appear in a collection of a customer's orders".
+ * Listing does not count as a poll.
+ */
+export const listOrders: ServiceHandler = (state, request) => {
+  const { customerId } = request.params;
+  const billingType = request.query.get('billingType')?.toLowerCase();
+  if (billingType && !(BILLING_CYCLES as readonly string[]).includes(billingType))
+    return errorResponse(400, 800002, `Invalid request input: billingType must be one of monthly, annual, one_time, none, got ${quote(billingType)}.`);
+  const now = state.clock.now();
+  const visible = state.store
+    .ordersOf(customerId)
+    .filter((order) => now - order.createdAt >= state.knobs().orderListingDelayMs)
+    .filter((order) => !billingType || order.billingCycle === billingType);
+  return json(200, {
+    totalCount: visible.length,
+    items: visible.map((order) => orderToWire(order, currentStatus(order, now))),
+    links: { self: { uri: `/customers/${customerId}/orders`, method: 'GET', headers: [] } },
+    attributes: { objectType: 'Collection' },
+  });
+};

@@ -1,0 +1,121 @@
+// The simulator's mutable world and its controls: state, knobs, catalog, clock, throttle, faults and the request log.
+// The HTTP control API (controlApi.ts) and the programmatic `controls` both call into this, so they behave the same.
+import { createCatalog, defaultCatalog, type CatalogItem, type ItemBehaviour } from './catalog';
+import { updatedCatalogItem, type CatalogItemDefinition } from './catalogConfig';
+import { createSimulatorClock, type SimulatorClock } from './clock';
+import { DURATION_HELP, parseDuration } from './duration';
+import { createFaultInjector, type FaultInjector, type FaultKind } from './faults';
+import { DEFAULT_KNOBS, SimulatorConfigError, validateKnobs, type SimulatorKnobs } from './knobs';
+import type { SimulatorState } from './serviceContext';
+import { createStore, type CustomerCounts } from './store';
+import { createThrottle, type Throttle } from './throttle';
+
+export interface RequestLogEntry {
+  method: string;
+  path: string;
+  /** 0 when no answer was sent (connection reset, or response dropped after commit). */
+  status: number;
+  requestId: string;
+  /** False when the client sent no MS-RequestId (the simulator then made one up). */
+  requestIdSupplied: boolean;
+  correlationId: string;
+  /** True when the answer was a stored response replayed for a repeated MS-RequestId. */
+  replayed: boolean;
+  faults: FaultKind[];
+}
+
+export interface SimulatorControls {
+  /** Carts, orders and successful checkouts, in total and per customer (or for one customer). */
+  counts(customerId?: string): CustomerCounts & { customers: Record<string, CustomerCounts> };
+  /** Back to the start: no carts/orders/replays/log, clock offset 0, knobs and catalog as given at start, faults re-seeded. */
+  reset(): void;
+  /** Moves the simulator clock forward (milliseconds or a duration such as "15m"); returns the new simulator time. */
+  advanceClock(by: number | string): number;
+  now(): number;
+  knobs(): SimulatorKnobs;
+  /** Changes knobs at run time (validated; throws SimulatorConfigError naming each bad knob). */
+  setKnobs(partial: Partial<SimulatorKnobs> | Record<string, unknown>): SimulatorKnobs;
+  /** Adds or changes a catalog item; behaviour fields are merged into the item's current behaviour. */
+  setCatalogItem(catalogItemId: string, behaviour: ItemBehaviour, definition?: CatalogItemDefinition): CatalogItem;
+  catalog(): CatalogItem[];
+  requestLog(): RequestLogEntry[];
+}
+
+export interface SimulatorRuntime extends SimulatorState {
+  controls: SimulatorControls;
+  throttle(): Throttle;
+  faults(): FaultInjector;
+  log(entry: RequestLogEntry): void;
+}
+
+/** A catalog entry given in the options: new items, or changes to built-in ones (merged like setCatalogItem). */
+export type CatalogItemOption = { id: string; behaviour?: ItemBehaviour } & CatalogItemDefinition;
+
+export function createRuntime(initialKnobs: Partial<SimulatorKnobs> | Record<string, unknown>, catalogOptions: CatalogItemOption[]): SimulatorRuntime {
+  const startKnobs: SimulatorKnobs = { ...DEFAULT_KNOBS, ...validateKnobs(initialKnobs) };
+  const startCatalog = buildCatalog(catalogOptions);
+  const clock: SimulatorClock = createSimulatorClock();
+  const store = createStore();
+  let knobs = structuredClone(startKnobs);
+  let catalog = createCatalog(startCatalog);
+  let throttle = createThrottle(knobs.requestsPerMinute, clock.now);
+  let faults = createFaultInjector(structuredClone(knobs.faults), knobs.faultSeed);
+  let requestLog: RequestLogEntry[] = [];
+
+  const controls: SimulatorControls = {
+    counts: (customerId) => store.counts(customerId),
+    reset() {
+      store.reset();
+      clock.reset();
+      knobs = structuredClone(startKnobs);
+      catalog = createCatalog(startCatalog);
+      throttle = createThrottle(knobs.requestsPerMinute, clock.now);
+      faults = createFaultInjector(structuredClone(knobs.faults), knobs.faultSeed);
+      requestLog = [];
+    },
+    advanceClock(by) {
+      const ms = parseDuration(by);
+      if (ms === undefined) throw new SimulatorConfigError([`advanceClock: expected ${DURATION_HELP}, got ${JSON.stringify(by)}`]);
+      return clock.advance(ms);
+    },
+    now: () => clock.now(),
+    knobs: () => structuredClone(knobs),
+    setKnobs(partial) {
+      const valid = validateKnobs(partial);
+      knobs = { ...knobs, ...valid };
+      if (valid.requestsPerMinute !== undefined) throttle = createThrottle(knobs.requestsPerMinute, clock.now);
+      if (valid.faults !== undefined || valid.faultSeed !== undefined) faults = createFaultInjector(structuredClone(knobs.faults), knobs.faultSeed);
+      return structuredClone(knobs);
+    },
+    setCatalogItem(catalogItemId, behaviour, definition) {
+      const existing = typeof catalogItemId === 'string' ? catalog.list().find((i) => i.id.toUpperCase() === catalogItemId.toUpperCase()) : undefined;
+      const item = updatedCatalogItem(existing, catalogItemId, behaviour, definition);
+      catalog.upsert(item);
+      return structuredClone(item);
+    },
+    catalog: () => catalog.list(),
+    requestLog: () => structuredClone(requestLog),
+  };
+
+  return {
+    store,
+    get catalog() {
+      return catalog;
+    },
+    clock,
+    knobs: () => knobs,
+    controls,
+    throttle: () => throttle,
+    faults: () => faults,
+    log: (entry) => void requestLog.push(entry),
+  };
+}
+
+function buildCatalog(options: CatalogItemOption[]): CatalogItem[] {
+  const catalog = createCatalog(defaultCatalog());
+  for (const { id, behaviour, ...definition } of options) {
+    const existing = catalog.list().find((i) => i.id.toUpperCase() === String(id).toUpperCase());
+    catalog.upsert(updatedCatalogItem(existing, id, behaviour ?? {}, definition));
+  }
+  return catalog.list();
+}
