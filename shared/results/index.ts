@@ -1,0 +1,2 @@
+export * from './resultMessage';
+export * from './publisher';

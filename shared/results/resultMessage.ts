@@ -1,0 +1,34 @@
+// How a result becomes a Service Bus message. Identity is derived, never random: the message id is the instance id
+// plus the subject, so a publish that is retried (by the Durable retry policy, or after a host crash) carries the
+// same id and the topic's duplicate detection drops the copy.
+
+import type { ServiceBusMessage } from '@azure/service-bus';
+import { deterministicUuid, resultSubject, type ResultMessage } from '../orders';
+
+/** Service Bus limit on MessageId. */
+const MAX_MESSAGE_ID_LENGTH = 128;
+
+export function resultMessageId(message: ResultMessage): string {
+  const subject = resultSubject(message);
+  if (message.instanceId !== null) return `${message.instanceId}:${subject}`;
+  // A rejected queue message never got an instance: its own message id identifies it (and its redeliveries).
+  const source = message.kind === 'outcome' ? message.sourceMessageId : undefined;
+  const candidate = source !== undefined ? `${subject}:${source}` : undefined;
+  if (candidate !== undefined && candidate.length <= MAX_MESSAGE_ID_LENGTH) return candidate;
+  return `${subject}:${deterministicUuid(source ?? JSON.stringify({ ...message, finishedAt: null }))}`;
+}
+
+export function toServiceBusMessage(message: ResultMessage): ServiceBusMessage {
+  const applicationProperties: Record<string, string> = { kind: message.kind, status: resultSubject(message) };
+  if (message.orderId !== null) applicationProperties.orderId = message.orderId;
+  if (message.customerId !== null) applicationProperties.customerId = message.customerId;
+  if (message.instanceId !== null) applicationProperties.instanceId = message.instanceId;
+  return {
+    body: message,
+    contentType: 'application/json',
+    messageId: resultMessageId(message),
+    correlationId: message.orderId ?? undefined,
+    subject: resultSubject(message),
+    applicationProperties,
+  };
+}
