@@ -1,0 +1,182 @@
+import { randomUUID } from 'node:crypto';
+import { orderInstanceId, requestIds, type OrderRequest } from '../../../shared/orders';
+import { PartnerCenterTransientError } from '../../../shared/partner-center';
+import { BUSINESS_BASIC, CUSTOMER_ID, M365_E3, PERPETUAL_SOFTWARE, validOrder } from '../../fixtures/orders/requests';
+import { startActivityHarness, type ActivityHarness } from './simulatorHarness';
+
+let h: ActivityHarness;
+beforeAll(async () => {
+  h = await startActivityHarness();
+});
+afterAll(async () => {
+  await h.simulator.stop();
+});
+beforeEach(() => h.simulator.controls.reset());
+
+const instanceId = orderInstanceId('SO-10001');
+const request: OrderRequest = validOrder();
+const otherCtx = () => ({ requestId: randomUUID(), correlationId: randomUUID() });
+
+async function createdCart(order: OrderRequest = request, attempt = 1) {
+  const result = await h.activities.createCart({ instanceId, attempt, request: order });
+  if (result.kind !== 'created') throw new Error(`expected a cart, got ${JSON.stringify(result)}`);
+  return result;
+}
+
+describe('createCart activity', () => {
+  test('creates the cart with the attempt\'s MS-RequestId and returns its id and expiry', async () => {
+    const cart = await createdCart();
+    expect(cart.lineItemErrors).toEqual([]);
+    expect(Date.parse(cart.expiresAt) - Date.parse(cart.createdAt)).toBe(7 * 86_400_000);
+    const log = h.simulator.controls.requestLog();
+    expect(log).toHaveLength(1);
+    expect(log[0]).toMatchObject({ method: 'POST', status: 201, requestId: requestIds.createCart(instanceId, 1), correlationId: requestIds.correlation(instanceId) });
+  });
+
+  test('a retried create (same attempt) gets the same cart back; a new attempt creates a new cart', async () => {
+    const first = await createdCart();
+    const retried = await createdCart();
+    expect(retried.cartId).toBe(first.cartId);
+    expect(h.simulator.controls.requestLog()[1].replayed).toBe(true);
+    const recreated = await createdCart(request, 2);
+    expect(recreated.cartId).not.toBe(first.cartId);
+    expect(h.simulator.controls.counts(CUSTOMER_ID).carts).toBe(2);
+  });
+
+  test('returns line-item errors from the 201 cart', async () => {
+    const unknownItem = 'CFQ7TTC0ZZZZ:0001:CFQ7TTC0ZZZZ';
+    const order = validOrder({ lineItems: [{ catalogItemId: M365_E3, quantity: 1, billingCycle: 'monthly', termDuration: 'P1M' }, { catalogItemId: unknownItem, quantity: 1, billingCycle: 'monthly', termDuration: 'P1M' }] });
+    const cart = await createdCart(order);
+    expect(cart.lineItemErrors).toEqual([{ lineItemIndex: 1, code: 'CatalogItemIdIsNotValid', codeNumber: 10001, description: expect.any(String) }]);
+  });
+
+  test('returns throttling as a value with Retry-After', async () => {
+    h.simulator.controls.setKnobs({ faults: [{ kind: 'status429', path: '/carts$', retryAfterSeconds: 7, count: 1 }] });
+    expect(await h.activities.createCart({ instanceId, attempt: 1, request })).toEqual({ kind: 'throttled', retryAfterSeconds: 7 });
+  });
+
+  test('throws a transient failure so the Durable retry policy retries it', async () => {
+    h.simulator.controls.setKnobs({ faults: [{ kind: 'status5xx', status: 503, path: '/carts$', count: 1 }] });
+    await expect(h.activities.createCart({ instanceId, attempt: 1, request })).rejects.toBeInstanceOf(PartnerCenterTransientError);
+    expect((await createdCart()).cartId).toEqual(expect.any(String));
+  });
+
+  test('returns a refusal (unknown customer id is not a GUID to Partner Center) as rejected', async () => {
+    const result = await h.activities.createCart({ instanceId, attempt: 1, request: { ...request, customerId: 'not-a-guid' } });
+    expect(result).toMatchObject({ kind: 'rejected', error: { operation: 'createCart', status: 400, code: '2000' } });
+  });
+});
+
+describe('checkoutCart activity', () => {
+  test('submits the cart with the cart\'s MS-RequestId and returns small order summaries', async () => {
+    const cart = await createdCart();
+    const result = await h.activities.checkoutCart({ instanceId, customerId: CUSTOMER_ID, cartId: cart.cartId });
+    if (result.kind !== 'submitted') throw new Error(JSON.stringify(result));
+    expect(result.orderErrors).toEqual([]);
+    // Monthly E3 and one-time software fall into two order groups, so two orders.
+    expect(result.orders.map((o) => o.billingCycle).sort()).toEqual(['monthly', 'one_time']);
+    for (const order of result.orders) {
+      expect(order).toEqual({ id: expect.any(String), status: 'pending', billingCycle: expect.any(String), lineItems: [expect.objectContaining({ lineItemNumber: 0, quantity: expect.any(Number) })] });
+    }
+    const checkout = h.simulator.controls.requestLog().find((e) => e.path.endsWith('/checkout'));
+    expect(checkout?.requestId).toBe(requestIds.checkout(instanceId, cart.cartId));
+  });
+
+  test('a checkout whose answer was lost is retried as the same request: one purchase, same orders', async () => {
+    const cart = await createdCart();
+    h.simulator.controls.setKnobs({ faults: [{ kind: 'dropAfterCommit', path: '/checkout$', count: 1 }] });
+    const ref = { instanceId, customerId: CUSTOMER_ID, cartId: cart.cartId };
+    await expect(h.activities.checkoutCart(ref)).rejects.toBeInstanceOf(PartnerCenterTransientError);
+    const retried = await h.activities.checkoutCart(ref);
+    expect(retried.kind).toBe('submitted');
+    expect(h.simulator.controls.counts(CUSTOMER_ID).checkouts).toBe(1);
+    expect(h.simulator.controls.counts(CUSTOMER_ID).orders).toBe(2);
+  });
+
+  test('400/800065 (already submitted by another request) is reported as alreadySubmitted', async () => {
+    h.simulator.controls.setKnobs({ checkoutReplay: 'reject' });
+    const cart = await createdCart();
+    await h.client.checkout(CUSTOMER_ID, cart.cartId, otherCtx());
+    expect(await h.activities.checkoutCart({ instanceId, customerId: CUSTOMER_ID, cartId: cart.cartId })).toEqual({ kind: 'alreadySubmitted' });
+  });
+
+  test('409/800064 (being processed by another request) is reported as busy', async () => {
+    h.simulator.controls.setKnobs({ checkoutProcessingMs: 400 });
+    const cart = await createdCart();
+    const other = h.client.checkout(CUSTOMER_ID, cart.cartId, otherCtx());
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(await h.activities.checkoutCart({ instanceId, customerId: CUSTOMER_ID, cartId: cart.cartId })).toEqual({ kind: 'busy' });
+    await other;
+  });
+
+  test.each(['not-found', 'bad-request'] as const)('an expired cart (%s) is reported as expired', async (mode) => {
+    h.simulator.controls.setKnobs({ expiredCartCheckout: mode });
+    const cart = await createdCart();
+    h.simulator.controls.advanceClock('8d');
+    expect(await h.activities.checkoutCart({ instanceId, customerId: CUSTOMER_ID, cartId: cart.cartId })).toEqual({ kind: 'expired' });
+  });
+
+  test('order groups that fail at checkout come back in orderErrors next to the orders', async () => {
+    h.simulator.controls.setCatalogItem(PERPETUAL_SOFTWARE, { checkoutFailure: { code: 800005, description: 'Create order isn\'t successful' } });
+    const cart = await createdCart();
+    const result = await h.activities.checkoutCart({ instanceId, customerId: CUSTOMER_ID, cartId: cart.cartId });
+    expect(result).toEqual({
+      kind: 'submitted',
+      orders: [expect.objectContaining({ billingCycle: 'monthly', status: 'pending' })],
+      orderErrors: [{ orderGroupId: expect.any(String), code: 800005, description: 'Create order isn\'t successful' }],
+    });
+  });
+
+  test('checkout throttling comes back as a value', async () => {
+    const cart = await createdCart();
+    h.simulator.controls.setKnobs({ faults: [{ kind: 'status429', path: '/checkout$', retryAfterSeconds: 3 }] });
+    expect(await h.activities.checkoutCart({ instanceId, customerId: CUSTOMER_ID, cartId: cart.cartId })).toEqual({ kind: 'throttled', retryAfterSeconds: 3 });
+  });
+});
+
+describe('recoverOrders activity', () => {
+  test('a cart that was never checked out is notOrdered', async () => {
+    const cart = await createdCart();
+    expect(await h.activities.recoverOrders({ instanceId, customerId: CUSTOMER_ID, cartId: cart.cartId })).toEqual({ kind: 'notOrdered' });
+  });
+
+  test('finds the orders of an ordered cart once the order list shows them', async () => {
+    h.simulator.controls.setKnobs({ orderListingDelayMs: '15m' });
+    // An unrelated earlier order of the same customer must not be picked up.
+    await h.client.checkout(CUSTOMER_ID, (await h.client.createCart(CUSTOMER_ID, [{ catalogItemId: BUSINESS_BASIC, quantity: 1, billingCycle: 'monthly', termDuration: 'P1M' }], otherCtx())).id, otherCtx());
+    const cart = await createdCart();
+    const submitted = await h.client.checkout(CUSTOMER_ID, cart.cartId, otherCtx());
+    const ref = { instanceId, customerId: CUSTOMER_ID, cartId: cart.cartId };
+
+    expect(await h.activities.recoverOrders(ref)).toEqual({ kind: 'recovered', orders: [], complete: false });
+    h.simulator.controls.advanceClock('16m');
+    const recovered = await h.activities.recoverOrders(ref);
+    expect(recovered).toMatchObject({ kind: 'recovered', complete: true });
+    if (recovered.kind !== 'recovered') return;
+    expect(recovered.orders.map((o) => o.id).sort()).toEqual(submitted.orders.map((o) => o.id).sort());
+  });
+});
+
+describe('getOrderStatus activity', () => {
+  test('follows an order from pending to completed with its subscription id', async () => {
+    const cart = await createdCart(validOrder({ lineItems: [{ catalogItemId: M365_E3, quantity: 2, billingCycle: 'monthly', termDuration: 'P1M' }] }));
+    const submitted = await h.activities.checkoutCart({ instanceId, customerId: CUSTOMER_ID, cartId: cart.cartId });
+    if (submitted.kind !== 'submitted') throw new Error(JSON.stringify(submitted));
+    const ref = { instanceId, customerId: CUSTOMER_ID, orderId: submitted.orders[0].id };
+    const statuses: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      const result = await h.activities.getOrderStatus(ref);
+      if (result.kind !== 'order') throw new Error(JSON.stringify(result));
+      statuses.push(result.order.status);
+      if (result.order.status === 'completed') expect(result.order.lineItems[0].subscriptionId).toEqual(expect.any(String));
+    }
+    expect(statuses).toEqual(['pending', 'pending', 'completed', 'completed']);
+  });
+
+  test('an unknown order is a rejection naming Partner Center\'s code', async () => {
+    expect(await h.activities.getOrderStatus({ instanceId, customerId: CUSTOMER_ID, orderId: 'a68736758d9c' })).toMatchObject({
+      kind: 'rejected',
+      error: { operation: 'getOrder', status: 404, code: '20000' },
+    });
+  });
+});
