@@ -1,0 +1,199 @@
+// Carts over real HTTP: create (the docs' six-item example), get, update, validation and the service's error bodies.
+import type { PartnerCenterSimulator } from '../../../local/partner-center-simulator';
+import { AZURE_PLAN, CUSTOMER, DOCS_CART_REQUEST, GUID, NCE_M365_E3, line, startSimulator, type SimulatorClient } from './simulatorClient';
+
+let sim: PartnerCenterSimulator;
+let client: SimulatorClient;
+
+beforeAll(async () => ({ sim, client } = await startSimulator()));
+afterAll(() => sim.stop());
+beforeEach(() => sim.controls.reset());
+
+describe('create cart', () => {
+  it('turns the docs six-item request into a 201 cart with the documented shape and order groups', async () => {
+    const reply = await client.createCart(DOCS_CART_REQUEST);
+
+    expect(reply.status).toBe(201);
+    const cart = reply.body;
+    expect(cart.id).toMatch(GUID);
+    expect(cart.status).toBe('Active');
+    expect(cart.attributes).toEqual({ objectType: 'Cart' });
+    expect(cart.links.self).toEqual({ uri: `/customers/${CUSTOMER}/carts/${cart.id}`, method: 'GET', headers: [] });
+    expect(Date.parse(cart.expirationTimestamp) - Date.parse(cart.creationTimestamp)).toBe(7 * 24 * 3600 * 1000);
+    expect(cart.lastModifiedTimestamp).toBe(cart.creationTimestamp);
+    expect(cart.lineItems.map((i: { id: number }) => i.id)).toEqual([0, 1, 2, 3, 4, 5]);
+    // The docs' response: legacy Azure "OMS-0"; RIs + perpetual software "0"; SaaS "1"; SaaS trial "2".
+    expect(cart.lineItems.map((i: { orderGroup: string }) => i.orderGroup)).toEqual(['OMS-0', '0', '0', '0', '1', '2']);
+    expect(cart.lineItems.every((i: { currencyCode: string; error?: unknown }) => i.currencyCode === 'USD' && i.error === undefined)).toBe(true);
+    expect(cart.lineItems[1].provisioningContext).toEqual({ subscriptionId: '1C461A25-F729-4FA5-AADB-280947DD05E8', scope: 'shared' });
+    expect(cart.lineItems[5]).toMatchObject({ billingCycle: 'none', termDuration: 'P1M', quantity: 10, renewsTo: { termDuration: 'P1Y' } });
+    expect(sim.controls.counts(CUSTOMER)).toMatchObject({ carts: 1, orders: 0 });
+  });
+
+  it('accepts the PascalCase new-commerce request of the docs and answers camelCase with lowercase enums', async () => {
+    const reply = await client.createCart({ LineItems: [{ CatalogItemId: 'CFQ7TTC0LFLZ:0002:CFQ7TTC0K4TS', Quantity: 1, TermDuration: 'P1M', BillingCycle: 'Monthly' }] });
+
+    expect(reply.status).toBe(201);
+    expect(reply.body.lineItems[0]).toMatchObject({ id: 0, catalogItemId: 'CFQ7TTC0LFLZ:0002:CFQ7TTC0K4TS', billingCycle: 'monthly', termDuration: 'P1M', orderGroup: '0' });
+    expect(reply.body.lineItems[0].pricing).toEqual({ listPrice: 22, discountedPrice: 22, proratedPrice: 22, price: 22, extendedPrice: 22 });
+  });
+
+  it('puts an Azure plan in its own group and splits billing cycles into groups', async () => {
+    const reply = await client.createCart({ lineItems: [line(AZURE_PLAN, 'monthly'), line(NCE_M365_E3, 'monthly', 'P1Y'), line(NCE_M365_E3, 'annual', 'P1Y'), line(NCE_M365_E3, 'monthly', 'P1M')] });
+
+    expect(reply.body.lineItems.map((i: { orderGroup: string }) => i.orderGroup)).toEqual(['0', '1', '2', '1']);
+  });
+
+  it('returns invalid line items inside the 201 with a CartError and no order group', async () => {
+    const reply = await client.createCart({
+      lineItems: [line(NCE_M365_E3, 'monthly', 'P1Y'), line('NOPE:0001:NOPE', 'monthly', 'P1M'), { catalogItemId: NCE_M365_E3, quantity: 0, billingCycle: 'monthly', termDuration: 'P1Y' }, line(NCE_M365_E3, 'one_time', 'P1Y')],
+    });
+
+    expect(reply.status).toBe(201);
+    const [good, unknown, zero, wrongPlan] = reply.body.lineItems;
+    expect(good.error).toBeUndefined();
+    expect(good.orderGroup).toBe('0');
+    expect(unknown.error).toEqual({ errorCode: 10001, errorDescription: 'The catalog item ID "NOPE:0001:NOPE" is not valid.', additionalInformation: {} });
+    expect(unknown.orderGroup).toBeUndefined();
+    expect(zero.error.errorCode).toBe(10010);
+    expect(zero.error.errorDescription).toContain('quantity');
+    expect(wrongPlan.error.errorCode).toBe(10013);
+    expect(wrongPlan.error.errorDescription).toContain('one_time');
+  });
+
+  it('writes line-item error codes as snake_case strings when configured', async () => {
+    sim.controls.setKnobs({ lineItemErrorCodeFormat: 'snake_case' });
+    const reply = await client.createCart({ lineItems: [line('NOPE:0001:NOPE', 'monthly', 'P1M'), line(NCE_M365_E3, 'weekly', 'P1M')] });
+
+    expect(reply.body.lineItems.map((i: { error: { errorCode: string } }) => i.error.errorCode)).toEqual(['catalog_item_id_is_not_valid', 'invalid_input']);
+  });
+
+  it.each([
+    ['P1M', 'annual', 900270, 'cannot be longer than the term'],
+    ['P1Y', 'triennial', 900270, 'cannot be longer than the term'],
+    ['P3Y', 'biennial', 900269, 'billing cycle is invalid'],
+  ])('rejects term %s with billing %s as 400/%i', async (term, cycle, code, text) => {
+    const reply = await client.createCart({ lineItems: [line(NCE_M365_E3, cycle, term)] });
+
+    expect(reply.status).toBe(400);
+    expect(reply.body.code).toBe(code);
+    expect(reply.body.description).toContain(text);
+    expect(reply.body.description).toContain('line item 0');
+    expect(sim.controls.counts().carts).toBe(0);
+  });
+
+  it.each([
+    ['P1M', 'monthly'],
+    ['P1Y', 'monthly'],
+    ['P1Y', 'annual'],
+    ['P3Y', 'monthly'],
+    ['P3Y', 'annual'],
+    ['P3Y', 'triennial'],
+  ])('accepts the documented combination %s + %s', async (term, cycle) => {
+    const reply = await client.createCart({ lineItems: [line(NCE_M365_E3, cycle, term)] });
+
+    expect(reply.status).toBe(201);
+    expect(reply.body.lineItems[0].error).toBeUndefined();
+  });
+
+  it('uses the configured cart lifetime', async () => {
+    sim.controls.setKnobs({ cartTtlMs: '15m' } as never);
+    const reply = await client.createCart({ lineItems: [line(NCE_M365_E3, 'monthly', 'P1M')] });
+
+    expect(Date.parse(reply.body.expirationTimestamp) - Date.parse(reply.body.creationTimestamp)).toBe(15 * 60 * 1000);
+  });
+
+  it.each([
+    ['malformed JSON', '{"lineItems": [', 'not valid JSON'],
+    ['an empty body', '', 'body is empty'],
+    ['no lineItems', '{"items": []}', '"lineItems" must be a non-empty array'],
+    ['empty lineItems', '{"lineItems": []}', '"lineItems" must be a non-empty array'],
+    ['a non-object line item', '{"lineItems": [42]}', 'lineItems[0] must be an object'],
+  ])('answers 400/800002 naming the problem for %s', async (_case, raw, text) => {
+    const reply = await client.call('POST', '/carts', undefined, { raw });
+
+    expect(reply.status).toBe(400);
+    expect(reply.body).toMatchObject({ code: 800002, data: [] });
+    expect(reply.body.description).toContain(text);
+  });
+
+  it('requires the customer id to be a GUID (400/2000)', async () => {
+    const reply = await client.call('POST', '/v1/customers/not-a-guid/carts', { lineItems: [line(NCE_M365_E3, 'monthly', 'P1M')] });
+
+    expect(reply.status).toBe(400);
+    expect(reply.body.code).toBe(2000);
+    expect(reply.body.description).toContain('must be a GUID');
+  });
+});
+
+describe('get and update cart', () => {
+  it('gets a cart by id, case-insensitively, and 404/800008 for an unknown id', async () => {
+    const created = (await client.createCart({ lineItems: [line(NCE_M365_E3, 'monthly', 'P1M')] })).body;
+
+    const got = await client.getCart(created.id.toUpperCase());
+    const missing = await client.getCart('3e22b548-647d-4223-9675-1fcb6cb57665');
+
+    expect(got.status).toBe(200);
+    expect(got.body).toEqual(created);
+    expect(missing.status).toBe(404);
+    expect(missing.body.code).toBe(800008);
+    expect(missing.body.description).toContain('3e22b548-647d-4223-9675-1fcb6cb57665');
+  });
+
+  it('replaces the line items with PUT and keeps the expiry', async () => {
+    const created = (await client.createCart({ lineItems: [line('NOPE:1:1', 'monthly', 'P1M')] })).body;
+    sim.controls.advanceClock('1h');
+
+    const updated = await client.updateCart(created.id, { ...created, lineItems: [line(NCE_M365_E3, 'annual', 'P1Y', { quantity: 5 })] });
+
+    expect(updated.status).toBe(201);
+    expect(updated.body.lineItems).toHaveLength(1);
+    expect(updated.body.lineItems[0]).toMatchObject({ catalogItemId: NCE_M365_E3, quantity: 5, billingCycle: 'annual', orderGroup: '0' });
+    expect(updated.body.expirationTimestamp).toBe(created.expirationTimestamp);
+    expect(Date.parse(updated.body.lastModifiedTimestamp) - Date.parse(created.lastModifiedTimestamp)).toBeGreaterThanOrEqual(3600_000);
+    expect((await client.getCart(created.id)).body.lineItems[0].quantity).toBe(5);
+  });
+
+  it('refuses to update an ordered cart (400/800065) or an expired one (400/800002)', async () => {
+    const ordered = (await client.createCart({ lineItems: [line(NCE_M365_E3, 'monthly', 'P1M')] })).body;
+    await client.checkout(ordered.id);
+    const stale = (await client.createCart({ lineItems: [line(NCE_M365_E3, 'monthly', 'P1M')] })).body;
+    sim.controls.advanceClock('8d');
+
+    const onOrdered = await client.updateCart(ordered.id, ordered);
+    const onExpired = await client.updateCart(stale.id, stale);
+
+    expect([onOrdered.status, onOrdered.body.code]).toEqual([400, 800065]);
+    expect([onExpired.status, onExpired.body.code]).toEqual([400, 800002]);
+    expect(onExpired.body.description).toContain('expired');
+  });
+});
+
+describe('routing and headers', () => {
+  it('echoes MS-RequestId and MS-CorrelationId and adds MS-CV and MS-ServerId', async () => {
+    const reply = await client.createCart({ lineItems: [line(NCE_M365_E3, 'monthly', 'P1M')] }, { requestId: 'req-1', correlationId: 'corr-1' });
+
+    expect(reply.headers.get('ms-requestid')).toBe('req-1');
+    expect(reply.headers.get('ms-correlationid')).toBe('corr-1');
+    expect(reply.headers.get('ms-cv')).toMatch(/^\S+\.0$/);
+    expect(reply.headers.get('ms-serverid')).toBe('000001');
+    expect(reply.headers.get('content-type')).toBe('application/json; charset=utf-8');
+  });
+
+  it('generates request and correlation ids when the client sends none', async () => {
+    const reply = await client.getCart('3e22b548-647d-4223-9675-1fcb6cb57665');
+
+    expect(reply.headers.get('ms-requestid')).toMatch(GUID);
+    expect(reply.headers.get('ms-correlationid')).toMatch(GUID);
+  });
+
+  it('answers 404 for unknown paths and 405 for a wrong method, with the error body', async () => {
+    const unknown = await client.call('GET', '/v1/customers/28045616-f6b9-462f-9701-0d89b5e65c44/subscriptions');
+    const wrongMethod = await client.call('DELETE', '/carts/3e22b548-647d-4223-9675-1fcb6cb57665');
+
+    expect(unknown.status).toBe(404);
+    expect(unknown.body.description).toContain('no Partner Center endpoint matches GET');
+    expect(wrongMethod.status).toBe(405);
+    expect(wrongMethod.headers.get('allow')).toBe('GET, PUT');
+  });
+});

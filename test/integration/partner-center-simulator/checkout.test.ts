@@ -1,0 +1,158 @@
+// Checkout over real HTTP: order groups become orders, idempotent repeats, 800065 mode, concurrency, expiry,
+// configured checkout failures.
+import type { PartnerCenterSimulator } from '../../../local/partner-center-simulator';
+import { AZURE_PLAN, CUSTOMER, DOCS_CART_REQUEST, NCE_M365_E3, SAAS, line, startSimulator, type SimulatorClient } from './simulatorClient';
+
+let sim: PartnerCenterSimulator;
+let client: SimulatorClient;
+
+beforeAll(async () => ({ sim, client } = await startSimulator()));
+afterAll(() => sim.stop());
+beforeEach(() => sim.controls.reset());
+
+const newCart = async (lineItems: unknown[] = [line(NCE_M365_E3, 'monthly', 'P1Y')]) => (await client.createCart({ lineItems })).body;
+
+describe('checkout', () => {
+  it('turns the docs cart into one order per order group with a mixed result', async () => {
+    const cart = await newCart(DOCS_CART_REQUEST.lineItems);
+
+    const reply = await client.checkout(cart.id);
+
+    expect(reply.status).toBe(201);
+    expect(reply.body.orderErrors).toEqual([]);
+    const orders = reply.body.orders;
+    expect(orders).toHaveLength(4);
+    expect(orders.map((o: { billingCycle: string }) => o.billingCycle)).toEqual(['monthly', 'one_time', 'monthly', 'none']);
+    expect(orders.map((o: { status: string }) => o.status)).toEqual(['completed', 'pending', 'pending', 'pending']);
+    orders.forEach((o: { id: string; referenceCustomerId: string; transactionType: string }) => {
+      expect(o.id).toMatch(/^[0-9a-f]{12}$/);
+      expect(o.referenceCustomerId).toBe(CUSTOMER);
+      expect(o.transactionType).toBe('UserPurchase');
+    });
+    expect(new Set(orders.map((o: { id: string }) => o.id)).size).toBe(4);
+    // The Azure order is provisioned at once and carries its subscription; pending orders carry none yet.
+    expect(orders[0].lineItems[0]).toMatchObject({ lineItemNumber: 0, offerId: 'MS-AZR-0145P', subscriptionId: expect.stringMatching(/^[0-9a-f-]{36}$/) });
+    expect(orders[1].lineItems.map((l: { offerId: string }) => l.offerId)).toEqual(['DZH318Z0BQ36:004G:DZH318Z08C0S', 'DZH318Z0BQ36:004J:DZH318Z08B8X', 'DG7GMGF0DWTL:0001:DG7GMGF0DSFM']);
+    expect(orders[1].lineItems.every((l: { subscriptionId?: string }) => l.subscriptionId === undefined)).toBe(true);
+    expect(orders[3].lineItems[0].renewsTo).toEqual({ termDuration: 'P1Y' });
+    expect((await client.getCart(cart.id)).body.status).toBe('Ordered');
+    expect(sim.controls.counts(CUSTOMER)).toMatchObject({ carts: 1, orders: 4, checkouts: 1 });
+  });
+
+  it('accepts any body, like the .NET SDK that posts "success"', async () => {
+    const cart = await newCart();
+
+    const reply = await client.call('POST', `/carts/${cart.id}/checkout`, 'success');
+
+    expect(reply.status).toBe(201);
+    expect(reply.body.orders).toHaveLength(1);
+  });
+
+  it('repeats the first result for a repeated checkout and creates nothing new (documented idempotency)', async () => {
+    const cart = await newCart([line(AZURE_PLAN, 'monthly'), line(SAAS, 'monthly', 'P1M')]);
+    const first = await client.checkout(cart.id);
+
+    const second = await client.checkout(cart.id);
+
+    expect(second.status).toBe(201);
+    expect(second.body).toEqual(first.body);
+    expect(sim.controls.counts(CUSTOMER).orders).toBe(2);
+  });
+
+  it('answers 400/800065 to a repeated checkout in reject mode', async () => {
+    sim.controls.setKnobs({ checkoutReplay: 'reject' });
+    const cart = await newCart();
+    await client.checkout(cart.id);
+
+    const second = await client.checkout(cart.id);
+
+    expect(second.status).toBe(400);
+    expect(second.body.code).toBe(800065);
+    expect(second.body.description).toBe(`can't check out an already submitted cart ${cart.id}.`);
+    expect(sim.controls.counts(CUSTOMER).orders).toBe(1);
+  });
+
+  it('answers 409/800064 to a concurrent checkout of the same cart', async () => {
+    sim.controls.setKnobs({ checkoutProcessingMs: 300 });
+    const cart = await newCart();
+
+    const replies = await Promise.all([client.checkout(cart.id, { requestId: 'a' }), client.checkout(cart.id, { requestId: 'b' })]);
+
+    expect(replies.map((r) => r.status).sort()).toEqual([201, 409]);
+    const conflict = replies.find((r) => r.status === 409)!;
+    expect(conflict.body.code).toBe(800064);
+    expect(conflict.body.description).toBe(`Cart ${cart.id} is being processed by another request.`);
+    expect(sim.controls.counts(CUSTOMER).orders).toBe(1);
+  });
+
+  it('refuses an expired cart with a description that says it expired (400/800002 by default)', async () => {
+    const cart = await newCart();
+    sim.controls.advanceClock('7d');
+
+    const reply = await client.checkout(cart.id);
+
+    expect(reply.status).toBe(400);
+    expect(reply.body.code).toBe(800002);
+    expect(reply.body.description).toContain(`cart ${cart.id} expired at ${cart.expirationTimestamp}`);
+    expect(sim.controls.counts(CUSTOMER).orders).toBe(0);
+    expect((await client.getCart(cart.id)).body.status).toBe('Active');
+  });
+
+  it('can answer 404/800008 for an expired cart, and honours a 15-minute cart lifetime', async () => {
+    sim.controls.setKnobs({ expiredCartCheckout: 'not-found', cartTtlMs: '15m' } as never);
+    const fresh = await newCart();
+    const stale = await newCart();
+    sim.controls.advanceClock('14m');
+    expect((await client.checkout(fresh.id)).status).toBe(201);
+    sim.controls.advanceClock('1m');
+
+    const reply = await client.checkout(stale.id);
+
+    expect([reply.status, reply.body.code]).toEqual([404, 800008]);
+    expect(reply.body.description).toContain('expired');
+  });
+
+  it('answers 404/800008 for an unknown cart', async () => {
+    const reply = await client.checkout('3e22b548-647d-4223-9675-1fcb6cb57665');
+
+    expect([reply.status, reply.body.code]).toEqual([404, 800008]);
+  });
+
+  it('refuses a cart with line-item errors (400/800009) naming them', async () => {
+    const cart = await newCart([line(NCE_M365_E3, 'monthly', 'P1M'), line('NOPE:0001:NOPE', 'monthly', 'P1M')]);
+
+    const reply = await client.checkout(cart.id);
+
+    expect(reply.status).toBe(400);
+    expect(reply.body.code).toBe(800009);
+    expect(reply.body.description).toContain('line item 1 (NOPE:0001:NOPE): CatalogItemIdIsNotValid');
+  });
+
+  it('puts a group whose item is configured to fail into orderErrors while the other groups are ordered', async () => {
+    sim.controls.setCatalogItem(SAAS, { checkoutFailure: { code: 800087, description: "There's an issue with the line item" } });
+    const cart = await newCart([line(AZURE_PLAN, 'monthly'), line(SAAS, 'monthly', 'P1M')]);
+
+    const reply = await client.checkout(cart.id);
+
+    expect(reply.status).toBe(201);
+    expect(reply.body.orders).toHaveLength(1);
+    expect(reply.body.orders[0].lineItems[0].offerId).toBe(AZURE_PLAN);
+    expect(reply.body.orderErrors).toEqual([{ orderGroupId: '1', code: 800087, description: "There's an issue with the line item" }]);
+    expect((await client.getCart(cart.id)).body.status).toBe('Ordered');
+  });
+
+  it('keeps the cart Active when every group failed, so the checkout can be re-attempted', async () => {
+    sim.controls.setCatalogItem(NCE_M365_E3, { checkoutFailure: { times: 1 } });
+    const cart = await newCart();
+
+    const failed = await client.checkout(cart.id);
+    const retried = await client.checkout(cart.id);
+
+    expect(failed.body.orders).toEqual([]);
+    expect(failed.body.orderErrors).toEqual([{ orderGroupId: '0', code: 800005, description: expect.stringContaining("Create order isn't successful") }]);
+    expect(retried.status).toBe(201);
+    expect(retried.body.orders).toHaveLength(1);
+    expect(retried.body.orderErrors).toEqual([]);
+    expect(sim.controls.counts(CUSTOMER)).toMatchObject({ orders: 1, checkouts: 1 });
+  });
+});

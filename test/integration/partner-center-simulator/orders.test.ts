@@ -1,0 +1,120 @@
+// Orders over real HTTP: settling by polls or by simulator time, configured outcomes, 404/20000, the listing delay.
+import type { PartnerCenterSimulator } from '../../../local/partner-center-simulator';
+import { CUSTOMER, NCE_M365_E3, OTHER_CUSTOMER, SAAS, clientFor, line, startSimulator, type SimulatorClient } from './simulatorClient';
+
+let sim: PartnerCenterSimulator;
+let client: SimulatorClient;
+
+beforeAll(async () => ({ sim, client } = await startSimulator()));
+afterAll(() => sim.stop());
+beforeEach(() => sim.controls.reset());
+
+async function orderFor(lineItems: unknown[] = [line(NCE_M365_E3, 'monthly', 'P1Y')]) {
+  const cart = (await client.createCart({ lineItems })).body;
+  return (await client.checkout(cart.id)).body.orders[0];
+}
+
+const pollStatuses = async (orderId: string, times: number) => {
+  const statuses: string[] = [];
+  for (let i = 0; i < times; i++) statuses.push((await client.getOrder(orderId)).body.status);
+  return statuses;
+};
+
+describe('get order', () => {
+  it('stays pending for the configured number of polls, then completes with subscription ids', async () => {
+    sim.controls.setKnobs({ orderPendingPolls: 3 });
+    const order = await orderFor([line(NCE_M365_E3, 'monthly', 'P1Y'), line(NCE_M365_E3, 'monthly', 'P1M', { quantity: 4 })]);
+
+    expect(await pollStatuses(order.id, 4)).toEqual(['pending', 'pending', 'pending', 'completed']);
+    const settled = (await client.getOrder(order.id)).body;
+    expect(settled.lineItems.map((l: { subscriptionId: string }) => l.subscriptionId)).toEqual([expect.stringMatching(/^[0-9a-f-]{36}$/), expect.stringMatching(/^[0-9a-f-]{36}$/)]);
+    expect(settled.lineItems[0].subscriptionId).not.toBe(settled.lineItems[1].subscriptionId);
+    expect(settled).toMatchObject({ id: order.id, billingCycle: 'monthly', currencyCode: 'USD', attributes: { objectType: 'Order' } });
+  });
+
+  it('settles after the configured delay on the simulator clock when polls do not settle it', async () => {
+    sim.controls.setKnobs({ orderPendingPolls: null, orderSettleDelayMs: '10m' } as never);
+    const order = await orderFor();
+
+    expect(await pollStatuses(order.id, 3)).toEqual(['pending', 'pending', 'pending']);
+    sim.controls.advanceClock('10m');
+    expect(await pollStatuses(order.id, 1)).toEqual(['completed']);
+  });
+
+  it.each([
+    ['error', ['pending', 'error', 'error'], 0],
+    ['cancelled', ['pending', 'cancelled', 'cancelled'], 0],
+    ['partial_success', ['pending', 'partial_success', 'partial_success'], 1],
+    ['pending_po_upload', ['pending', 'pending_po_upload', 'po_upload_complete', 'completed'], 2],
+    ['pending_review', ['pending', 'pending_review', 'completed'], 2],
+  ])('follows the status path of outcome %s', async (outcome, path, provisionedLines) => {
+    sim.controls.setCatalogItem(NCE_M365_E3, { outcome: outcome as never, pendingPolls: 1 });
+    const order = await orderFor([line(NCE_M365_E3, 'monthly', 'P1Y'), line(NCE_M365_E3, 'monthly', 'P1M')]);
+
+    expect(await pollStatuses(order.id, path.length)).toEqual(path);
+    const last = (await client.getOrder(order.id)).body;
+    expect(last.lineItems.filter((l: { subscriptionId?: string }) => l.subscriptionId).length).toBe(provisionedLines);
+  });
+
+  it('runs the purchase-order flow for the documented sandbox trigger (Access LTSC 2021)', async () => {
+    sim.controls.setKnobs({ orderPendingPolls: 1 });
+    const order = await orderFor([line('DG7GMGF0D7FV:0002:DG7GMGF0D9ZP', 'one_time')]);
+
+    expect(await pollStatuses(order.id, 4)).toEqual(['pending', 'pending_po_upload', 'po_upload_complete', 'completed']);
+  });
+
+  it('lets the worst outcome of a group decide its order', async () => {
+    sim.controls.setCatalogItem(SAAS, { outcome: 'error', pendingPolls: 0 });
+    sim.controls.setCatalogItem('CFQ7TTC0LH0Z:0001:CFQ7TTC0K18P', { pendingPolls: 0 });
+    const order = await orderFor([line('CFQ7TTC0LH0Z:0001:CFQ7TTC0K18P', 'monthly', 'P1M'), line(SAAS, 'monthly', 'P1M')]);
+
+    expect(order.status).toBe('error');
+  });
+
+  it('answers 404/20000 for an unknown order and for another customer\'s order', async () => {
+    const order = await orderFor();
+
+    const unknown = await client.getOrder('a68736758d9c');
+    const foreign = await clientFor(sim, OTHER_CUSTOMER).getOrder(order.id);
+
+    expect([unknown.status, unknown.body.code]).toEqual([404, 20000]);
+    expect(unknown.body.description).toContain('Order ID not found');
+    expect([foreign.status, foreign.body.code]).toEqual([404, 20000]);
+  });
+});
+
+describe('list orders', () => {
+  it('lists a customer\'s orders as a collection and filters by billingType', async () => {
+    const cart = (await client.createCart({ lineItems: [line(NCE_M365_E3, 'monthly', 'P1M'), line(NCE_M365_E3, 'annual', 'P1Y')] })).body;
+    const ids = (await client.checkout(cart.id)).body.orders.map((o: { id: string }) => o.id);
+
+    const all = await client.listOrders();
+    const annual = await client.listOrders('?billingType=annual');
+    const bad = await client.listOrders('?billingType=weekly');
+
+    expect(all.body).toMatchObject({ totalCount: 2, attributes: { objectType: 'Collection' } });
+    expect(all.body.items.map((o: { id: string }) => o.id).sort()).toEqual([...ids].sort());
+    expect(annual.body.items.map((o: { billingCycle: string }) => o.billingCycle)).toEqual(['annual']);
+    expect([bad.status, bad.body.code]).toEqual([400, 800002]);
+  });
+
+  it('hides new orders for the configured listing delay, while GET by id sees them at once', async () => {
+    sim.controls.setKnobs({ orderListingDelayMs: '15m' } as never);
+    const order = await orderFor();
+
+    expect((await client.listOrders()).body.totalCount).toBe(0);
+    expect((await client.getOrder(order.id)).status).toBe(200);
+    sim.controls.advanceClock('15m');
+    expect((await client.listOrders()).body.items.map((o: { id: string }) => o.id)).toEqual([order.id]);
+  });
+
+  it('does not count listing as polling', async () => {
+    sim.controls.setKnobs({ orderPendingPolls: 1 });
+    const order = await orderFor();
+    await client.listOrders();
+    await client.listOrders();
+
+    expect(await pollStatuses(order.id, 2)).toEqual(['pending', 'completed']);
+    expect(sim.controls.counts(CUSTOMER).orders).toBe(1);
+  });
+});

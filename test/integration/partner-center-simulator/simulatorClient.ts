@@ -1,0 +1,94 @@
+// Test helper: talks to the simulator over real loopback HTTP with Node's fetch (no client library under test here).
+import { startPartnerCenterSimulator, type PartnerCenterSimulator, type PartnerCenterSimulatorOptions } from '../../../local/partner-center-simulator';
+
+export const CUSTOMER = '28045616-f6b9-462f-9701-0d89b5e65c44';
+export const OTHER_CUSTOMER = 'd6bf25b7-e0a8-4f2d-a31b-97b55cfc774d';
+
+export interface Reply {
+  status: number;
+  headers: Headers;
+  body: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- assertions read arbitrary JSON fields
+}
+
+export interface CallOptions {
+  token?: string | null;
+  requestId?: string;
+  correlationId?: string;
+  headers?: Record<string, string>;
+  /** Raw body text; otherwise `json` is serialised. */
+  raw?: string;
+}
+
+export function clientFor(sim: PartnerCenterSimulator, customerId = CUSTOMER) {
+  const call = async (method: string, path: string, json?: unknown, options: CallOptions = {}): Promise<Reply> => {
+    const headers: Record<string, string> = { Accept: 'application/json', ...options.headers };
+    const token = options.token === undefined ? 'test-token' : options.token;
+    if (token !== null) headers.Authorization = `Bearer ${token}`;
+    if (options.requestId) headers['MS-RequestId'] = options.requestId;
+    if (options.correlationId) headers['MS-CorrelationId'] = options.correlationId;
+    let body: string | undefined = options.raw;
+    if (body === undefined && json !== undefined) body = JSON.stringify(json);
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    const url = path.startsWith('/_simulator') || path.startsWith('/v1') ? `${sim.url}${path}` : `${sim.url}/v1/customers/${customerId}${path}`;
+    const res = await fetch(url, { method, headers, body });
+    const text = await res.text();
+    return { status: res.status, headers: res.headers, body: text ? JSON.parse(text) : undefined };
+  };
+  return {
+    call,
+    createCart: (cart: unknown, options?: CallOptions) => call('POST', '/carts', cart, options),
+    getCart: (cartId: string, options?: CallOptions) => call('GET', `/carts/${cartId}`, undefined, options),
+    updateCart: (cartId: string, cart: unknown, options?: CallOptions) => call('PUT', `/carts/${cartId}`, cart, options),
+    checkout: (cartId: string, options?: CallOptions) => call('POST', `/carts/${cartId}/checkout`, undefined, options),
+    getOrder: (orderId: string, options?: CallOptions) => call('GET', `/orders/${orderId}`, undefined, options),
+    listOrders: (query = '', options?: CallOptions) => call('GET', `/orders${query}`, undefined, options),
+    control: (method: string, path: string, json?: unknown) => call(method, `/_simulator${path}`, json, { token: null }),
+  };
+}
+
+export type SimulatorClient = ReturnType<typeof clientFor>;
+
+export async function startSimulator(options: PartnerCenterSimulatorOptions = {}) {
+  const sim = await startPartnerCenterSimulator({ port: 0, ...options });
+  return { sim, client: clientFor(sim) };
+}
+
+export const line = (catalogItemId: string, billingCycle: string, termDuration?: string, extra: Record<string, unknown> = {}) => ({
+  catalogItemId,
+  quantity: 1,
+  billingCycle,
+  ...(termDuration ? { termDuration } : {}),
+  ...extra,
+});
+
+export const NCE_M365_E3 = 'CFQ7TTC0LF8S:0001:CFQ7TTC0VZW5';
+export const AZURE_PLAN = 'DZH318Z0BPS6:0001:DZH318Z0BPS6';
+export const SAAS = 'DZH318Z0BXWC:0002:DZH318Z0BMRV';
+
+/** The create-cart request of the Partner Center docs (create-a-cart.md): six line items, comments removed. */
+export const DOCS_CART_REQUEST = {
+  lineItems: [
+    { id: 0, catalogItemId: 'MS-AZR-0145P', quantity: 1, billingCycle: 'monthly', termDuration: 'P1Y' },
+    {
+      id: 1,
+      catalogItemId: 'DZH318Z0BQ36:004G:DZH318Z08C0S',
+      quantity: 1,
+      billingCycle: 'one_time',
+      termDuration: 'P1Y',
+      provisioningContext: { subscriptionId: '1C461A25-F729-4FA5-AADB-280947DD05E8', scope: 'shared' },
+    },
+    {
+      id: 2,
+      catalogItemId: 'DZH318Z0BQ36:004J:DZH318Z08B8X',
+      quantity: 1,
+      billingCycle: 'one_time',
+      termDuration: 'P3Y',
+      provisioningContext: { subscriptionId: '1C461A25-F729-4FA5-AADB-280947DD05E8', scope: 'single' },
+    },
+    { id: 3, catalogItemId: 'DG7GMGF0DWTL:0001:DG7GMGF0DSFM', quantity: 1, billingCycle: 'one_time' },
+    { id: 4, catalogItemId: SAAS, quantity: 1, billingCycle: 'monthly', termDuration: 'P1M' },
+    { id: 5, catalogItemId: 'DZH318Z0C0WF:0001:DZH318Z0BP69', quantity: 10, billingCycle: 'none', termDuration: 'P1M', renewsTo: { termDuration: 'P1Y' } },
+  ],
+};
+
+export const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
