@@ -130,11 +130,14 @@ export function createPartnerCenterClient(options: PartnerCenterClientOptions): 
   }
 
   function describeNetworkFailure(error: unknown): string {
-    if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) {
-      return `no answer within ${timeoutMs} ms`;
-    }
-    const cause = error instanceof Error ? (error.cause as { code?: string; message?: string } | undefined) : undefined;
-    const detail = cause?.code ?? cause?.message ?? (error instanceof Error ? error.message : String(error));
+    // fetch reports a timeout as a DOMException (not always an Error of this realm), either directly or as the cause
+    // of its "fetch failed" TypeError; so read names duck-typed.
+    type Described = { name?: string; code?: string; message?: string; cause?: Described };
+    const failure = (typeof error === 'object' && error !== null ? error : { message: String(error) }) as Described;
+    const cause = failure.cause;
+    const timedOut = [failure.name, cause?.name].some((n) => n === 'TimeoutError' || n === 'AbortError');
+    if (timedOut) return `no answer within ${timeoutMs} ms`;
+    const detail = cause?.code ?? cause?.message ?? failure.message;
     return `connection failed (${detail})`;
   }
 
