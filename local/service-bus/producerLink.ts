@@ -3,6 +3,7 @@
  * refuses what the broker does not support, and stores the messages. The disposition is sent only once the
  * messages are stored, so a resolved SDK send means the broker holds them (or dropped them as duplicates).
  */
+import { randomUUID } from 'node:crypto';
 import type { EventContext, Message, Receiver } from 'rhea';
 import { invalidField, messageTooLarge, notImplemented } from './amqpErrors';
 import type { SendTarget } from './entityRegistry';
@@ -38,7 +39,11 @@ export function serveProducerLink(receiver: Receiver, target: SendTarget, maxMes
     }
     const averageSize = Math.ceil(decoded.size / decoded.messages.length);
     let duplicates = 0;
-    for (const message of decoded.messages) if (target.accept(message, averageSize).duplicate) duplicates++;
+    for (const message of decoded.messages) {
+      // Service Bus gives every message an id; the SDK's lock renewal relies on it.
+      if (message.message_id === undefined || message.message_id === null) message.message_id = randomUUID().replace(/-/g, '');
+      if (target.accept(message, averageSize).duplicate) duplicates++;
+    }
     if (duplicates > 0) log(`dropped ${duplicates} duplicate message(s) sent to ${target.path}`);
     delivery.update(true, acceptedState());
   });
