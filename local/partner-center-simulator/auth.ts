@@ -6,7 +6,7 @@
 //   not the simulator clock: advancing the simulator clock by days must not invalidate tokens a real issuer just made.
 // Failures answer 401 with the service's body: 800001 when the token is missing, 400 "Access denied" otherwise, with a
 // description saying what was wrong. The token itself never appears in an answer or a log.
-import { verify } from 'node:crypto';
+import { verify, type KeyObject } from 'node:crypto';
 import { remoteKeySet, staticKeySet, type KeySet } from './jwks';
 import { errorResponse, type SimResponse } from './responses';
 import type { Caller } from './serviceContext';
@@ -60,6 +60,14 @@ const callerFrom = (claims: Record<string, unknown> | undefined, tenantId: strin
   userId: String(claims?.oid ?? claims?.appid ?? claims?.azp ?? claims?.sub ?? DEFAULT_USER),
 });
 
+function signatureValid(signedPart: string, signature: string, key: KeyObject): boolean {
+  try {
+    return verify('RSA-SHA256', Buffer.from(signedPart), key, Buffer.from(signature, 'base64url'));
+  } catch {
+    return false; // e.g. a key of another type
+  }
+}
+
 export function createAuthenticator(options: AuthOptions): Authenticator {
   if (options.mode === 'any') {
     return {
@@ -93,8 +101,7 @@ export function createAuthenticator(options: AuthOptions): Authenticator {
         return accessDenied(`the signing keys could not be loaded (${(err as Error).message}).`);
       }
       if (!key) return accessDenied(`no signing key with kid ${JSON.stringify(header.kid)} in the trusted key set.`);
-      const signed = Buffer.from(`${parts[0]}.${parts[1]}`);
-      if (!verify('RSA-SHA256', signed, key, Buffer.from(parts[2], 'base64url'))) return accessDenied('the token signature is invalid.');
+      if (!signatureValid(`${parts[0]}.${parts[1]}`, parts[2], key)) return accessDenied('the token signature is invalid.');
       const audiences = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
       if (!audiences.includes(audience)) return accessDenied(`wrong token audience ${JSON.stringify(claims.aud)}; expected ${audience}.`);
       if (claims.tid !== options.tenantId) return accessDenied(`the token's tenant (tid ${JSON.stringify(claims.tid)}) is not the partner tenant this service accepts.`);

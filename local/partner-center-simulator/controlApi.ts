@@ -2,7 +2,7 @@
 // throttling, no faults and no request-log entries here: it drives the simulator, it is not part of the service.
 //   GET   /_simulator/counts[?customerId=…]        carts, orders, checkouts (total and per customer)
 //   POST  /_simulator/reset                        back to the start configuration
-//   GET   /_simulator/clock                        {now, offsetMs}
+//   GET   /_simulator/clock                        {now, nowMs, offsetMs}
 //   POST  /_simulator/clock/advance                {"by":"15m"} or {"ms":900000}
 //   GET   /_simulator/knobs   PATCH /_simulator/knobs {partial knobs}
 //   GET   /_simulator/catalog PUT /_simulator/catalog/{catalogItemId} {"behaviour":{…}, …definition fields}
@@ -37,7 +37,7 @@ function safeDecode(segment: string): string {
 
 export function handleControl(controls: SimulatorControls, method: string, path: string, query: URLSearchParams, body: string): SimResponse {
   const route = `${method} ${path.slice(CONTROL_PREFIX.length).replace(/\/$/, '')}`;
-  const clock = () => ({ now: new Date(controls.now()).toISOString(), nowMs: controls.now() });
+  const clock = () => ({ now: new Date(controls.now()).toISOString(), nowMs: controls.now(), offsetMs: controls.clockOffsetMs() });
   try {
     if (route === 'GET /counts') return json(200, controls.counts(query.get('customerId') ?? undefined));
     if (route === 'POST /reset') {

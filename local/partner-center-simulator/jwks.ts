@@ -54,10 +54,14 @@ function getJson(uri: string, ca: string | Buffer | undefined): Promise<unknown>
   });
 }
 
-/** Fetched lazily, cached, and fetched again when a token names an unknown kid (keys rotate), at most once a second. */
+/**
+ * Fetched lazily, cached, and fetched again when a token names a kid the cache lacks (keys rotate). Each unknown kid
+ * triggers at most one refetch a minute, so a client repeating a bad token cannot turn every request into a fetch.
+ */
 export function remoteKeySet(jwksUri: string, ca?: string | Buffer): KeySet {
   let map = new Map<string, KeyObject>();
-  let fetchedAt = 0;
+  let loaded = false;
+  const triedAt = new Map<string, number>();
   let inFlight: Promise<void> | undefined;
   const refresh = () =>
     (inFlight ??= getJson(jwksUri, ca)
@@ -65,14 +69,19 @@ export function remoteKeySet(jwksUri: string, ca?: string | Buffer): KeySet {
         const keys = (body as { keys?: unknown }).keys;
         if (!Array.isArray(keys)) throw new Error('JWKS document has no "keys" array');
         map = toKeyMap(keys as JwkWithKid[]);
-        fetchedAt = Date.now();
+        loaded = true;
       })
       .finally(() => (inFlight = undefined)));
   return {
     async find(kid) {
       const known = pick(map, kid);
       if (known) return known;
-      if (Date.now() - fetchedAt >= 1000) await refresh();
+      const label = kid ?? '';
+      const now = Date.now();
+      if (!loaded || now - (triedAt.get(label) ?? -Infinity) >= 60_000) {
+        triedAt.set(label, now);
+        await refresh();
+      }
       return pick(map, kid);
     },
   };

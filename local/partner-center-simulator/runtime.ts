@@ -32,6 +32,8 @@ export interface SimulatorControls {
   /** Moves the simulator clock forward (milliseconds or a duration such as "15m"); returns the new simulator time. */
   advanceClock(by: number | string): number;
   now(): number;
+  /** How far advanceClock has moved the simulator clock ahead of real time (0 after reset). */
+  clockOffsetMs(): number;
   knobs(): SimulatorKnobs;
   /** Changes knobs at run time (validated; throws SimulatorConfigError naming each bad knob). */
   setKnobs(partial: Partial<SimulatorKnobs> | Record<string, unknown>): SimulatorKnobs;
@@ -79,6 +81,7 @@ export function createRuntime(initialKnobs: Partial<SimulatorKnobs> | Record<str
       return clock.advance(ms);
     },
     now: () => clock.now(),
+    clockOffsetMs: () => clock.offsetMs(),
     knobs: () => structuredClone(knobs),
     setKnobs(partial) {
       const valid = validateKnobs(partial);

@@ -44,16 +44,18 @@ export interface PartnerCenterSimulator {
 
 const MAX_BODY_BYTES = 1024 * 1024;
 
-function readBody(req: IncomingMessage): Promise<{ body: string; tooLarge: boolean }> {
-  return new Promise((resolve, reject) => {
+/** Resolves `aborted` instead of failing when the client goes away mid-body: that is not a server error. */
+function readBody(req: IncomingMessage): Promise<{ body: string; tooLarge: boolean; aborted: boolean }> {
+  return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
       if (size <= MAX_BODY_BYTES) chunks.push(chunk);
     });
-    req.on('end', () => resolve({ body: Buffer.concat(chunks).toString('utf8'), tooLarge: size > MAX_BODY_BYTES }));
-    req.on('error', reject);
+    req.on('end', () => resolve({ body: Buffer.concat(chunks).toString('utf8'), tooLarge: size > MAX_BODY_BYTES, aborted: false }));
+    req.on('error', () => resolve({ body: '', tooLarge: false, aborted: true }));
+    req.on('close', () => resolve({ body: '', tooLarge: false, aborted: !req.complete }));
   });
 }
 
@@ -64,7 +66,8 @@ function headerValue(req: IncomingMessage, name: string): string | undefined {
   return text && text.trim() ? text.trim().slice(0, 128) : undefined;
 }
 
-export function startPartnerCenterSimulator(options: PartnerCenterSimulatorOptions = {}): Promise<PartnerCenterSimulator> {
+/** Starts on 127.0.0.1 (port 0 = a free one). Rejects with SimulatorConfigError / Error naming any bad option. */
+export async function startPartnerCenterSimulator(options: PartnerCenterSimulatorOptions = {}): Promise<PartnerCenterSimulator> {
   const runtime = createRuntime(options.knobs ?? {}, options.catalog ?? []);
   const authenticator = createAuthenticator(options.auth ?? { mode: 'any' });
   const serverId = options.serverId ?? '000001';
@@ -105,6 +108,10 @@ export function startPartnerCenterSimulator(options: PartnerCenterSimulatorOptio
       options.onRequest?.(entry);
     };
 
+    // The body is read first: like the real service, work continues when a client gives up waiting (timeouts
+    // during an injected latency are exactly how duplicate purchases happen).
+    const { body, tooLarge, aborted } = await readBody(req);
+    if (aborted) return;
     const fault = rt.faults().decide(method, path);
     entry.faults = fault.applied;
     if (fault.latencyMs > 0) await delay(fault.latencyMs);
@@ -112,7 +119,6 @@ export function startPartnerCenterSimulator(options: PartnerCenterSimulatorOptio
       options.onRequest?.(entry);
       return void req.socket.resetAndDestroy();
     }
-    const { body, tooLarge } = await readBody(req);
 
     const auth = await authenticator.authenticate(req.headers.authorization);
     if ('denied' in auth) return finish(auth.denied);
@@ -136,7 +142,7 @@ export function startPartnerCenterSimulator(options: PartnerCenterSimulatorOptio
     finish(response);
   }
 
-  return new Promise((resolve, reject) => {
+  return await new Promise<PartnerCenterSimulator>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
       const { port, address } = server.address() as AddressInfo;
