@@ -197,7 +197,10 @@ export async function startServiceBusBroker(options: ServiceBusBrokerOptions = {
   });
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
-    server.once('error', reject);
+    server.once('error', (error: Error) => {
+      registry.close();
+      reject(new Error(`The Service Bus broker cannot listen on ${host}:${options.port ?? 0}: ${error.message}`));
+    });
   });
   const port = (server.address() as AddressInfo).port;
   const connectionHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
