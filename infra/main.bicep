@@ -74,7 +74,7 @@ param instanceMemoryMB int = 2048
 @minValue(1)
 @maxValue(1000)
 @description('Upper bound on instances. Partner Center throttles per partner tenant, so more instances do not buy more throughput; see docs/deploy.md.')
-param maximumInstanceCount int = 10
+param maximumInstanceCount int = 4
 
 @description('Optional object id of the ERP\'s identity. When set it gets Data Sender on the orders queue and Data Receiver on the erp subscription, nothing else.')
 param erpPrincipalId string = ''

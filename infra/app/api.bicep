@@ -69,7 +69,9 @@ var telemetrySettings = {
 
 // What the app itself reads (shared/config.ts).
 var appConfigSettings = {
+  // DefaultAzureCredential goes straight to the user-assigned identity named here.
   AZURE_CLIENT_ID: identityClientId
+  AZURE_TOKEN_CREDENTIALS: 'ManagedIdentityCredential'
   ServiceBusConnection__fullyQualifiedNamespace: serviceBusFullyQualifiedNamespace
   ServiceBusConnection__credential: 'managedidentity'
   ServiceBusConnection__clientId: identityClientId

@@ -1,0 +1,75 @@
+// host.json reviewed for production: the deliberate Durable settings stay, concurrency is sized for Partner Center's
+// per-tenant rate limits, Service Bus messages complete only when the starter succeeded, and telemetry keeps every
+// failure while sampling the rest.
+import { readBicep } from './support/bicepFile';
+import { textOf } from './support/bicepValues';
+import { MAIN_BICEP, readRepoJson } from './support/repo';
+
+interface HostJson {
+  version: string;
+  functionTimeout?: string;
+  extensionBundle: { id: string; version: string };
+  extensions: {
+    http: { routePrefix: string };
+    durableTask: {
+      hubName: string;
+      overridableExistingInstanceStates: string;
+      maxConcurrentActivityFunctions: number;
+      maxConcurrentOrchestratorFunctions: number;
+      storageProvider: { type: string };
+      tracing?: { traceInputsAndOutputs?: boolean };
+    };
+    serviceBus: { autoCompleteMessages: boolean; maxConcurrentCalls: number; prefetchCount: number; maxAutoLockRenewalDuration: string };
+  };
+  logging: { logLevel: Record<string, string>; applicationInsights: { samplingSettings: { isEnabled: boolean; excludedTypes: string } } };
+}
+
+const host = readRepoJson<HostJson>('host.json');
+const durable = host.extensions.durableTask;
+// Partner Center: "rate limit of 500 requests per minute per tenant identifier" (order resources; reference B1).
+const PARTNER_CENTER_REQUESTS_PER_MINUTE = 500;
+
+describe('host.json', () => {
+  it('keeps the routes, the task hub and the refusal to restart a running instance', () => {
+    expect(host.version).toBe('2.0');
+    expect(host.extensionBundle).toEqual({ id: 'Microsoft.Azure.Functions.ExtensionBundle', version: '[4.*, 5.0.0)' });
+    expect(host.extensions.http.routePrefix).toBe('api');
+    expect(durable.hubName).toBe('PartnerCenterOrders');
+    expect(durable.overridableExistingInstanceStates).toBe('NonRunningStates');
+    expect(durable.storageProvider.type).toBe('AzureStorage');
+  });
+
+  it('bounds concurrent Partner Center calls app-wide to the per-tenant budget at about one second per call', () => {
+    const maxInstances = Number(textOf(readBicep(MAIN_BICEP).params.get('maximumInstanceCount')?.defaultValue));
+    const concurrentCalls = durable.maxConcurrentActivityFunctions * maxInstances;
+    expect(concurrentCalls).toBeGreaterThan(0);
+    // Each activity makes one Partner Center call at a time; a 429 beyond the budget comes back as a value that the
+    // orchestration waits out on a durable timer, so this bound is about bursts, not correctness.
+    expect(concurrentCalls * 60).toBeLessThanOrEqual(PARTNER_CENTER_REQUESTS_PER_MINUTE);
+    expect(durable.maxConcurrentOrchestratorFunctions).toBeGreaterThanOrEqual(durable.maxConcurrentActivityFunctions);
+  });
+
+  it('completes Service Bus messages only after the starter returns, one lock renewal window per message', () => {
+    expect(host.extensions.serviceBus.autoCompleteMessages).toBe(true);
+    expect(host.extensions.serviceBus.prefetchCount).toBe(0);
+    expect(host.extensions.serviceBus.maxConcurrentCalls).toBeGreaterThan(0);
+    expect(host.extensions.serviceBus.maxAutoLockRenewalDuration).toMatch(/^\d{2}:\d{2}:\d{2}$/);
+  });
+
+  it('logs at warning by default, keeps function and Durable lifecycle logs, and never samples away failures', () => {
+    expect(host.logging.logLevel.default).toBe('Warning');
+    expect(host.logging.logLevel.Function).toBe('Information');
+    expect(host.logging.logLevel['Host.Triggers.DurableTask']).toBe('Information');
+    const sampling = host.logging.applicationInsights.samplingSettings;
+    expect(sampling.isEnabled).toBe(true);
+    expect(sampling.excludedTypes.split(';').sort()).toEqual(['Exception', 'Request']);
+  });
+
+  it('does not trace orchestration inputs and outputs (they hold customer and order data)', () => {
+    expect(durable.tracing?.traceInputsAndOutputs).toBe(false);
+  });
+
+  it('caps a single function run', () => {
+    expect(host.functionTimeout).toMatch(/^00:(0\d|10):\d{2}$/);
+  });
+});
