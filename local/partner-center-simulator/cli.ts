@@ -14,7 +14,7 @@ export function usageExample(url: string): string {
     'Try:',
     `  curl -s -X POST ${base}/carts -H 'Authorization: Bearer local' -H 'Content-Type: application/json' \\`,
     `    -d '{"lineItems":[{"catalogItemId":"CFQ7TTC0LF8S:0001:CFQ7TTC0VZW5","quantity":1,"billingCycle":"monthly","termDuration":"P1Y"}]}'`,
-    `  curl -s -X POST ${base}/carts/<cart id>/checkout -H 'Authorization: Bearer local' -H 'MS-RequestId: '"$(uuidgen)"`,
+    `  curl -s -X POST ${base}/carts/<cart id>/checkout -H 'Authorization: Bearer local' -H 'MS-RequestId: checkout-1'`,
     `  curl -s ${base}/orders/<order id> -H 'Authorization: Bearer local'`,
   ].join('\n');
 }

@@ -1,5 +1,5 @@
 // GET /orders/{id} and GET /orders.
-import { BILLING_CYCLES } from '../../shared/partner-center/models';
+import { BILLING_CYCLES, TERMINAL_ORDER_STATUSES } from '../../shared/partner-center/models';
 import { currentStatus, orderToWire } from './orderLifecycle';
 import { errorResponse, json, quote } from './responses';
 import type { ServiceHandler } from './serviceContext';
@@ -12,6 +12,24 @@ export const getOrder: ServiceHandler = (state, request) => {
   const status = currentStatus(order, state.clock.now());
   order.polls += 1;
   return json(200, orderToWire(order, status));
+};
+
+/**
+ * GET /orders/{id}/provisioningstatus, which the order's links point to. Per line: fulfilled once its subscription
+ * exists, unfulfilled when the order ended without it, else prefulfillmentPending (get-order-provisioning-status.md).
+ * The service allows this call for App+User tokens only; the simulator does not tell the two apart. Not a poll.
+ */
+export const getProvisioningStatus: ServiceHandler = (state, request) => {
+  const { customerId, orderId } = request.params;
+  const order = state.store.getOrder(customerId, orderId);
+  if (!order) return errorResponse(404, 20000, `Order ID not found: no order ${orderId} exists for customer ${customerId}.`);
+  const wire = orderToWire(order, currentStatus(order, state.clock.now()));
+  const ended = TERMINAL_ORDER_STATUSES.has(wire.status);
+  const items = wire.lineItems.map((line) => {
+    const status = line.subscriptionId ? 'fulfilled' : ended ? 'unfulfilled' : 'prefulfillmentPending';
+    return { lineItemNumber: line.lineItemNumber, status, quantityProvisioningInformation: [{ quantity: line.quantity, status }] };
+  });
+  return json(200, { totalCount: items.length, items, attributes: { objectType: 'Collection' } });
 };
 
 /**

@@ -1,7 +1,7 @@
 // The service's routes. Paths match case-insensitively; the customer id must be a GUID like the service demands.
 import { checkoutCart } from './checkoutHandler';
 import { createCart, getCart, updateCart } from './cartHandlers';
-import { getOrder, listOrders } from './orderHandlers';
+import { getOrder, getProvisioningStatus, listOrders } from './orderHandlers';
 import { errorResponse, quote, type SimResponse } from './responses';
 import type { ServiceHandler } from './serviceContext';
 
@@ -27,6 +27,7 @@ const ROUTES: Route[] = [
   route('POST', '/carts/([^/]+)/checkout', ['cartId'], checkoutCart),
   route('GET', '/orders', [], listOrders),
   route('GET', '/orders/([^/]+)', ['orderId'], getOrder),
+  route('GET', '/orders/([^/]+)/provisioningstatus', ['orderId'], getProvisioningStatus),
 ];
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -17,7 +17,7 @@ import type { SimulatorKnobs } from './knobs';
 import { errorResponse, throttledResponse, type SimResponse } from './responses';
 import { matchRoute } from './router';
 import { createRuntime, type CatalogItemOption, type RequestLogEntry, type SimulatorControls, type SimulatorRuntime } from './runtime';
-import type { Caller } from './serviceContext';
+import type { ServiceHandler, ServiceRequest } from './serviceContext';
 
 export interface PartnerCenterSimulatorOptions {
   /** 0 (default) picks a free port. */
@@ -161,7 +161,7 @@ export async function startPartnerCenterSimulator(options: PartnerCenterSimulato
   });
 }
 
-async function runHandler(rt: SimulatorRuntime, handler: import('./serviceContext').ServiceHandler, request: import('./serviceContext').ServiceRequest): Promise<SimResponse> {
+async function runHandler(rt: SimulatorRuntime, handler: ServiceHandler, request: ServiceRequest): Promise<SimResponse> {
   try {
     return await handler(rt, request);
   } catch (err) {
@@ -200,4 +200,3 @@ function send(res: ServerResponse, response: SimResponse, headers: Record<string
   res.end(text);
 }
 
-export type { Caller };

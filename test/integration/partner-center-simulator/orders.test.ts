@@ -83,6 +83,32 @@ describe('get order', () => {
   });
 });
 
+describe('provisioning status', () => {
+  it('reports lines pending, then fulfilled once the order completes, without counting as a poll', async () => {
+    sim.controls.setKnobs({ orderPendingPolls: 1 });
+    const order = await orderFor([line(NCE_M365_E3, 'monthly', 'P1Y', { quantity: 3 })]);
+
+    const before = await client.call('GET', `/orders/${order.id}/provisioningstatus`);
+    await pollStatuses(order.id, 2);
+    const after = await client.call('GET', `/orders/${order.id}/provisioningstatus`);
+
+    expect(before.body).toEqual({
+      totalCount: 1,
+      items: [{ lineItemNumber: 0, status: 'prefulfillmentPending', quantityProvisioningInformation: [{ quantity: 3, status: 'prefulfillmentPending' }] }],
+      attributes: { objectType: 'Collection' },
+    });
+    expect(after.body.items[0].status).toBe('fulfilled');
+    expect(order.links.provisioningStatus.uri).toBe(`/customers/${CUSTOMER}/orders/${order.id}/provisioningstatus`);
+  });
+
+  it('reports unfulfilled lines of a cancelled order', async () => {
+    sim.controls.setCatalogItem(NCE_M365_E3, { outcome: 'cancelled', pendingPolls: 0 });
+    const order = await orderFor();
+
+    expect((await client.call('GET', `/orders/${order.id}/provisioningstatus`)).body.items[0].status).toBe('unfulfilled');
+  });
+});
+
 describe('list orders', () => {
   it('lists a customer\'s orders as a collection and filters by billingType', async () => {
     const cart = (await client.createCart({ lineItems: [line(NCE_M365_E3, 'monthly', 'P1M'), line(NCE_M365_E3, 'annual', 'P1Y')] })).body;
