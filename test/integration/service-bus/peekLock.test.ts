@@ -80,6 +80,19 @@ test('an expired lock returns the message with a higher delivery count; settling
   expect(h.broker.inspect.counts('plain')).toEqual({ active: 0, locked: 0, deferred: 0, deadLetter: 0 });
 });
 
+test('locks that lapse count as deliveries: past MaxDeliveryCount the message is dead-lettered', async () => {
+  h = await startHarness({ config: testConfig({ maxDeliveryCount: 2 }), lockDurationOverrideMs: 150 });
+  await h.client.createSender('plain').sendMessages({ body: 'forgotten', messageId: 'f-1' });
+  const receiver = h.client.createReceiver('plain', { maxAutoLockRenewalDurationInMs: 0 });
+  for (let attempt = 0; attempt < 2; attempt++) {
+    const [message] = await receiver.receiveMessages(1, { maxWaitTimeInMs: 2000 });
+    expect(message.deliveryCount).toBe(attempt);
+    await until(() => h.broker.inspect.counts('plain').locked === 0, 'the lock to lapse');
+  }
+  expect(h.broker.inspect.counts('plain')).toEqual({ active: 0, locked: 0, deferred: 0, deadLetter: 1 });
+  expect(h.broker.inspect.deadLetters('plain')[0]).toMatchObject({ messageId: 'f-1', deadLetterReason: 'MaxDeliveryCountExceeded' });
+});
+
 test('automatic lock renewal by the SDK keeps a slow message locked past its lock duration', async () => {
   h = await startHarness({ lockDurationOverrideMs: 300 });
   await h.client.createSender('plain').sendMessages({ body: 'slow' });

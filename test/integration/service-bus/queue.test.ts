@@ -108,6 +108,31 @@ test('duplicate message ids within the window are accepted and dropped', async (
   expect(h.broker.inspect.counts('plain').active).toBe(2);
 });
 
+test('an expired message is not delivered; with DeadLetteringOnMessageExpiration it is dead-lettered', async () => {
+  const config = {
+    UserConfig: {
+      Namespaces: [
+        {
+          Name: 'sbemulatorns',
+          Queues: [{ Name: 'short', Properties: {} }, { Name: 'kept', Properties: { DeadLetteringOnMessageExpiration: true } }],
+        },
+      ],
+    },
+  };
+  const expiring = await startHarness({ config });
+  try {
+    await expiring.client.createSender('short').sendMessages({ body: 'stale', timeToLive: 50 });
+    await expiring.client.createSender('kept').sendMessages({ body: 'stale', messageId: 'ttl-1', timeToLive: 50 });
+    await new Promise((resolve) => setTimeout(resolve, 120));
+    expect(await expiring.client.createReceiver('short').receiveMessages(1, { maxWaitTimeInMs: 200 })).toEqual([]);
+    expect(expiring.broker.inspect.counts('short')).toEqual({ active: 0, locked: 0, deferred: 0, deadLetter: 0 });
+    expect(expiring.broker.inspect.counts('kept')).toEqual({ active: 0, locked: 0, deferred: 0, deadLetter: 1 });
+    expect(expiring.broker.inspect.deadLetters('kept')[0]).toMatchObject({ messageId: 'ttl-1', deadLetterReason: 'TTLExpiredException' });
+  } finally {
+    await expiring.close();
+  }
+});
+
 test('1,000 messages sent in batches are all received once, none lost or duplicated', async () => {
   const total = 1000;
   const sender = h.client.createSender('work');
