@@ -37,7 +37,7 @@ export function staticKeySet(jwks: { keys: JwkWithKid[] }): KeySet {
 function getJson(uri: string, ca: string | Buffer | undefined): Promise<unknown> {
   return new Promise((resolve, reject) => {
     const client = uri.startsWith('https:') ? https : http;
-    const req = client.get(uri, { ca, timeout: 5000 }, (res) => {
+    const req = client.get(uri, { ca, timeout: 5000, agent: false }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => {

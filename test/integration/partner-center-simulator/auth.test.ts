@@ -1,6 +1,8 @@
 // Bearer-token checks over real HTTP: 'any' mode and 'jwt' mode with an inline key set or a JWKS URI.
 import http from 'node:http';
+import https from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { createLocalCertificates } from '../../../local/identity/certificates';
 import type { PartnerCenterSimulator } from '../../../local/partner-center-simulator';
 import { DOCS_CART_REQUEST, startSimulator, type SimulatorClient } from './simulatorClient';
 import { newSigningKey, nowSeconds, signToken } from './tokens';
@@ -134,6 +136,39 @@ describe("auth mode 'jwt' with a JWKS URI", () => {
       expect(reply.body.description).toContain('signing keys could not be loaded');
     } finally {
       await unreachable.sim.stop();
+    }
+  });
+});
+
+describe("auth mode 'jwt' with an HTTPS JWKS URI signed by a private CA (like the Entra ID stand-in)", () => {
+  const certificates = createLocalCertificates();
+  let jwksServer: https.Server;
+  let jwksUri: string;
+
+  beforeAll(async () => {
+    jwksServer = https.createServer({ cert: certificates.serverCertPem, key: certificates.serverKeyPem }, (_req, res) => {
+      res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ keys: [key.jwk] }));
+    });
+    await new Promise<void>((resolve) => jwksServer.listen(0, '127.0.0.1', resolve));
+    jwksUri = `https://127.0.0.1:${(jwksServer.address() as AddressInfo).port}/${PARTNER_TENANT}/discovery/v2.0/keys`;
+  });
+  afterAll(async () => {
+    jwksServer.closeAllConnections();
+    await new Promise((resolve) => jwksServer.close(resolve));
+  });
+
+  it.each([
+    ['trusts the key set when given the CA', true, 201],
+    ['refuses tokens when the CA is not trusted', false, 401],
+  ])('%s', async (_case, withCa, status) => {
+    const { sim, client } = await startSimulator({ auth: { mode: 'jwt', jwksUri, jwksCa: withCa ? certificates.caCertPem : undefined, tenantId: PARTNER_TENANT } });
+    try {
+      const reply = await client.createCart(DOCS_CART_REQUEST, { token: signToken(key, validClaims()) });
+
+      expect(reply.status).toBe(status);
+      if (!withCa) expect(reply.body.description).toContain('signing keys could not be loaded');
+    } finally {
+      await sim.stop();
     }
   });
 });
