@@ -1,23 +1,12 @@
-// The HTTP server and its request pipeline, in this order (each step explains the service behaviour it stands for):
-//   1. control API (/_simulator/…) short-circuits everything else;
-//   2. injected latency, then an injected connection reset (nothing happens server-side);
-//   3. bearer-token check → 401;  4. token bucket per partner tenant → 429 with Retry-After;
-//   5. injected 429 / 5xx (before any side effect);  6. routing (404/405, customer id GUID → 400/2000);
-//   7. MS-RequestId replay for POSTs: a repeated (method, path, MS-RequestId) gets the stored answer and creates
-//      nothing; a repeat that arrives while the first is still running waits for it and gets the same answer;
-//   8. the handler;  9. "commit then drop": the handler ran, then the socket is destroyed instead of answering.
-// Every answer carries MS-RequestId and MS-CorrelationId (echoed, or generated when absent), MS-CV and MS-ServerId.
-import { randomBytes, randomUUID } from 'node:crypto';
-import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+// The simulator's HTTP server: validates options, listens on loopback and stops cleanly. What happens to each
+// request is in pipeline.ts.
+import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { setTimeout as delay } from 'node:timers/promises';
 import { createAuthenticator, type AuthOptions } from './auth';
-import { CONTROL_PREFIX, handleControl } from './controlApi';
 import type { SimulatorKnobs } from './knobs';
-import { errorResponse, throttledResponse, type SimResponse } from './responses';
-import { matchRoute } from './router';
-import { createRuntime, type CatalogItemOption, type RequestLogEntry, type SimulatorControls, type SimulatorRuntime } from './runtime';
-import type { ServiceHandler, ServiceRequest } from './serviceContext';
+import { createRequestPipeline, send } from './pipeline';
+import { errorResponse } from './responses';
+import { createRuntime, type CatalogItemOption, type RequestLogEntry, type SimulatorControls } from './runtime';
 
 export interface PartnerCenterSimulatorOptions {
   /** 0 (default) picks a free port. */
@@ -42,105 +31,21 @@ export interface PartnerCenterSimulator {
   stop(): Promise<void>;
 }
 
-const MAX_BODY_BYTES = 1024 * 1024;
-
-/** Resolves `aborted` instead of failing when the client goes away mid-body: that is not a server error. */
-function readBody(req: IncomingMessage): Promise<{ body: string; tooLarge: boolean; aborted: boolean }> {
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
-    });
-    req.on('end', () => resolve({ body: Buffer.concat(chunks).toString('utf8'), tooLarge: size > MAX_BODY_BYTES, aborted: false }));
-    req.on('error', () => resolve({ body: '', tooLarge: false, aborted: true }));
-    req.on('close', () => resolve({ body: '', tooLarge: false, aborted: !req.complete }));
-  });
-}
-
-/** Client-supplied ids are echoed; absurd values are cut so a header can never carry a large payload back. */
-function headerValue(req: IncomingMessage, name: string): string | undefined {
-  const value = req.headers[name];
-  const text = Array.isArray(value) ? value[0] : value;
-  return text && text.trim() ? text.trim().slice(0, 128) : undefined;
-}
-
 /** Starts on 127.0.0.1 (port 0 = a free one). Rejects with SimulatorConfigError / Error naming any bad option. */
 export async function startPartnerCenterSimulator(options: PartnerCenterSimulatorOptions = {}): Promise<PartnerCenterSimulator> {
   const runtime = createRuntime(options.knobs ?? {}, options.catalog ?? []);
   const authenticator = createAuthenticator(options.auth ?? { mode: 'any' });
   const serverId = options.serverId ?? '000001';
 
+  const handle = createRequestPipeline({ runtime, authenticator, serverId, onRequest: options.onRequest });
   const server = http.createServer((req, res) => {
-    handle(runtime, req, res).catch((err: unknown) => {
+    handle(req, res).catch((err: unknown) => {
       // Last line of defence: the server never crashes on a request.
       console.error(`partner-center-simulator: unexpected error on ${req.method} ${req.url?.split('?')[0]}: ${(err as Error)?.stack ?? err}`);
       if (!res.headersSent && !res.destroyed) send(res, errorResponse(500, 800003, 'Unexpected service error.'), {});
     });
   });
   server.on('clientError', (_err, socket) => socket.destroy());
-
-  async function handle(rt: SimulatorRuntime, req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const method = (req.method ?? 'GET').toUpperCase();
-    const url = new URL(req.url ?? '/', 'http://simulator.local');
-    const path = url.pathname;
-    const suppliedRequestId = headerValue(req, 'ms-requestid');
-    const ids = { requestId: suppliedRequestId ?? randomUUID(), correlationId: headerValue(req, 'ms-correlationid') ?? randomUUID() };
-    const headers: Record<string, string> = {
-      'MS-RequestId': ids.requestId,
-      'MS-CorrelationId': ids.correlationId,
-      'MS-CV': `${randomBytes(12).toString('base64')}.0`,
-      'MS-ServerId': serverId,
-      'X-Locale': headerValue(req, 'x-locale') ?? 'en-US',
-    };
-
-    if (path === CONTROL_PREFIX || path.startsWith(`${CONTROL_PREFIX}/`)) {
-      const { body } = await readBody(req);
-      return send(res, handleControl(rt.controls, method, path, url.searchParams, body), headers);
-    }
-
-    const entry: RequestLogEntry = { method, path, status: 0, ...ids, requestIdSupplied: suppliedRequestId !== undefined, replayed: false, faults: [] };
-    rt.log(entry);
-    const finish = (response: SimResponse) => {
-      entry.status = response.status;
-      send(res, response, headers);
-      options.onRequest?.(entry);
-    };
-
-    // The body is read first: like the real service, work continues when a client gives up waiting (timeouts
-    // during an injected latency are exactly how duplicate purchases happen).
-    const { body, tooLarge, aborted } = await readBody(req);
-    if (aborted) return;
-    const fault = rt.faults().decide(method, path);
-    entry.faults = fault.applied;
-    if (fault.latencyMs > 0) await delay(fault.latencyMs);
-    if (fault.reset) {
-      options.onRequest?.(entry);
-      return void req.socket.resetAndDestroy();
-    }
-
-    const auth = await authenticator.authenticate(req.headers.authorization);
-    if ('denied' in auth) return finish(auth.denied);
-    const throttled = rt.throttle().take(auth.caller.tenantId);
-    if (!throttled.allowed) return finish(throttledResponse(throttled.retryAfterSeconds));
-    if (fault.status429 !== undefined) return finish(throttledResponse(fault.status429));
-    if (fault.status5xx !== undefined) return finish(errorResponse(fault.status5xx, 800003, 'Unexpected service error (injected by the simulator).'));
-    if (tooLarge) return finish(errorResponse(413, 800002, `Invalid request input: the body is larger than ${MAX_BODY_BYTES} bytes.`));
-
-    const match = matchRoute(method, path);
-    if ('response' in match) return finish(match.response);
-    const run = () => runHandler(rt, match.handler, { method, path, params: match.params, query: url.searchParams, body, caller: auth.caller });
-    const response = method === 'POST' && suppliedRequestId ? await replayOrRun(rt, `${method} ${path.toLowerCase()} ${suppliedRequestId}`, run, entry) : await run();
-
-    if (fault.dropAfterCommit) {
-      // The work is done (and stored for replay); the client never learns the outcome.
-      entry.status = 0;
-      options.onRequest?.(entry);
-      return void req.socket.destroy();
-    }
-    finish(response);
-  }
 
   return await new Promise<PartnerCenterSimulator>((resolve, reject) => {
     server.once('error', reject);
@@ -160,43 +65,3 @@ export async function startPartnerCenterSimulator(options: PartnerCenterSimulato
     });
   });
 }
-
-async function runHandler(rt: SimulatorRuntime, handler: ServiceHandler, request: ServiceRequest): Promise<SimResponse> {
-  try {
-    return await handler(rt, request);
-  } catch (err) {
-    console.error(`partner-center-simulator: handler failed for ${request.method} ${request.path}: ${(err as Error)?.stack ?? err}`);
-    return errorResponse(500, 800003, 'Unexpected service error.');
-  }
-}
-
-/**
- * Only answers that are the request's real outcome are kept: 2xx and 4xx, except 409 (the cart was busy; a retry
- * with the same id should try again) and 429. 5xx answers are not kept, so the retry runs again.
- */
-const keepForReplay = (status: number) => status < 500 && status !== 409 && status !== 429;
-
-async function replayOrRun(rt: SimulatorRuntime, key: string, run: () => Promise<SimResponse>, entry: RequestLogEntry): Promise<SimResponse> {
-  const stored = rt.store.replays.get(key);
-  if (stored) {
-    entry.replayed = true;
-    return stored;
-  }
-  const pending = run();
-  rt.store.replays.set(key, pending);
-  const response = await pending;
-  if (!keepForReplay(response.status)) rt.store.replays.delete(key);
-  return response;
-}
-
-function send(res: ServerResponse, response: SimResponse, headers: Record<string, string>): void {
-  const text = JSON.stringify(response.body);
-  res.writeHead(response.status, {
-    ...headers,
-    ...response.headers,
-    'Content-Type': 'application/json; charset=utf-8',
-    'Content-Length': Buffer.byteLength(text),
-  });
-  res.end(text);
-}
-
