@@ -5,6 +5,7 @@
  */
 import type { Delivery, EventContext, Sender } from 'rhea';
 import { lockLost } from './amqpErrors';
+import { guarded, type BrokerLogger } from './guard';
 import { deliveryTagFor } from './lockToken';
 import { encodeStoredMessage } from './messageCodec';
 import { acceptedState, rejectedState } from './outcomes';
@@ -44,7 +45,7 @@ export interface ConsumerLink {
   close(): void;
 }
 
-export function serveConsumerLink(sender: Sender, store: MessageStore, mode: Consumer['mode'], log: (line: string) => void): ConsumerLink {
+export function serveConsumerLink(sender: Sender, store: MessageStore, mode: Consumer['mode'], log: BrokerLogger): ConsumerLink {
   const lockTokens = new WeakMap<Delivery, string>();
   /** Deliveries handed to rhea but not yet on the wire: they will still use credit. */
   let queued: Delivery[] = [];
@@ -67,15 +68,16 @@ export function serveConsumerLink(sender: Sender, store: MessageStore, mode: Con
     },
   };
 
-  const onDisposition = (event: string) => (context: EventContext) => {
-    const delivery = context.delivery;
-    if (!delivery) return;
-    const token = lockTokens.get(delivery);
-    if (!token) return; // pre-settled (receive-and-delete): nothing to settle
-    lockTokens.delete(delivery);
-    const settled = store.settle(token, outcomeOf(event, delivery.remote_state as RemoteOutcome | undefined));
-    delivery.update(true, settled ? acceptedState() : rejectedState(lockLost(token)));
-  };
+  const onDisposition = (event: string) =>
+    guarded(log, `a disposition from a receiver on '${store.path}'`, (context: EventContext) => {
+      const delivery = context.delivery;
+      if (!delivery) return;
+      const token = lockTokens.get(delivery);
+      if (!token) return; // pre-settled (receive-and-delete): nothing to settle
+      lockTokens.delete(delivery);
+      const settled = store.settle(token, outcomeOf(event, delivery.remote_state as RemoteOutcome | undefined));
+      delivery.update(true, settled ? acceptedState() : rejectedState(lockLost(token)));
+    });
   for (const event of ['accepted', 'rejected', 'modified', 'released']) sender.on(event, onDisposition(event));
   sender.on('sendable', () => store.dispatch());
   sender.on('sender_flow', () => store.dispatch());

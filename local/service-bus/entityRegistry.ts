@@ -19,8 +19,6 @@ export interface RegistryOptions {
   lockDurationOverrideMs?: number;
 }
 
-const DEAD_LETTER_SUFFIX = '/$deadletterqueue';
-
 function normalise(path: string): string {
   return path.trim().replace(/^\/+|\/+$/g, '').toLowerCase();
 }
@@ -82,11 +80,6 @@ export class EntityRegistry {
   /** The store a receiver on `path` reads from (queue, subscription, or a dead-letter queue). */
   receiveSource(path: string): MessageStore | undefined {
     return this.stores.get(normalise(path));
-  }
-
-  /** The entity that owns `path`'s $management node, e.g. "orders/$management" → the orders store. */
-  isDeadLetterPath(path: string): boolean {
-    return normalise(path).endsWith(DEAD_LETTER_SUFFIX);
   }
 
   /** Declared paths, for error messages that tell the user what does exist. */

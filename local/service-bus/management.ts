@@ -78,7 +78,7 @@ function receiveDeferred(request: Message, store: MessageStore, body: Body): Mes
     return response(request, 410, `No deferred messages with sequence numbers ${sequenceNumbers.join(', ')}.`, undefined, 'com.microsoft:message-not-found');
   }
   const messages = delivered.map(({ message, token }) => {
-    const entry: Record<string, unknown> = { message: encodeStoredMessage(message, { lockedUntil: message.lock?.lockedUntil, deferred: true }) };
+    const entry: Record<string, unknown> = { message: encodeStoredMessage(message, { lockedUntil: message.lock?.lockedUntil }) };
     if (token) entry['lock-token'] = types.wrap_uuid(uuidBytes(token));
     return entry;
   });

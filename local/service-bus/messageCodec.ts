@@ -32,8 +32,6 @@ export function decodeTransfer(format: number | undefined, payload: Message | Bu
 
 export interface DeliveryAnnotations {
   lockedUntil?: Date;
-  /** 1 = deferred, as Service Bus marks it. */
-  deferred?: boolean;
 }
 
 /** The message as a receiver gets it: the sender's content plus the broker's annotations and delivery count. */
@@ -45,7 +43,8 @@ export function encodeStoredMessage(message: StoredMessage, extra: DeliveryAnnot
   };
   if (extra.lockedUntil) annotations['x-opt-locked-until'] = extra.lockedUntil;
   if (message.deadLetterSource) annotations['x-opt-deadletter-source'] = message.deadLetterSource;
-  if (extra.deferred || message.state === 'deferred') annotations['x-opt-message-state'] = types.wrap_int(1);
+  // x-opt-message-state 1 marks a deferred message, as Service Bus does.
+  if (message.deferred) annotations['x-opt-message-state'] = types.wrap_int(1);
   return rheaMessage.encode({
     ...message.content,
     delivery_count: Math.max(0, message.deliveryCount - 1),

@@ -102,6 +102,7 @@ export class MessageStore {
         break;
       case 'defer':
         message.content = withApplicationProperties(message.content, outcome.propertiesToModify);
+        message.deferred = true;
         message.state = 'deferred';
         break;
       case 'deadLetter':
@@ -110,7 +111,8 @@ export class MessageStore {
       case 'release':
         // Released (or never transmitted): the receiver did not act on it, so the attempt does not count.
         message.deliveryCount = Math.max(0, message.deliveryCount - 1);
-        this.makeAvailable(message);
+        if (message.deferred) message.state = 'deferred';
+        else this.makeAvailable(message);
         break;
     }
     this.dispatch();
@@ -222,6 +224,8 @@ export class MessageStore {
         reason: 'MaxDeliveryCountExceeded',
         description: `Message could not be consumed after ${this.settings.maxDeliveryCount} delivery attempts.`,
       });
+    } else if (message.deferred) {
+      message.state = 'deferred';
     } else {
       this.makeAvailable(message);
     }

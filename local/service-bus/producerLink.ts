@@ -4,9 +4,10 @@
  * messages are stored, so a resolved SDK send means the broker holds them (or dropped them as duplicates).
  */
 import { randomUUID } from 'node:crypto';
-import type { EventContext, Message, Receiver } from 'rhea';
+import type { Delivery, EventContext, Message, Receiver } from 'rhea';
 import { invalidField, messageTooLarge, notImplemented } from './amqpErrors';
 import type { SendTarget } from './entityRegistry';
+import { guarded, type BrokerLogger } from './guard';
 import { decodeTransfer } from './messageCodec';
 import { acceptedState, rejectedState } from './outcomes';
 
@@ -16,35 +17,41 @@ function unsupportedFeature(message: Message): string | undefined {
   return undefined;
 }
 
-export function serveProducerLink(receiver: Receiver, target: SendTarget, maxMessageSize: number, log: (line: string) => void): void {
-  receiver.on('message', (context: EventContext) => {
-    const delivery = context.delivery;
-    if (!delivery) return;
-    const format = (context as EventContext & { format?: number }).format;
-    let decoded;
-    try {
-      decoded = decodeTransfer(format, context.message as Message | Buffer);
-    } catch (error) {
-      delivery.update(true, rejectedState(invalidField(`Cannot decode the transfer to '${target.path}': ${(error as Error).message}`)));
-      return;
-    }
-    if (decoded.size > maxMessageSize) {
-      delivery.update(true, rejectedState(messageTooLarge(decoded.size, maxMessageSize)));
-      return;
-    }
-    const unsupported = decoded.messages.map(unsupportedFeature).find((feature) => feature !== undefined);
-    if (unsupported) {
-      delivery.update(true, rejectedState(notImplemented(unsupported)));
-      return;
-    }
-    const averageSize = Math.ceil(decoded.size / decoded.messages.length);
-    let duplicates = 0;
-    for (const message of decoded.messages) {
-      // Service Bus gives every message an id; the SDK's lock renewal relies on it.
-      if (message.message_id === undefined || message.message_id === null) message.message_id = randomUUID().replace(/-/g, '');
-      if (target.accept(message, averageSize).duplicate) duplicates++;
-    }
-    if (duplicates > 0) log(`dropped ${duplicates} duplicate message(s) sent to ${target.path}`);
-    delivery.update(true, acceptedState());
-  });
+function store(delivery: Delivery, format: number | undefined, payload: Message | Buffer, target: SendTarget, maxMessageSize: number, log: BrokerLogger): void {
+  let decoded;
+  try {
+    decoded = decodeTransfer(format, payload);
+  } catch (error) {
+    delivery.update(true, rejectedState(invalidField(`Cannot decode the transfer to '${target.path}': ${(error as Error).message}`)));
+    return;
+  }
+  if (decoded.size > maxMessageSize) {
+    delivery.update(true, rejectedState(messageTooLarge(decoded.size, maxMessageSize)));
+    return;
+  }
+  const unsupported = decoded.messages.map(unsupportedFeature).find((feature) => feature !== undefined);
+  if (unsupported) {
+    delivery.update(true, rejectedState(notImplemented(unsupported)));
+    return;
+  }
+  const averageSize = Math.ceil(decoded.size / decoded.messages.length);
+  let duplicates = 0;
+  for (const message of decoded.messages) {
+    // Service Bus gives every message an id; the SDK's lock renewal relies on it.
+    if (message.message_id === undefined || message.message_id === null) message.message_id = randomUUID().replace(/-/g, '');
+    if (target.accept(message, averageSize).duplicate) duplicates++;
+  }
+  if (duplicates > 0) log(`dropped ${duplicates} duplicate message(s) sent to ${target.path}`);
+  delivery.update(true, acceptedState());
+}
+
+export function serveProducerLink(receiver: Receiver, target: SendTarget, maxMessageSize: number, log: BrokerLogger): void {
+  receiver.on(
+    'message',
+    guarded(log, `a transfer to '${target.path}'`, (context: EventContext) => {
+      if (!context.delivery) return;
+      const format = (context as EventContext & { format?: number }).format;
+      store(context.delivery, format, context.message as Message | Buffer, target, maxMessageSize, log);
+    }),
+  );
 }

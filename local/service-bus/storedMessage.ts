@@ -12,6 +12,8 @@ export interface StoredMessage {
   /** Deliveries so far (lock acquisitions or receive-and-delete transfers). The wire header carries count - 1. */
   deliveryCount: number;
   state: 'active' | 'locked' | 'deferred';
+  /** Once deferred, a message stays deferred: received by sequence number and abandoned, it is deferred again. */
+  deferred?: boolean;
   lock?: { token: string; lockedUntil: Date; timer: NodeJS.Timeout };
   /** Path of the entity it was dead-lettered from, when it sits in a dead-letter queue. */
   deadLetterSource?: string;

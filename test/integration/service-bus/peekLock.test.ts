@@ -144,7 +144,13 @@ test('a deferred message leaves the queue and comes back by sequence number', as
   const [deferred] = await receiver.receiveDeferredMessages(message.sequenceNumber!);
   expect(deferred.messageId).toBe('def-1');
   expect(deferred.state).toBe('deferred');
-  await receiver.completeMessage(deferred);
+  expect(h.broker.inspect.counts('plain').locked).toBe(1);
+  // Abandoned, a deferred message stays deferred (it is not put back in the queue).
+  await receiver.abandonMessage(deferred);
+  expect(h.broker.inspect.counts('plain')).toEqual({ active: 0, locked: 0, deferred: 1, deadLetter: 0 });
+  const [again] = await receiver.receiveDeferredMessages(message.sequenceNumber!);
+  expect(again.deliveryCount).toBe(2);
+  await receiver.completeMessage(again);
   expect(h.broker.inspect.counts('plain')).toEqual({ active: 0, locked: 0, deferred: 0, deadLetter: 0 });
 });
 
