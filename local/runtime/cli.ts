@@ -1,0 +1,103 @@
+import path from 'node:path';
+import { readLocalSettings } from './settings';
+import { startInProcessRuntime } from './inProcessRuntime';
+import type { LocalRuntimeOptions } from './options';
+
+const usage = `Usage: npm run runtime -- [options]
+
+Runs the app (package.json "main", built by npm run build) on the local Functions + Durable runtime.
+
+  --port <n>            HTTP port (default: local.settings.json Host.LocalHttpPort, else 7071; 0 = any free port)
+  --store <kind>        memory (default) or file:<directory> (durable across restarts), e.g. file:.local-data/durable
+  --clock <kind>        real (default) or virtual (time-skipping: jumps to the next timer when idle)
+  --app-root <dir>      folder with host.json, local.settings.json, package.json (default: current directory)
+  --app-entry <file>    the app's entry module (default: package.json "main")
+  --master-key <key>    enforce keys: the master key (admin/function levels and the Durable webhooks)
+  --function-key <key>  enforce keys: the function key (authLevel function)
+  --log-level <level>   trace | debug | information (default) | warning | error
+  --help                show this help`;
+
+/** Parses the command line into runtime options; throws with the flag named when a value is missing or wrong. */
+export function parseCliArgs(argv: string[], cwd = process.cwd()): LocalRuntimeOptions | 'help' {
+  const options: LocalRuntimeOptions = { isolation: 'in-process' };
+  const keys: { master?: string; function?: string } = {};
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i];
+    if (flag === '--help' || flag === '-h') return 'help';
+    const value = argv[i + 1];
+    if (value === undefined || value.startsWith('--')) throw new Error(`${flag} needs a value.\n\n${usage}`);
+    i++;
+    switch (flag) {
+      case '--port': {
+        const port = Number(value);
+        if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be a port number (0-65535), got "${value}".`);
+        options.port = port;
+        break;
+      }
+      case '--store':
+        if (value === 'memory') options.store = 'memory';
+        else if (value.startsWith('file:') && value.length > 5) options.store = { kind: 'file', directory: path.resolve(cwd, value.slice(5)) };
+        else throw new Error(`--store must be "memory" or "file:<directory>", got "${value}".`);
+        break;
+      case '--clock':
+        if (value !== 'real' && value !== 'virtual') throw new Error(`--clock must be "real" or "virtual", got "${value}".`);
+        options.clock = value;
+        break;
+      case '--app-root':
+        options.appRoot = path.resolve(cwd, value);
+        break;
+      case '--app-entry':
+        options.appEntry = path.resolve(cwd, value);
+        break;
+      case '--master-key':
+        keys.master = value;
+        break;
+      case '--function-key':
+        keys.function = value;
+        break;
+      case '--log-level':
+        if (!['trace', 'debug', 'information', 'warning', 'error'].includes(value)) throw new Error(`--log-level must be trace, debug, information, warning or error, got "${value}".`);
+        options.logLevel = value as LocalRuntimeOptions['logLevel'];
+        break;
+      default:
+        throw new Error(`Unknown option ${flag}.\n\n${usage}`);
+    }
+  }
+  if (keys.master || keys.function) options.keys = keys;
+  if (options.port === undefined) {
+    const settings = readLocalSettings(path.join(options.appRoot ?? cwd, 'local.settings.json'));
+    options.port = settings.localHttpPort ?? 7071;
+  }
+  return options;
+}
+
+async function main() {
+  let options: LocalRuntimeOptions | 'help';
+  try {
+    options = parseCliArgs(process.argv.slice(2));
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n`);
+    process.exit(2);
+  }
+  if (options === 'help') {
+    process.stdout.write(`${usage}\n`);
+    return;
+  }
+  const runtime = await startInProcessRuntime(options);
+  process.stdout.write(`\nHTTP triggers: ${runtime.apiBaseUrl}/...\nDurable HTTP API: ${runtime.durableApiUrl}/instances/{instanceId}\n\n`);
+  const shutdown = () => {
+    runtime.stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once('SIGINT', shutdown);
+  process.once('SIGTERM', shutdown);
+}
+
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    process.stderr.write(`The local runtime could not start: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,302 @@
+import { EventType, type HistoryEvent } from './historyEvents';
+import { ActionType, retryDelayMs, type SdkAction } from './sdkActions';
+
+export type NewWork =
+  | { kind: 'activity'; id: number; name: string; input: unknown }
+  | { kind: 'timer'; id: number; fireAt: string; canceled: boolean }
+  | { kind: 'subOrchestration'; id: number; name: string; instanceId: string; input: unknown; version?: string };
+
+export interface ReplayResult {
+  /** Work the orchestrator asked for that is not in history yet, in sequence-id order. */
+  newWork: NewWork[];
+  /** Timers that were created and have not fired, whose task the orchestrator has since cancelled. */
+  cancelledPendingTimers: number[];
+  continueAsNew?: { input: unknown };
+  /** Non-determinism or an unsupported action: the orchestration must fail with this message. */
+  error?: string;
+}
+
+export interface TimerSettings {
+  maximumShortTimerMs: number;
+  longRunningTimerIntervalMs: number;
+}
+
+type Outcome = 'succeeded' | 'failed';
+type Done = (outcome: Outcome) => void;
+
+const scheduleEventType = {
+  activity: EventType.TaskScheduled,
+  timer: EventType.TimerCreated,
+  subOrchestration: EventType.SubOrchestrationInstanceCreated,
+} as const;
+
+/**
+ * Replays the SDK's cumulative action list against the history, the way the Durable extension's shim drives DTFx:
+ * top-level actions run one after another (each one starts when the previous completes, as the generator's yields
+ * do), compound actions start their children in order, and `callActivityWithRetry` / long timers are host-side loops
+ * whose next attempt or sub-timer takes the next sequence id when the completion that triggers it is replayed.
+ * Sequence ids are therefore assigned in the same order as the SDK's `trackOpenTask` (reference §2, §3).
+ */
+export function replayActions(history: HistoryEvent[], actions: SdkAction[], options: { instanceId: string; timers: TimerSettings }): ReplayResult {
+  return new ActionReplay(history, actions, options).run();
+}
+
+class ActionReplay {
+  private sequence = 0;
+  private currentTime = Number.NEGATIVE_INFINITY;
+  private readonly scheduledById = new Map<number, HistoryEvent>();
+  private readonly completedIds = new Set<number>();
+  private readonly earlyCompletions = new Map<number, HistoryEvent>();
+  private readonly waiters = new Map<number, (event: HistoryEvent) => void>();
+  private readonly eventWaiters = new Map<string, Done[]>();
+  private readonly bufferedEvents = new Map<string, number>();
+  private readonly result: ReplayResult = { newWork: [], cancelledPendingTimers: [] };
+
+  constructor(
+    private readonly history: HistoryEvent[],
+    private readonly actions: SdkAction[],
+    private readonly options: { instanceId: string; timers: TimerSettings },
+  ) {
+    for (const event of history) {
+      if (event.EventType === EventType.TaskScheduled || event.EventType === EventType.TimerCreated || event.EventType === EventType.SubOrchestrationInstanceCreated) {
+        this.scheduledById.set(event.EventId, event);
+      }
+      const completedId = completionId(event);
+      if (completedId !== undefined) this.completedIds.add(completedId);
+    }
+  }
+
+  run(): ReplayResult {
+    for (const event of this.history) {
+      if (this.result.error) break;
+      switch (event.EventType) {
+        case EventType.OrchestratorStarted:
+          this.currentTime = Math.max(this.currentTime, Date.parse(event.Timestamp));
+          break;
+        case EventType.ExecutionStarted:
+          this.startSequence();
+          break;
+        case EventType.EventRaised:
+          this.raise(event.Name ?? '');
+          break;
+        default: {
+          const id = completionId(event);
+          if (id !== undefined) this.complete(id, event);
+        }
+      }
+    }
+    return this.result;
+  }
+
+  private startSequence(): void {
+    let index = 0;
+    const next = (): void => {
+      if (index >= this.actions.length || this.result.error) return;
+      this.start(this.actions[index++], next);
+    };
+    next();
+  }
+
+  private start(action: SdkAction, done: Done): void {
+    switch (action.actionType) {
+      case ActionType.CallActivity:
+        return this.once('activity', action, done);
+      case ActionType.CallSubOrchestrator:
+        return this.once('subOrchestration', action, done);
+      case ActionType.CallActivityWithRetry:
+        return this.withRetry('activity', action, done);
+      case ActionType.CallSubOrchestratorWithRetry:
+        return this.withRetry('subOrchestration', action, done);
+      case ActionType.CreateTimer:
+        return this.timer(action, done);
+      case ActionType.WaitForExternalEvent:
+        return this.waitForEvent(action.externalEventName ?? '', done);
+      case ActionType.ContinueAsNew:
+        this.result.continueAsNew = { input: action.input };
+        return done('succeeded');
+      case ActionType.WhenAll:
+      case ActionType.WhenAny:
+        return this.compound(action, done);
+      default:
+        this.fail(`The local runtime does not support ${ActionType[action.actionType] ?? `action type ${action.actionType}`} (entities and callHttp are not implemented).`);
+    }
+  }
+
+  /** Task.all completes when every child succeeded or the first one failed; Task.any when the first completes. */
+  private compound(action: SdkAction, done: Done): void {
+    const children = action.compoundActions ?? [];
+    const isAll = action.actionType === ActionType.WhenAll;
+    let remaining = children.length;
+    let outcome: Outcome | undefined = isAll && remaining === 0 ? 'succeeded' : undefined;
+    let starting = true;
+    let reported = false;
+    const report = () => {
+      if (!starting && outcome && !reported) {
+        reported = true;
+        done(outcome);
+      }
+    };
+    for (const child of children) {
+      this.start(child, (childOutcome) => {
+        remaining--;
+        if (!outcome) {
+          if (!isAll) outcome = 'succeeded';
+          else if (childOutcome === 'failed') outcome = 'failed';
+          else if (remaining === 0) outcome = 'succeeded';
+        }
+        report();
+      });
+    }
+    starting = false;
+    report();
+  }
+
+  private once(kind: 'activity' | 'subOrchestration', action: SdkAction, done: Done): void {
+    const id = this.schedule(kind, action);
+    this.waitFor(id, (event) => done(isSuccess(event) ? 'succeeded' : 'failed'));
+  }
+
+  /** DTFx RetryInterceptor: attempt, and after each failure a timer (immediate after the last attempt). */
+  private withRetry(kind: 'activity' | 'subOrchestration', action: SdkAction, done: Done): void {
+    const retry = action.retryOptions;
+    if (!retry || !(retry.maxNumberOfAttempts >= 1) || !(retry.firstRetryIntervalInMilliseconds > 0)) {
+      return this.fail(`${action.functionName}: retryOptions need maxNumberOfAttempts >= 1 and firstRetryIntervalInMilliseconds > 0.`);
+    }
+    let attempt = 1;
+    let firstAttemptAt: number | undefined;
+    const scheduleAttempt = () => {
+      const id = this.schedule(kind, action);
+      firstAttemptAt ??= this.timeScheduled(id);
+      this.waitFor(id, (event) => {
+        if (isSuccess(event)) return done('succeeded');
+        const delay = attempt >= retry.maxNumberOfAttempts ? 0 : retryDelayMs(retry, attempt - 1, firstAttemptAt ?? this.currentTime, this.currentTime);
+        const timerId = this.scheduleTimer(new Date(this.currentTime + delay).toISOString(), false);
+        attempt++;
+        this.waitFor(timerId, () => (attempt > retry.maxNumberOfAttempts ? done('failed') : scheduleAttempt()));
+      });
+    };
+    scheduleAttempt();
+  }
+
+  /** A timer; longer than maximumShortTimer it is a chain of sub-timers, as the SDK's LongTimerTask tracks it. */
+  private timer(action: SdkAction, done: Done): void {
+    const finalFireAt = Date.parse(action.fireAt ?? '');
+    if (Number.isNaN(finalFireAt)) return this.fail(`CreateTimer action has an invalid fireAt: ${JSON.stringify(action.fireAt)}.`);
+    const { maximumShortTimerMs, longRunningTimerIntervalMs } = this.options.timers;
+    const cancelled = action.isCanceled === true;
+    if (finalFireAt - this.currentTime <= maximumShortTimerMs) {
+      const id = this.scheduleTimer(action.fireAt as string, cancelled);
+      return this.waitFor(id, () => done('succeeded'));
+    }
+    const nextSubTimer = () => {
+      const fireAt = finalFireAt - this.currentTime > maximumShortTimerMs ? this.currentTime + longRunningTimerIntervalMs : finalFireAt;
+      const id = this.scheduleTimer(new Date(fireAt).toISOString(), cancelled);
+      this.waitFor(id, () => (finalFireAt > this.currentTime ? nextSubTimer() : done('succeeded')));
+    };
+    nextSubTimer();
+  }
+
+  private waitForEvent(name: string, done: Done): void {
+    const buffered = this.bufferedEvents.get(name) ?? 0;
+    if (buffered > 0) {
+      this.bufferedEvents.set(name, buffered - 1);
+      return done('succeeded');
+    }
+    const list = this.eventWaiters.get(name) ?? [];
+    list.push(done);
+    this.eventWaiters.set(name, list);
+  }
+
+  private raise(name: string): void {
+    const list = this.eventWaiters.get(name);
+    // The SDK hands an event to the most recent waiter (openEvents[name].pop()).
+    const waiter = list?.pop();
+    if (waiter) return waiter('succeeded');
+    this.bufferedEvents.set(name, (this.bufferedEvents.get(name) ?? 0) + 1);
+  }
+
+  private scheduleTimer(fireAt: string, cancelled: boolean): number {
+    const id = this.nextId(EventType.TimerCreated, undefined);
+    if (id === undefined) return -1;
+    if (!this.scheduledById.has(id)) {
+      this.result.newWork.push({ kind: 'timer', id, fireAt, canceled: cancelled });
+    } else if (cancelled && !this.completedIds.has(id)) {
+      this.result.cancelledPendingTimers.push(id);
+    }
+    return id;
+  }
+
+  private schedule(kind: 'activity' | 'subOrchestration', action: SdkAction): number {
+    const name = action.functionName ?? '';
+    const id = this.nextId(scheduleEventType[kind], name);
+    if (id === undefined) return -1;
+    if (!this.scheduledById.has(id)) {
+      if (kind === 'activity') this.result.newWork.push({ kind, id, name, input: action.input });
+      else {
+        const instanceId = action.instanceId || `${this.options.instanceId}:${id}`;
+        this.result.newWork.push({ kind, id, name, instanceId, input: action.input, version: action.version });
+      }
+    }
+    return id;
+  }
+
+  /** Takes the next sequence id and checks it against what history recorded for it (determinism). */
+  private nextId(expectedType: EventType, name: string | undefined): number | undefined {
+    const id = this.sequence++;
+    const recorded = this.scheduledById.get(id);
+    if (recorded && (recorded.EventType !== expectedType || (name !== undefined && recorded.Name !== name))) {
+      this.fail(
+        `Non-deterministic workflow detected: sequence id ${id} was ${EventType[recorded.EventType]}${recorded.Name ? ` "${recorded.Name}"` : ''} ` +
+          `in history but the orchestrator now asks for ${EventType[expectedType]}${name ? ` "${name}"` : ''}.`,
+      );
+      return undefined;
+    }
+    return id;
+  }
+
+  private timeScheduled(id: number): number {
+    const recorded = this.scheduledById.get(id);
+    return recorded ? Date.parse(recorded.Timestamp) : this.currentTime;
+  }
+
+  private waitFor(id: number, onComplete: (event: HistoryEvent) => void): void {
+    if (id < 0) return;
+    const early = this.earlyCompletions.get(id);
+    if (early) {
+      this.earlyCompletions.delete(id);
+      return onComplete(early);
+    }
+    this.waiters.set(id, onComplete);
+  }
+
+  private complete(id: number, event: HistoryEvent): void {
+    const waiter = this.waiters.get(id);
+    if (!waiter) {
+      this.earlyCompletions.set(id, event);
+      return;
+    }
+    this.waiters.delete(id);
+    waiter(event);
+  }
+
+  private fail(message: string): void {
+    this.result.error ??= message;
+  }
+}
+
+function completionId(event: HistoryEvent): number | undefined {
+  switch (event.EventType) {
+    case EventType.TaskCompleted:
+    case EventType.TaskFailed:
+    case EventType.SubOrchestrationInstanceCompleted:
+    case EventType.SubOrchestrationInstanceFailed:
+      return event.TaskScheduledId;
+    case EventType.TimerFired:
+      return event.TimerId;
+    default:
+      return undefined;
+  }
+}
+
+const isSuccess = (event: HistoryEvent): boolean =>
+  event.EventType === EventType.TaskCompleted || event.EventType === EventType.SubOrchestrationInstanceCompleted || event.EventType === EventType.TimerFired;

@@ -1,0 +1,222 @@
+import type { RuntimeLogger } from '../logger';
+import { isVirtual, type Clock } from './clock';
+import { nextWakeTime, selectBatch } from './inboxBatch';
+import type { EpisodeResult } from './orchestrationEpisode';
+import type { TaskHubStore } from './store';
+import type { ActivityTask, StoreOp } from './taskHubState';
+
+export interface DispatcherDeps {
+  store: TaskHubStore;
+  clock: Clock;
+  logger: RuntimeLogger;
+  maxConcurrentOrchestrations: number;
+  maxConcurrentActivities: number;
+  runEpisode(instanceId: string, now: number): Promise<EpisodeResult | undefined>;
+  runActivity(task: ActivityTask): Promise<StoreOp>;
+}
+
+export interface DispatcherStats {
+  episodes: number;
+  orchestratorInvocations: number;
+  activityExecutions: number;
+  timersFired: number;
+  clockAdvances: number;
+}
+
+export interface Dispatcher {
+  /** Looks for runnable work now (call after anything changed the store). */
+  wake(): void;
+  /** Marks work outside the durable core (an HTTP or Service Bus invocation) that may still create durable work. */
+  trackExternal<T>(work: Promise<T>): Promise<T>;
+  /** Resolves once nothing is running or runnable (with a virtual clock: and no timer is pending). */
+  whenIdle(): Promise<void>;
+  /** Resolves on every change; used by waiters that re-check a condition. */
+  onChange(listener: () => void): () => void;
+  stats(): DispatcherStats;
+  stop(): Promise<void>;
+}
+
+const maxTimeout = 2 ** 31 - 1;
+
+/**
+ * Pumps the task hub: starts orchestration episodes (one at a time per instance) and activities within the
+ * host.json concurrency limits, commits their results, and wakes up for timers. With a virtual auto-advancing
+ * clock it jumps to the next due timer as soon as nothing else can run (time-skipping).
+ */
+export function createDispatcher(deps: DispatcherDeps): Dispatcher {
+  const { store, clock, logger } = deps;
+  const runningInstances = new Set<string>();
+  const runningActivities = new Set<string>();
+  const backoffUntil = new Map<string, number>();
+  const listeners = new Set<() => void>();
+  const stats: DispatcherStats = { episodes: 0, orchestratorInvocations: 0, activityExecutions: 0, timersFired: 0, clockAdvances: 0 };
+  let external = 0;
+  let scheduled = false;
+  let stopping = false;
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+
+  const notify = () => listeners.forEach((listener) => listener());
+
+  const wake = () => {
+    if (scheduled || stopping) return;
+    scheduled = true;
+    setImmediate(tick);
+  };
+
+  const commit = (op: StoreOp) => {
+    if (!stopped) store.commit(op);
+  };
+
+  function startEpisode(instanceId: string, now: number) {
+    runningInstances.add(instanceId);
+    deps
+      .runEpisode(instanceId, now)
+      .then((result) => {
+        if (!result) return;
+        stats.episodes++;
+        stats.timersFired += result.timersFired;
+        if (result.invokedOrchestrator) stats.orchestratorInvocations++;
+        commit(result.commit);
+      })
+      .catch((error: unknown) => {
+        backoffUntil.set(instanceId, Date.now() + 250);
+        logger.error(`Orchestration episode could not run: ${error instanceof Error ? error.stack : String(error)}`, { instanceId });
+      })
+      .finally(() => {
+        runningInstances.delete(instanceId);
+        wake();
+        notify();
+      });
+  }
+
+  function startActivity(task: ActivityTask) {
+    runningActivities.add(task.id);
+    deps
+      .runActivity(task)
+      .then((op) => {
+        stats.activityExecutions++;
+        commit(op);
+      })
+      .catch((error: unknown) => {
+        backoffUntil.set(task.id, Date.now() + 250);
+        logger.error(`Activity could not run: ${error instanceof Error ? error.stack : String(error)}`, { functionName: task.name, instanceId: task.instanceId });
+      })
+      .finally(() => {
+        runningActivities.delete(task.id);
+        wake();
+        notify();
+      });
+  }
+
+  function startRunnable(): boolean {
+    const now = clock.now();
+    const realNow = Date.now();
+    let runnableLeft = false;
+    for (const instance of store.state.instances.values()) {
+      if (runningInstances.has(instance.instanceId) || (backoffUntil.get(instance.instanceId) ?? 0) > realNow) continue;
+      if (!selectBatch(instance, now)) continue;
+      if (runningInstances.size >= deps.maxConcurrentOrchestrations) {
+        runnableLeft = true;
+        break;
+      }
+      startEpisode(instance.instanceId, now);
+    }
+    for (const task of store.state.activities.values()) {
+      if (runningActivities.has(task.id) || (backoffUntil.get(task.id) ?? 0) > realNow) continue;
+      if (runningActivities.size >= deps.maxConcurrentActivities) {
+        runnableLeft = true;
+        break;
+      }
+      startActivity(task);
+    }
+    return runnableLeft;
+  }
+
+  function nextWake(): number | undefined {
+    const now = clock.now();
+    let earliest: number | undefined;
+    for (const instance of store.state.instances.values()) {
+      const at = nextWakeTime(instance, now);
+      if (at !== undefined && (earliest === undefined || at < earliest)) earliest = at;
+    }
+    return earliest;
+  }
+
+  const busy = () => runningInstances.size > 0 || runningActivities.size > 0 || external > 0;
+
+  function tick() {
+    scheduled = false;
+    if (stopping) return;
+    startRunnable();
+    if (timer) clearTimeout(timer);
+    timer = undefined;
+    const next = nextWake();
+    if (next !== undefined) {
+      if (isVirtual(clock)) {
+        if (clock.autoAdvance && !busy()) {
+          clock.advanceTo(next);
+          stats.clockAdvances++;
+          wake();
+        }
+      } else {
+        timer = setTimeout(wake, Math.min(Math.max(0, next - clock.now()), maxTimeout));
+      }
+    }
+    if (backoffUntil.size > 0) {
+      const realNow = Date.now();
+      for (const [id, until] of backoffUntil) if (until <= realNow) backoffUntil.delete(id);
+      if (backoffUntil.size > 0 && !timer) timer = setTimeout(wake, 260);
+    }
+    notify();
+  }
+
+  function isIdle(): boolean {
+    if (busy() || scheduled) return false;
+    const now = clock.now();
+    for (const instance of store.state.instances.values()) if (selectBatch(instance, now)) return false;
+    if (store.state.activities.size > 0) return false;
+    if (isVirtual(clock) && clock.autoAdvance && nextWake() !== undefined) return false;
+    return true;
+  }
+
+  return {
+    wake,
+    trackExternal(work) {
+      external++;
+      return work.finally(() => {
+        external--;
+        wake();
+      });
+    },
+    whenIdle() {
+      return new Promise((resolve) => {
+        const check = () => {
+          if (isIdle()) {
+            unsubscribe();
+            resolve();
+          }
+        };
+        const unsubscribe = this.onChange(check);
+        wake();
+        check();
+      });
+    },
+    onChange(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    stats: () => ({ ...stats }),
+    async stop() {
+      // Stop starting work, let what runs finish and commit (so a graceful stop loses nothing), then close.
+      stopping = true;
+      if (timer) clearTimeout(timer);
+      const deadline = Date.now() + 5000;
+      while ((runningInstances.size > 0 || runningActivities.size > 0) && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      stopped = true;
+      listeners.clear();
+    },
+  };
+}

@@ -1,0 +1,142 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { readBody, sendError, sendJson } from '../http/httpUtils';
+import { checkStatusBody, managementUrls, type DurableEndpoints } from './clientBinding';
+import { toStatusPayload } from './statusPayload';
+import { TaskHubError, type ListFilter, type TaskHubClient } from './taskHubClient';
+import type { RuntimeStatus } from './taskHubState';
+
+const runningStates = ['Running', 'Pending', 'ContinuedAsNew', 'Suspended'];
+const knownStatuses: RuntimeStatus[] = ['Pending', 'Running', 'Completed', 'ContinuedAsNew', 'Failed', 'Terminated', 'Suspended', 'Canceled'];
+
+/**
+ * The Durable extension's HTTP management API (HttpApiHandler.cs), served both under /runtime/webhooks/durabletask
+ * and at the RPC base URL the JS DurableClient calls. `subPath` is the path after that prefix.
+ */
+export function createDurableHttpApi(deps: { client: TaskHubClient; endpoints: DurableEndpoints; maxBodyBytes?: number }) {
+  const { client, endpoints } = deps;
+  const maxBody = deps.maxBodyBytes ?? 16 * 1024 * 1024;
+
+  async function readJson(req: IncomingMessage): Promise<{ ok: true; value: unknown } | { ok: false; message: string }> {
+    const text = (await readBody(req, maxBody)).toString('utf8');
+    if (text.trim() === '') return { ok: true, value: undefined };
+    try {
+      return { ok: true, value: JSON.parse(text) };
+    } catch (error) {
+      return { ok: false, message: `The request body is not valid JSON: ${(error as Error).message}` };
+    }
+  }
+
+  return async function handleDurableApi(req: IncomingMessage, res: ServerResponse, subPath: string, url: URL): Promise<void> {
+    const method = (req.method ?? 'GET').toUpperCase();
+    let segments: string[];
+    try {
+      segments = subPath.replace(/^\/+/, '').split('/').map(decodeURIComponent);
+    } catch {
+      return sendError(res, 400, `The path ${subPath} is not correctly URL-encoded.`);
+    }
+    const [area, first] = segments;
+    const action = segments[2] || undefined;
+    const extra = segments[3] || undefined;
+    try {
+      if (area === 'orchestrators' && first && method === 'POST' && segments.length <= 3) {
+        const body = await readJson(req);
+        if (!body.ok) return sendError(res, 400, body.message);
+        const instance = client.startNew(first, { instanceId: action, input: body.value, version: url.searchParams.get('version') ?? undefined });
+        const payload = checkStatusBody(endpoints, instance.instanceId);
+        return sendJson(res, 202, payload, { Location: payload.statusQueryGetUri, 'Retry-After': '10' });
+      }
+      if (area === 'instances' && (first === undefined || first === '')) {
+        const filter = parseFilter(url);
+        if (typeof filter === 'string') return sendError(res, 400, filter);
+        if (method === 'GET') return listInstances(res, url, filter);
+        if (method === 'DELETE') {
+          if (filter.createdTimeFrom === undefined) return sendError(res, 400, 'createdTimeFrom is required to purge instances by filter.');
+          const deleted = client.purgeBy(filter);
+          return deleted === 0 ? sendError(res, 404, 'No instances matched the filter.') : sendJson(res, 200, { instancesDeleted: deleted });
+        }
+      }
+      if (area === 'instances' && first) {
+        if (action === undefined && method === 'GET') return getStatus(res, url, first);
+        if (action === undefined && method === 'DELETE') {
+          const deleted = client.purge(first);
+          return deleted === 0 ? sendError(res, 404, `No completed instance with ID '${first}' found.`) : sendJson(res, 200, { instancesDeleted: deleted });
+        }
+        if (method === 'POST' && action === 'raiseEvent' && extra) {
+          const contentType = req.headers['content-type'];
+          if (contentType && !/json/i.test(contentType)) return sendError(res, 400, `raiseEvent needs a JSON body (Content-Type application/json), got '${contentType}'.`);
+          const body = await readJson(req);
+          if (!body.ok) return sendError(res, 400, body.message);
+          client.raiseEvent(first, extra, body.value);
+          return accepted(res);
+        }
+        const reason = url.searchParams.get('reason') ?? undefined;
+        if (method === 'POST' && action === 'terminate') return (client.terminate(first, reason), accepted(res));
+        if (method === 'POST' && action === 'suspend') return (client.suspend(first, reason), accepted(res));
+        if (method === 'POST' && action === 'resume') return (client.resume(first, reason), accepted(res));
+        if (method === 'POST' && (action === 'rewind' || action === 'restart')) {
+          return sendError(res, 501, `The ${action} operation is not supported by the local runtime.`);
+        }
+      }
+      if (area === 'entities') return sendError(res, 501, 'Durable entities are not supported by the local runtime.');
+      return sendError(res, 404, `No Durable HTTP API operation for ${method} ${subPath}.`);
+    } catch (error) {
+      if (error instanceof TaskHubError) return sendError(res, error.status, error.message);
+      throw error;
+    }
+  };
+
+  function getStatus(res: ServerResponse, url: URL, instanceId: string) {
+    const instance = client.get(instanceId);
+    if (!instance) return sendError(res, 404, `No instance with ID '${instanceId}' found.`);
+    const payload = toStatusPayload(instance, {
+      showInput: url.searchParams.get('showInput') !== 'false',
+      showHistory: url.searchParams.get('showHistory') === 'true',
+      showHistoryOutput: url.searchParams.get('showHistoryOutput') === 'true',
+    });
+    if (runningStates.includes(instance.runtimeStatus)) {
+      return sendJson(res, 202, payload, { Location: managementUrls(endpoints, instanceId).statusQueryGetUri, 'Retry-After': '5' });
+    }
+    const failedAs500 = instance.runtimeStatus === 'Failed' && url.searchParams.get('returnInternalServerErrorOnFailure') === 'true';
+    return sendJson(res, failedAs500 ? 500 : 200, payload);
+  }
+
+  function listInstances(res: ServerResponse, url: URL, filter: ListFilter) {
+    const all = client.list(filter).sort((a, b) => a.createdTime.localeCompare(b.createdTime) || a.instanceId.localeCompare(b.instanceId));
+    const topText = url.searchParams.get('top');
+    const top = topText ? Number(topText) : undefined;
+    if (top !== undefined && (!Number.isInteger(top) || top < 1)) return sendError(res, 400, `top must be a positive integer, got '${topText}'.`);
+    const token = res.req.headers['x-ms-continuation-token'];
+    const offset = typeof token === 'string' && token ? Number(Buffer.from(token, 'base64').toString('utf8')) || 0 : 0;
+    const page = top === undefined ? all.slice(offset) : all.slice(offset, offset + top);
+    const headers: Record<string, string> = {};
+    if (top !== undefined && offset + top < all.length) headers['x-ms-continuation-token'] = Buffer.from(String(offset + top)).toString('base64');
+    const showInput = url.searchParams.get('showInput') !== 'false';
+    return sendJson(res, 200, page.map((i) => toStatusPayload(i, { showInput })), headers);
+  }
+}
+
+function accepted(res: ServerResponse) {
+  res.writeHead(202, { 'Content-Length': 0 });
+  res.end();
+}
+
+function parseFilter(url: URL): ListFilter | string {
+  const filter: ListFilter = {};
+  const statuses = url.searchParams.get('runtimeStatus');
+  if (statuses) {
+    const list = statuses.split(',').map((s) => s.trim()).filter(Boolean);
+    const unknown = list.filter((s) => !knownStatuses.includes(s as RuntimeStatus));
+    if (unknown.length) return `runtimeStatus has unknown value(s) ${unknown.join(', ')}; expected ${knownStatuses.join(', ')}.`;
+    filter.runtimeStatus = list as RuntimeStatus[];
+  }
+  for (const key of ['createdTimeFrom', 'createdTimeTo'] as const) {
+    const text = url.searchParams.get(key);
+    if (!text) continue;
+    const time = Date.parse(text);
+    if (Number.isNaN(time)) return `${key} must be an ISO 8601 date, got '${text}'.`;
+    filter[key] = time;
+  }
+  const prefix = url.searchParams.get('instanceIdPrefix');
+  if (prefix) filter.instanceIdPrefix = prefix;
+  return filter;
+}

@@ -1,0 +1,302 @@
+import { randomUUID } from 'node:crypto';
+import type { Invoker } from '../invoke';
+import { typedDataToValue } from '../invoke';
+import type { RuntimeLogger } from '../logger';
+import type { FunctionRegistry } from '../registry';
+import { replayActions, type NewWork, type TimerSettings } from './actionReplayer';
+import { describeError, subOrchestrationFailure } from './failures';
+import { EventType, events, toJsonString, type FailureDetails, type HistoryEvent } from './historyEvents';
+import { selectBatch, type Batch } from './inboxBatch';
+import { decodeSdkInput, type OrchestratorStateJson, type SdkAction } from './sdkActions';
+import type { ActivityTask, EpisodeCommit, InboxMessage, InstanceRecord, TaskHubState } from './taskHubState';
+import { isTerminal } from './taskHubState';
+
+export interface EpisodeDeps {
+  registry: FunctionRegistry;
+  invoker: Invoker;
+  logger: RuntimeLogger;
+  state: TaskHubState;
+  timers: TimerSettings;
+}
+
+export interface EpisodeResult {
+  commit: EpisodeCommit;
+  invokedOrchestrator: boolean;
+  timersFired: number;
+}
+
+const outOfProcDataLabel = '\n\n$OutOfProcData$:';
+
+/** Formats a TimeSpan as .NET does ("d.hh:mm:ss"), as the extension sends the timer settings. */
+const timeSpan = (ms: number) => {
+  const totalSeconds = Math.floor(ms / 1000);
+  const days = Math.floor(totalSeconds / 86400);
+  const rest = totalSeconds % 86400;
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${days}.${pad(Math.floor(rest / 3600))}:${pad(Math.floor((rest % 3600) / 60))}:${pad(rest % 60)}`;
+};
+
+/**
+ * Runs one orchestration episode for `instanceId` at time `now`: takes the visible inbox messages, invokes the
+ * orchestrator with the trigger payload the Durable extension sends, and turns its OrchestratorState into history
+ * events and new work. Returns the commit to apply atomically, or undefined when there is nothing to do.
+ */
+export async function runEpisode(deps: EpisodeDeps, instanceId: string, now: number): Promise<EpisodeResult | undefined> {
+  const instance = deps.state.instances.get(instanceId);
+  if (!instance) return undefined;
+  const batch = selectBatch(instance, now);
+  if (!batch) return undefined;
+  const at = new Date(now).toISOString();
+  const builder = new CommitBuilder(instance, at);
+
+  if (batch.kind !== 'events') {
+    applyControl(builder, batch, deps.logger);
+    return { commit: builder.commit, invokedOrchestrator: false, timersFired: 0 };
+  }
+
+  const newEvents = batch.messages.map((m) => ({ ...m.event }));
+  builder.consume(batch.messages);
+  builder.append(events.orchestratorStarted(at), ...newEvents);
+  if (instance.runtimeStatus === 'Pending' || instance.runtimeStatus === 'ContinuedAsNew') builder.update({ runtimeStatus: 'Running' });
+  const timersFired = newEvents.filter((e) => e.EventType === EventType.TimerFired).length;
+
+  const fn = deps.registry.get(instance.name);
+  if (!fn || fn.trigger.type.toLowerCase() !== 'orchestrationtrigger') {
+    builder.fail(`The function '${instance.name}' doesn't exist, is disabled, or is not an orchestrator function.`, undefined);
+    return { commit: builder.finish(deps), invokedOrchestrator: false, timersFired };
+  }
+
+  const history = [...instance.history, events.orchestratorStarted(at), ...newEvents];
+  const payload = {
+    history: [...instance.history.map((e) => ({ ...e, IsPlayed: true })), ...history.slice(instance.history.length).map((e) => ({ ...e, IsPlayed: false }))],
+    input: JSON.parse(instance.input) as unknown,
+    instanceId: instance.instanceId,
+    isReplaying: instance.history.length > 0,
+    parentInstanceId: instance.parent?.instanceId ?? null,
+    upperSchemaVersion: 1,
+    upperSchemaVersionNew: 2,
+    longRunningTimerIntervalDuration: timeSpan(deps.timers.longRunningTimerIntervalMs),
+    maximumShortTimerDuration: timeSpan(deps.timers.maximumShortTimerMs),
+    defaultHttpAsyncRequestSleepTimeMillseconds: 30000,
+  };
+
+  let state: OrchestratorStateJson | undefined;
+  let error: string | undefined;
+  try {
+    const outcome = await deps.invoker.invoke(fn, {
+      triggerData: { string: JSON.stringify(payload) },
+      logFields: { instanceId: instance.instanceId },
+      // Logs written while the SDK replays past events were already written by an earlier episode.
+      suppressUserLog: (context) => (context as { df?: { isReplaying?: boolean } }).df?.isReplaying === true,
+    });
+    state = typedDataToValue(outcome.response.returnValue) as OrchestratorStateJson | undefined;
+  } catch (caught) {
+    const message = describeError(caught).message;
+    const labelAt = message.indexOf(outOfProcDataLabel);
+    if (labelAt >= 0) {
+      try {
+        state = JSON.parse(message.slice(labelAt + outOfProcDataLabel.length)) as OrchestratorStateJson;
+      } catch {
+        state = undefined;
+      }
+    }
+    error = state?.error ?? (labelAt >= 0 ? message.slice(0, labelAt) : message);
+  }
+
+  if (!state || !Array.isArray(state.actions)) {
+    builder.fail(error ?? 'The orchestrator returned no OrchestratorState.', undefined);
+    return { commit: builder.finish(deps), invokedOrchestrator: true, timersFired };
+  }
+  if (state.customStatus !== undefined) builder.update({ customStatus: JSON.stringify(state.customStatus) });
+
+  const actions = state.actions.flat() as SdkAction[];
+  const replay = replayActions(history, actions, { instanceId: instance.instanceId, timers: deps.timers });
+  if (error !== undefined || state.error !== undefined) {
+    const message = state.error ?? error ?? 'unknown error';
+    builder.fail(message, state.failureDetails as FailureDetails | undefined);
+  } else if (replay.error) {
+    builder.fail(replay.error, undefined);
+  } else {
+    builder.schedule(replay.newWork);
+    builder.dropTimers(replay.cancelledPendingTimers);
+    if (state.isDone && replay.continueAsNew) builder.continueAsNew(replay.continueAsNew.input);
+    else if (state.isDone) builder.complete(state.output);
+  }
+  return { commit: builder.finish(deps), invokedOrchestrator: true, timersFired };
+}
+
+function applyControl(builder: CommitBuilder, batch: Exclude<Batch, { kind: 'events' }>, logger: RuntimeLogger): void {
+  const { instance, at } = builder;
+  const reason = batch.message.event.Reason ?? batch.message.event.Input;
+  if (batch.kind === 'terminate') {
+    builder.consume(instance.inbox);
+    const output = toJsonString(reason ?? '');
+    builder.append(events.orchestratorStarted(at), { ...batch.message.event }, events.executionCompleted(at, 'Terminated', output), events.orchestratorCompleted(at));
+    builder.update({ runtimeStatus: 'Terminated', output, lastUpdatedTime: at });
+    builder.notifyParent((scheduledId) =>
+      events.subOrchestrationFailed(at, scheduledId, subOrchestrationFailure(instance.name, `Orchestration '${instance.name}' (${instance.instanceId}) was terminated: ${reason ?? ''}`)),
+    );
+    logger.info(`Orchestration terminated: ${reason ?? ''}`, { functionName: instance.name, instanceId: instance.instanceId });
+    return;
+  }
+  builder.consume([batch.message]);
+  builder.append(events.orchestratorStarted(at), { ...batch.message.event }, events.orchestratorCompleted(at));
+  const runtimeStatus = batch.kind === 'suspend' ? 'Suspended' : instance.history.length === 0 ? 'Pending' : 'Running';
+  builder.update({ runtimeStatus, lastUpdatedTime: at });
+}
+
+/** Accumulates one episode's changes into an EpisodeCommit. */
+class CommitBuilder {
+  readonly commit: EpisodeCommit;
+  private finished = false;
+  private readonly pendingChildren: Extract<NewWork, { kind: 'subOrchestration' }>[] = [];
+
+  constructor(
+    readonly instance: InstanceRecord,
+    readonly at: string,
+  ) {
+    this.commit = {
+      op: 'episode',
+      instanceId: instance.instanceId,
+      consumed: [],
+      appendHistory: [],
+      update: { lastUpdatedTime: at },
+      dropMessages: [],
+      selfMessages: [],
+      activities: [],
+      outgoing: [],
+      createInstances: [],
+    };
+  }
+
+  consume(messages: InboxMessage[]) {
+    this.commit.consumed.push(...messages.map((m) => m.id));
+  }
+  append(...historyEvents: HistoryEvent[]) {
+    this.commit.appendHistory.push(...historyEvents);
+  }
+  update(fields: EpisodeCommit['update']) {
+    Object.assign(this.commit.update, fields);
+  }
+
+  schedule(work: NewWork[]) {
+    const { instance, at } = this;
+    for (const item of work) {
+      if (item.kind === 'activity') {
+        this.append(events.taskScheduled(at, item.id, item.name, item.input === undefined ? undefined : JSON.stringify(item.input)));
+        const task: ActivityTask = {
+          id: randomUUID(),
+          instanceId: instance.instanceId,
+          executionId: instance.executionId,
+          taskScheduledId: item.id,
+          name: item.name,
+          input: item.input,
+          scheduledAt: at,
+        };
+        this.commit.activities.push(task);
+      } else if (item.kind === 'timer') {
+        this.append(events.timerCreated(at, item.id, item.fireAt));
+        if (!item.canceled) {
+          this.commit.selfMessages.push(message(instance.executionId, item.fireAt, events.timerFired(item.fireAt, item.id, item.fireAt)));
+        }
+      } else {
+        this.append(events.subOrchestrationCreated(at, item.id, item.name, item.instanceId, toJsonString(item.input)));
+        this.pendingChildren.push(item);
+      }
+    }
+  }
+
+  dropTimers(timerIds: number[]) {
+    const ids = new Set(timerIds);
+    for (const m of this.instance.inbox) {
+      if (m.event.EventType === EventType.TimerFired && ids.has(m.event.TimerId ?? -1)) this.commit.dropMessages.push(m.id);
+    }
+  }
+
+  complete(output: unknown) {
+    const result = toJsonString(output);
+    this.append(events.executionCompleted(this.at, 'Completed', result));
+    this.update({ runtimeStatus: 'Completed', output: result });
+    this.notifyParent((scheduledId) => events.subOrchestrationCompleted(this.at, scheduledId, result));
+  }
+
+  fail(message: string, failureDetails: FailureDetails | undefined) {
+    const output = `Orchestrator function '${this.instance.name}' failed: ${message}`;
+    const details: FailureDetails = { ErrorType: failureDetails?.ErrorType ?? 'OrchestrationFailureException', ErrorMessage: message, StackTrace: failureDetails?.StackTrace };
+    this.append(events.executionCompleted(this.at, 'Failed', JSON.stringify(output), details));
+    this.update({ runtimeStatus: 'Failed', output: JSON.stringify(output), failureDetails: details });
+    this.notifyParent((scheduledId) => events.subOrchestrationFailed(this.at, scheduledId, subOrchestrationFailure(this.instance.name, output, details)));
+  }
+
+  continueAsNew(input: unknown) {
+    const newInput = toJsonString(decodeSdkInput(input));
+    this.append(events.continueAsNew(this.at, newInput));
+    const executionId = randomUUID().replace(/-/g, '');
+    const started = events.executionStarted(this.at, {
+      Name: this.instance.name,
+      Input: newInput,
+      Version: this.instance.version,
+      OrchestrationInstance: { InstanceId: this.instance.instanceId, ExecutionId: executionId },
+    });
+    this.commit.newExecution = { executionId, input: newInput, messages: [message(undefined, this.at, started)] };
+    this.update({ runtimeStatus: 'ContinuedAsNew' });
+  }
+
+  notifyParent(makeEvent: (taskScheduledId: number) => HistoryEvent) {
+    const parent = this.instance.parent;
+    if (!parent) return;
+    this.commit.outgoing.push({ instanceId: parent.instanceId, messages: [message(parent.executionId, this.at, makeEvent(parent.taskScheduledId))] });
+  }
+
+  /** Creates the sub-orchestrations asked for and closes the episode with OrchestratorCompleted. */
+  finish(deps: EpisodeDeps): EpisodeCommit {
+    if (this.finished) return this.commit;
+    this.finished = true;
+    const status = this.commit.update.runtimeStatus;
+    if (!status || !isTerminal(status)) {
+      for (const child of this.pendingChildren) this.startChild(deps, child);
+    }
+    this.append(events.orchestratorCompleted(this.at));
+    return this.commit;
+  }
+
+  private startChild(deps: EpisodeDeps, child: Extract<NewWork, { kind: 'subOrchestration' }>) {
+    const { instance, at } = this;
+    const existing = deps.state.instances.get(child.instanceId);
+    if ((existing && !isTerminal(existing.runtimeStatus)) || child.instanceId === instance.instanceId) {
+      const reason = `An orchestration instance with ID '${child.instanceId}' is already running; the sub-orchestration was not started.`;
+      this.commit.selfMessages.push(
+        message(instance.executionId, at, events.subOrchestrationFailed(at, child.id, subOrchestrationFailure(child.name, reason))),
+      );
+      return;
+    }
+    const executionId = randomUUID().replace(/-/g, '');
+    const input = toJsonString(child.input);
+    const started = events.executionStarted(at, {
+      Name: child.name,
+      Input: input,
+      Version: child.version,
+      OrchestrationInstance: { InstanceId: child.instanceId, ExecutionId: executionId },
+      ParentInstance: { Name: instance.name, TaskScheduleId: child.id, OrchestrationInstance: { InstanceId: instance.instanceId, ExecutionId: instance.executionId } },
+    });
+    this.commit.createInstances.push({
+      instanceId: child.instanceId,
+      name: child.name,
+      version: child.version,
+      executionId,
+      runtimeStatus: 'Pending',
+      input,
+      output: null,
+      customStatus: null,
+      createdTime: at,
+      lastUpdatedTime: at,
+      history: [],
+      inbox: [message(undefined, at, started)],
+      parent: { instanceId: instance.instanceId, executionId: instance.executionId, taskScheduledId: child.id },
+    });
+  }
+}
+
+function message(executionId: string | undefined, visibleAt: string, event: HistoryEvent): InboxMessage {
+  return { id: randomUUID(), executionId, visibleAt, event };
+}

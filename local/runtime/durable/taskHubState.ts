@@ -1,0 +1,159 @@
+import type { FailureDetails, HistoryEvent } from './historyEvents';
+import { EventType } from './historyEvents';
+
+export type RuntimeStatus = 'Pending' | 'Running' | 'Completed' | 'ContinuedAsNew' | 'Failed' | 'Terminated' | 'Suspended' | 'Canceled';
+
+export const terminalStatuses: readonly RuntimeStatus[] = ['Completed', 'Failed', 'Terminated', 'Canceled'];
+export const isTerminal = (status: RuntimeStatus): boolean => terminalStatuses.includes(status);
+
+/** A message waiting for an orchestration episode (the control queue of one instance). */
+export interface InboxMessage {
+  id: string;
+  /** Set for replies to work an execution scheduled; dropped when the instance has moved on (continue-as-new). */
+  executionId?: string;
+  /** Not delivered before this time (timers). */
+  visibleAt: string;
+  event: HistoryEvent;
+}
+
+export interface ParentRef {
+  instanceId: string;
+  executionId: string;
+  taskScheduledId: number;
+}
+
+export interface InstanceRecord {
+  instanceId: string;
+  name: string;
+  version?: string;
+  executionId: string;
+  runtimeStatus: RuntimeStatus;
+  /** JSON text of the current execution's input ("null" for none). */
+  input: string;
+  output: string | null;
+  customStatus: string | null;
+  createdTime: string;
+  lastUpdatedTime: string;
+  history: HistoryEvent[];
+  inbox: InboxMessage[];
+  parent?: ParentRef;
+  failureDetails?: FailureDetails;
+}
+
+/** An activity invocation that has been scheduled and not yet reported back (at-least-once). */
+export interface ActivityTask {
+  id: string;
+  instanceId: string;
+  executionId: string;
+  taskScheduledId: number;
+  name: string;
+  /** The action's input as the SDK sent it. */
+  input: unknown;
+  scheduledAt: string;
+}
+
+export interface EpisodeCommit {
+  op: 'episode';
+  instanceId: string;
+  consumed: string[];
+  appendHistory: HistoryEvent[];
+  update: Partial<Pick<InstanceRecord, 'runtimeStatus' | 'output' | 'customStatus' | 'lastUpdatedTime' | 'failureDetails'>>;
+  /** Continue-as-new: a new execution starts with an empty history and these first messages. */
+  newExecution?: { executionId: string; input: string; messages: InboxMessage[] };
+  /** Pending timer messages to drop (their timer was cancelled by the orchestrator). */
+  dropMessages: string[];
+  selfMessages: InboxMessage[];
+  activities: ActivityTask[];
+  outgoing: { instanceId: string; messages: InboxMessage[] }[];
+  createInstances: InstanceRecord[];
+}
+
+export type StoreOp =
+  | { op: 'createInstance'; instance: InstanceRecord }
+  | { op: 'enqueue'; instanceId: string; messages: InboxMessage[] }
+  | EpisodeCommit
+  | { op: 'activityDone'; activityId: string; instanceId: string; message: InboxMessage }
+  | { op: 'purge'; instanceIds: string[] }
+  | { op: 'snapshot'; instances: InstanceRecord[]; activities: ActivityTask[] };
+
+/** The whole task hub: instances (with histories and inboxes) and scheduled activities. */
+export class TaskHubState {
+  readonly instances = new Map<string, InstanceRecord>();
+  readonly activities = new Map<string, ActivityTask>();
+
+  /** Applies one operation; deterministic, so replaying a journal rebuilds the same state. */
+  apply(op: StoreOp): void {
+    switch (op.op) {
+      case 'createInstance':
+        this.removeActivitiesOf(op.instance.instanceId);
+        this.instances.set(op.instance.instanceId, op.instance);
+        return;
+      case 'enqueue':
+        this.enqueue(op.instanceId, op.messages);
+        return;
+      case 'episode':
+        this.applyEpisode(op);
+        return;
+      case 'activityDone':
+        this.activities.delete(op.activityId);
+        this.enqueue(op.instanceId, [op.message]);
+        return;
+      case 'purge':
+        for (const id of op.instanceIds) {
+          this.instances.delete(id);
+          this.removeActivitiesOf(id);
+        }
+        return;
+      case 'snapshot':
+        this.instances.clear();
+        this.activities.clear();
+        op.instances.forEach((instance) => this.instances.set(instance.instanceId, instance));
+        op.activities.forEach((activity) => this.activities.set(activity.id, activity));
+        return;
+    }
+  }
+
+  snapshot(): StoreOp {
+    return { op: 'snapshot', instances: [...this.instances.values()], activities: [...this.activities.values()] };
+  }
+
+  private enqueue(instanceId: string, messages: InboxMessage[]): void {
+    const instance = this.instances.get(instanceId);
+    // Messages for unknown or finished instances are discarded, as DTFx does.
+    if (!instance || isTerminal(instance.runtimeStatus)) return;
+    for (const message of messages) {
+      if (message.executionId !== undefined && message.executionId !== instance.executionId) continue;
+      instance.inbox.push(message);
+    }
+  }
+
+  private applyEpisode(op: EpisodeCommit): void {
+    const instance = this.instances.get(op.instanceId);
+    if (!instance) return;
+    const consumed = new Set([...op.consumed, ...op.dropMessages]);
+    instance.inbox = instance.inbox.filter((message) => !consumed.has(message.id));
+    instance.history.push(...op.appendHistory);
+    Object.assign(instance, op.update);
+    if (op.newExecution) {
+      // External events that arrived for the old execution are carried over; replies to its work are not.
+      const carried = instance.inbox.filter((m) => m.event.EventType === EventType.EventRaised);
+      this.removeActivitiesOf(instance.instanceId);
+      instance.executionId = op.newExecution.executionId;
+      instance.input = op.newExecution.input;
+      instance.history = [];
+      instance.inbox = [...op.newExecution.messages, ...carried];
+    }
+    if (isTerminal(instance.runtimeStatus)) instance.inbox = [];
+    for (const activity of op.activities) this.activities.set(activity.id, activity);
+    this.enqueue(instance.instanceId, op.selfMessages);
+    for (const child of op.createInstances) {
+      this.removeActivitiesOf(child.instanceId);
+      this.instances.set(child.instanceId, child);
+    }
+    for (const { instanceId, messages } of op.outgoing) this.enqueue(instanceId, messages);
+  }
+
+  private removeActivitiesOf(instanceId: string): void {
+    for (const [id, activity] of this.activities) if (activity.instanceId === instanceId) this.activities.delete(id);
+  }
+}

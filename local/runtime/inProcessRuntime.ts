@@ -1,0 +1,221 @@
+import path from 'node:path';
+import { loadApp, resolveAllBindings, resolveAppEntry } from './appLoader';
+import { ControlError, createControlApi } from './controlApi';
+import type { RpcBindingInfo, RpcTypedData } from './coreApiTypes';
+import { runActivity } from './durable/activityRunner';
+import { durableClientBindingValue, type DurableEndpoints } from './durable/clientBinding';
+import { createRealClock, createVirtualClock, isVirtual, type Clock } from './durable/clock';
+import { createDispatcher } from './durable/dispatcher';
+import { createDurableHttpApi } from './durable/durableHttpApi';
+import { runEpisode } from './durable/orchestrationEpisode';
+import { toStatusPayload } from './durable/statusPayload';
+import { createFileStore, createMemoryStore, type TaskHubStore } from './durable/store';
+import { createTaskHubClient } from './durable/taskHubClient';
+import { isTerminal } from './durable/taskHubState';
+import { readHostConfig } from './hostConfig';
+import { buildHttpRoutes, createHttpTriggerHandler } from './http/httpTriggers';
+import { sendError } from './http/httpUtils';
+import { checkKey } from './http/keys';
+import { startRuntimeServer } from './http/server';
+import { createInvoker } from './invoke';
+import { consoleSink, createLogger } from './logger';
+import type { ClockOption, LocalRuntimeOptions, RuntimeHandle, StoreOption } from './options';
+import { getProcessCore } from './processCoreApi';
+import { startServiceBusTriggers } from './serviceBus/serviceBusTriggers';
+import { applySettingsToEnv, readLocalSettings } from './settings';
+
+/** Azure Storage provider values the extension sends (AzureStorageDurabilityProvider.cs). */
+const timerSettings = { maximumShortTimerMs: 6 * 86_400_000, longRunningTimerIntervalMs: 3 * 86_400_000 };
+
+let started = false;
+
+/** Runs the app in this process: the require hook provides @azure/functions-core, as the Node worker does. */
+export async function startInProcessRuntime(options: LocalRuntimeOptions = {}): Promise<RuntimeHandle> {
+  if (started) throw new Error('An app can be loaded once per process; run further runtimes with isolation "child-process".');
+  started = true;
+  const appRoot = path.resolve(options.appRoot ?? process.cwd());
+  const logger = createLogger(options.logSink ?? consoleSink, options.logLevel ?? 'information');
+
+  const localSettings = readLocalSettings(options.localSettingsPath ?? path.join(appRoot, 'local.settings.json'));
+  const skipped = applySettingsToEnv(localSettings.values);
+  if (skipped.length) logger.info(`Skipping ${skipped.join(', ')} from local settings: already defined in the environment.`);
+  for (const [key, value] of Object.entries(options.env ?? {})) process.env[key] = value;
+  const host = readHostConfig(options.hostJsonPath ?? path.join(appRoot, 'host.json'));
+
+  const core = getProcessCore();
+  core.setSystemLogSink((level, category, message) => logger.log(level, message, { category }));
+  core.ensureRequireHook();
+  const entry = resolveAppEntry(appRoot, options.appEntry);
+  await loadApp(entry, core.registry);
+  const registry = core.registry;
+  const resolvedBindings = resolveAllBindings(registry, process.env);
+  await registry.programmingModel()?.getCapabilities?.({});
+
+  const store = createStore(options.store, appRoot);
+  const clock = createClock(options.clock, latestTimestamp(store));
+  const keys = options.keys ?? {};
+  const invoker = createInvoker(registry, logger);
+  const dispatcher = createDispatcher({
+    store,
+    clock,
+    logger,
+    maxConcurrentOrchestrations: host.durable.maxConcurrentOrchestratorFunctions,
+    maxConcurrentActivities: host.durable.maxConcurrentActivityFunctions,
+    runEpisode: (instanceId, now) => runEpisode({ registry, invoker, logger, state: store.state, timers: timerSettings }, instanceId, now),
+    runActivity: (task) => runActivity({ registry, invoker, logger, now: () => clock.now() }, task),
+  });
+  const client = createTaskHubClient({ store, registry, clock, overridable: host.durable.overridableExistingInstanceStates, onChange: dispatcher.wake });
+
+  // The endpoints need the port, which is only known once listening: handlers read them lazily.
+  const late: { endpoints?: DurableEndpoints; durableApi?: ReturnType<typeof createDurableHttpApi>; controlApi?: ReturnType<typeof createControlApi> } = {};
+  const currentEndpoints = () => late.endpoints as DurableEndpoints;
+  const inputFor = (binding: RpcBindingInfo): RpcTypedData | undefined => {
+    const type = String(binding.type).toLowerCase();
+    if (type === 'durableclient' || type === 'orchestrationclient') return { string: JSON.stringify(durableClientBindingValue(currentEndpoints())) };
+    return undefined;
+  };
+  warnUnsupportedBindings(registry.list().flatMap((fn) => Object.entries(fn.metadata.bindings).map(([name, b]) => ({ fn: fn.name, name, b }))), logger);
+
+  const routes = buildHttpRoutes(registry);
+  const httpTriggers = createHttpTriggerHandler({ routes, invoker, logger, keys, inputFor, trackExternal: dispatcher.trackExternal });
+  const server = await startRuntimeServer({
+    host: options.host ?? '127.0.0.1',
+    port: options.port ?? 0,
+    logger,
+    mounts: [
+      { prefix: host.routePrefix ? `/${host.routePrefix}` : '', handler: httpTriggers },
+      { prefix: '/runtime/webhooks/durabletask', handler: (req, res, sub, url) => webhookGuard(req, res, sub, url) },
+      { prefix: '/durabletask', handler: (req, res, sub, url) => durableApi(req, res, sub, url) },
+      { prefix: '/runtime/local', handler: (req, res, sub, url) => (late.controlApi as NonNullable<typeof late.controlApi>)(req, res, sub, url) },
+    ],
+  });
+  const baseUrl = `http://${options.host ?? '127.0.0.1'}:${server.port}`;
+  const endpoints: DurableEndpoints = {
+    webhookBaseUrl: `${baseUrl}/runtime/webhooks/durabletask`,
+    rpcBaseUrl: `${baseUrl}/durabletask/`,
+    taskHubName: host.durable.hubName,
+    connectionName: 'Storage',
+    systemKey: keys.master,
+  };
+  late.endpoints = endpoints;
+  const durableApi = createDurableHttpApi({ client, endpoints });
+  const webhookGuard: typeof durableApi = async (req, res, sub, url) => {
+    const denied = checkKey(keys, 'system', req, url);
+    if (denied) return sendError(res, 401, denied);
+    return durableApi(req, res, sub, url);
+  };
+  // getClient rewrites the client's URLs to http://localhost:7071 unless WEBSITE_HOSTNAME is set (getClient.js).
+  process.env.WEBSITE_HOSTNAME ??= `127.0.0.1:${server.port}`;
+
+  const serviceBus = await startServiceBusTriggers({
+    registry,
+    resolvedBindings,
+    invoker,
+    logger,
+    settings: host.serviceBus,
+    env: process.env,
+    inputFor,
+    trackExternal: dispatcher.trackExternal,
+    enabled: options.serviceBusTriggers !== false,
+  });
+
+  const appHookContext = { hookData: {}, appHookData: {}, functionAppDirectory: appRoot };
+  for (const hook of registry.hooks('appStart')) await hook(appHookContext);
+
+  const waitUntil = (check: () => boolean, timeoutMs: number, what: string) =>
+    new Promise<void>((resolve, reject) => {
+      if (check()) return resolve();
+      const timer = setTimeout(() => {
+        unsubscribe();
+        reject(new ControlError(408, `Timed out after ${timeoutMs} ms waiting for ${what}.`));
+      }, timeoutMs);
+      const unsubscribe = dispatcher.onChange(() => {
+        if (!check()) return;
+        clearTimeout(timer);
+        unsubscribe();
+        resolve();
+      });
+    });
+
+  let stopped = false;
+  const handle: RuntimeHandle = {
+    baseUrl,
+    apiBaseUrl: host.routePrefix ? `${baseUrl}/${host.routePrefix}` : baseUrl,
+    durableApiUrl: endpoints.webhookBaseUrl,
+    rpcBaseUrl: endpoints.rpcBaseUrl,
+    taskHubName: host.durable.hubName,
+    keys,
+    functions: registry.list().map((fn) => ({ name: fn.name, triggerType: fn.trigger.type })),
+    async waitForInstance(instanceId, { timeoutMs = 30_000 } = {}) {
+      const done = () => {
+        const instance = store.state.instances.get(instanceId);
+        return instance !== undefined && isTerminal(instance.runtimeStatus);
+      };
+      dispatcher.wake();
+      await waitUntil(done, timeoutMs, `instance '${instanceId}' to finish`);
+      return toStatusPayload(store.state.instances.get(instanceId) as NonNullable<ReturnType<typeof store.state.instances.get>>);
+    },
+    async runUntilIdle({ timeoutMs = 30_000 } = {}) {
+      await Promise.race([
+        dispatcher.whenIdle(),
+        new Promise((_, reject) => setTimeout(() => reject(new ControlError(408, `Timed out after ${timeoutMs} ms waiting for the runtime to be idle.`)), timeoutMs).unref()),
+      ]);
+    },
+    async advanceClock(ms) {
+      if (!isVirtual(clock)) throw new ControlError(409, 'advanceClock needs the virtual clock (clock: "virtual").');
+      clock.advanceBy(ms);
+      dispatcher.wake();
+      await handle.runUntilIdle();
+    },
+    now: async () => new Date(clock.now()),
+    async getHistory(instanceId) {
+      const instance = store.state.instances.get(instanceId);
+      if (!instance) throw new ControlError(404, `No instance with ID '${instanceId}' found.`);
+      return instance.history;
+    },
+    stats: async () => ({ ...dispatcher.stats(), instances: store.state.instances.size, serviceBusMessages: serviceBus.messagesProcessed() }),
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await serviceBus.stop();
+      await dispatcher.stop();
+      for (const hook of registry.hooks('appTerminate')) await hook({ hookData: {}, appHookData: appHookContext.appHookData });
+      await server.close();
+      store.close();
+    },
+  };
+  late.controlApi = createControlApi(handle, keys);
+  dispatcher.wake();
+  logger.info(`Local runtime listening on ${baseUrl} (task hub ${host.durable.hubName}, ${store.kind} store, ${clock.kind} clock); functions: ${handle.functions.map((f) => `${f.name} [${f.triggerType}]`).join(', ')}`);
+  return handle;
+}
+
+/** A virtual clock never starts before what a file store already recorded, so restarts do not go back in time. */
+function createClock(option: ClockOption | undefined, notBefore: number): Clock {
+  if (option === undefined || option === 'real' || (typeof option === 'object' && option.kind === 'real')) return createRealClock();
+  const settings = typeof option === 'object' ? option : { kind: 'virtual' as const };
+  const start = settings.start === undefined ? Math.max(Date.now(), notBefore) : Math.max(new Date(settings.start).getTime(), notBefore);
+  if (Number.isNaN(start)) throw new Error(`clock.start must be a date, got ${JSON.stringify(settings.start)}.`);
+  return createVirtualClock(start, settings.autoAdvance !== false);
+}
+
+function latestTimestamp(store: TaskHubStore): number {
+  let latest = 0;
+  for (const instance of store.state.instances.values()) latest = Math.max(latest, Date.parse(instance.lastUpdatedTime));
+  return latest;
+}
+
+function createStore(option: StoreOption | undefined, appRoot: string): TaskHubStore {
+  if (option === undefined || option === 'memory' || option.kind === 'memory') return createMemoryStore();
+  return createFileStore(path.resolve(appRoot, option.directory));
+}
+
+const supportedBindingTypes = new Set(['httptrigger', 'http', 'orchestrationtrigger', 'activitytrigger', 'durableclient', 'orchestrationclient', 'servicebustrigger']);
+
+function warnUnsupportedBindings(bindings: { fn: string; name: string; b: RpcBindingInfo }[], logger: ReturnType<typeof createLogger>) {
+  for (const { fn, name, b } of bindings) {
+    if (!supportedBindingTypes.has(String(b.type).toLowerCase())) {
+      logger.warn(`Binding "${name}" of type "${b.type}" is not supported by the local runtime; it gets no data and its output is dropped.`, { functionName: fn });
+    }
+  }
+}

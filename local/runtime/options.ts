@@ -1,0 +1,69 @@
+import type { RpcLogLevel } from './coreApiTypes';
+import type { HistoryEvent } from './durable/historyEvents';
+import type { DispatcherStats } from './durable/dispatcher';
+import type { StatusPayload } from './durable/statusPayload';
+import type { FunctionKeys } from './http/keys';
+import type { LogSink } from './logger';
+
+export type StoreOption = 'memory' | { kind: 'memory' } | { kind: 'file'; directory: string };
+export type ClockOption = 'real' | 'virtual' | { kind: 'real' } | { kind: 'virtual'; start?: string | number; autoAdvance?: boolean };
+
+export interface LocalRuntimeOptions {
+  /** Folder with host.json, local.settings.json and package.json (default: the current directory). */
+  appRoot?: string;
+  /** The app's compiled entry module (default: package.json "main" in appRoot). */
+  appEntry?: string;
+  /** Listening port; 0 picks a free one (default 0 programmatically, 7071 from the CLI). */
+  port?: number;
+  host?: string;
+  store?: StoreOption;
+  clock?: ClockOption;
+  hostJsonPath?: string;
+  localSettingsPath?: string;
+  /** Extra app settings; unlike local.settings.json these override the environment. */
+  env?: Record<string, string>;
+  /** Function keys; enforced (authLevel function/admin, Durable webhooks) only when one is set. */
+  keys?: FunctionKeys;
+  logLevel?: RpcLogLevel;
+  /** Where log records go (in-process) — default: stdout/stderr. */
+  logSink?: LogSink;
+  /** 'child-process' runs the runtime as its own Node process (the default under jest, where the require hook cannot work). */
+  isolation?: 'in-process' | 'child-process';
+  /** Service Bus triggers start receivers (default true); false leaves them idle. */
+  serviceBusTriggers?: boolean;
+}
+
+export interface FunctionInfo {
+  name: string;
+  triggerType: string;
+}
+
+export interface RuntimeStats extends DispatcherStats {
+  instances: number;
+  serviceBusMessages: number;
+}
+
+/** What tests and tools get back from startLocalRuntime, the same for both isolations. */
+export interface RuntimeHandle {
+  baseUrl: string;
+  /** baseUrl + "/" + routePrefix */
+  apiBaseUrl: string;
+  /** The Durable HTTP API: baseUrl + "/runtime/webhooks/durabletask" */
+  durableApiUrl: string;
+  /** The RPC base URL the durable client binding carries (ends with "/"). */
+  rpcBaseUrl: string;
+  taskHubName: string;
+  keys: FunctionKeys;
+  functions: FunctionInfo[];
+  /** Resolves with the status once the instance is Completed, Failed, Terminated or Canceled. */
+  waitForInstance(instanceId: string, options?: { timeoutMs?: number }): Promise<StatusPayload>;
+  /** Resolves once nothing is running or runnable (virtual auto-advancing clock: and no timer is pending). */
+  runUntilIdle(options?: { timeoutMs?: number }): Promise<void>;
+  /** Virtual clock only: moves time forward by `ms` and runs what became due. */
+  advanceClock(ms: number): Promise<void>;
+  now(): Promise<Date>;
+  /** The current execution's history as stored (PascalCase DTFx events). */
+  getHistory(instanceId: string): Promise<HistoryEvent[]>;
+  stats(): Promise<RuntimeStats>;
+  stop(): Promise<void>;
+}

@@ -1,0 +1,124 @@
+import { DefaultAzureCredential } from '@azure/identity';
+import { ServiceBusClient, type ServiceBusReceivedMessage, type ServiceBusReceiver } from '@azure/service-bus';
+import type { RpcBindingInfo, RpcTypedData } from '../coreApiTypes';
+import type { HostConfig } from '../hostConfig';
+import type { Invoker } from '../invoke';
+import type { RuntimeLogger } from '../logger';
+import type { FunctionRegistry, RegisteredFunction } from '../registry';
+import { triggerDataOf, triggerMetadataOf } from './serviceBusMessage';
+
+export interface ServiceBusTriggerDeps {
+  registry: FunctionRegistry;
+  resolvedBindings: Map<string, Record<string, RpcBindingInfo>>;
+  invoker: Invoker;
+  logger: RuntimeLogger;
+  settings: HostConfig['serviceBus'];
+  env: NodeJS.ProcessEnv;
+  inputFor: (binding: RpcBindingInfo, name: string) => RpcTypedData | undefined;
+  trackExternal: <T>(work: Promise<T>) => Promise<T>;
+  enabled: boolean;
+}
+
+export interface ServiceBusTriggers {
+  messagesProcessed(): number;
+  stop(): Promise<void>;
+}
+
+interface TriggerOptions extends RpcBindingInfo {
+  connection?: string;
+  queueName?: string;
+  topicName?: string;
+  subscriptionName?: string;
+  cardinality?: string;
+  isSessionsEnabled?: boolean;
+  autoCompleteMessages?: boolean;
+}
+
+/**
+ * One real @azure/service-bus receiver per Service Bus trigger, on the connection its `connection` setting names (a
+ * connection string, or `<name>__fullyQualifiedNamespace` with DefaultAzureCredential, as the host accepts).
+ * Peek-lock: complete after the function succeeds, abandon when it throws, so the entity's max delivery count
+ * dead-letters a poison message.
+ */
+export async function startServiceBusTriggers(deps: ServiceBusTriggerDeps): Promise<ServiceBusTriggers> {
+  const functions = deps.registry.byTriggerType('serviceBusTrigger');
+  const clients = new Map<string, ServiceBusClient>();
+  const receivers: ServiceBusReceiver[] = [];
+  let processed = 0;
+
+  for (const fn of functions) {
+    const options = (deps.resolvedBindings.get(fn.name)?.[fn.triggerBindingName] ?? fn.trigger) as TriggerOptions;
+    const where = `Function "${fn.name}"`;
+    if (options.cardinality === 'many') throw new Error(`${where}: cardinality "many" is not supported by the local runtime; use "one".`);
+    if (options.isSessionsEnabled) throw new Error(`${where}: session-enabled Service Bus triggers are not supported by the local runtime.`);
+    const entity = options.queueName ?? (options.topicName && options.subscriptionName ? `${options.topicName}/Subscriptions/${options.subscriptionName}` : undefined);
+    if (!entity) throw new Error(`${where}: a Service Bus trigger needs queueName, or topicName and subscriptionName.`);
+    if (!deps.enabled) continue;
+
+    const connectionName = options.connection || 'AzureWebJobsServiceBus';
+    const client = clients.get(connectionName) ?? createClient(connectionName, deps.env, where);
+    clients.set(connectionName, client);
+    const receiver = options.queueName
+      ? client.createReceiver(options.queueName, { receiveMode: 'peekLock', maxAutoLockRenewalDurationInMs: deps.settings.maxAutoLockRenewalDurationMs })
+      : client.createReceiver(options.topicName as string, options.subscriptionName as string, {
+          receiveMode: 'peekLock',
+          maxAutoLockRenewalDurationInMs: deps.settings.maxAutoLockRenewalDurationMs,
+        });
+    receivers.push(receiver);
+    const autoComplete = options.autoCompleteMessages ?? deps.settings.autoCompleteMessages;
+
+    receiver.subscribe(
+      {
+        processMessage: async (message) => {
+          await deps.trackExternal(handleMessage(fn, receiver, message, autoComplete));
+          processed++;
+        },
+        processError: async (args) => {
+          deps.logger.warn(`Service Bus receiver for ${entity} reported ${args.errorSource}: ${args.error.message}`, { functionName: fn.name });
+        },
+      },
+      { autoCompleteMessages: false, maxConcurrentCalls: deps.settings.maxConcurrentCalls },
+    );
+    deps.logger.info(`Listening to Service Bus ${entity} on connection "${connectionName}".`, { functionName: fn.name });
+  }
+
+  async function handleMessage(fn: RegisteredFunction, receiver: ServiceBusReceiver, message: ServiceBusReceivedMessage, autoComplete: boolean) {
+    try {
+      await deps.invoker.invoke(fn, {
+        triggerData: triggerDataOf(message),
+        triggerMetadata: triggerMetadataOf(message),
+        inputFor: deps.inputFor,
+      });
+    } catch (error) {
+      deps.logger.error(
+        `Service Bus message ${String(message.messageId)} (delivery ${message.deliveryCount}) failed: ${error instanceof Error ? error.message : String(error)}; abandoning it.`,
+        { functionName: fn.name },
+      );
+      await receiver.abandonMessage(message).catch((abandonError: Error) => deps.logger.warn(`Abandon failed: ${abandonError.message}`, { functionName: fn.name }));
+      return;
+    }
+    if (autoComplete) {
+      await receiver.completeMessage(message).catch((completeError: Error) => deps.logger.warn(`Complete failed: ${completeError.message}`, { functionName: fn.name }));
+    }
+  }
+
+  return {
+    messagesProcessed: () => processed,
+    async stop() {
+      await Promise.all(receivers.map((r) => r.close().catch(() => undefined)));
+      await Promise.all([...clients.values()].map((c) => c.close().catch(() => undefined)));
+    },
+  };
+}
+
+function createClient(connectionName: string, env: NodeJS.ProcessEnv, where: string): ServiceBusClient {
+  const retryOptions = { maxRetries: 3, retryDelayInMs: 200, timeoutInMs: 10_000 };
+  const connectionString = env[connectionName];
+  if (connectionString) return new ServiceBusClient(connectionString, { retryOptions });
+  const namespace = env[`${connectionName}__fullyQualifiedNamespace`];
+  if (namespace) return new ServiceBusClient(namespace, new DefaultAzureCredential(), { retryOptions });
+  throw new Error(
+    `${where}: the Service Bus connection "${connectionName}" is not configured; set the app setting ${connectionName} ` +
+      `(a connection string) or ${connectionName}__fullyQualifiedNamespace.`,
+  );
+}
