@@ -39,6 +39,8 @@ export interface StoredLineItem {
   catalogItem?: CatalogItem;
 }
 
+/** A sanity bound, not a documented limit: keeps prices finite. */
+const MAX_QUANTITY = 100_000;
 const MONTHS: Record<string, number> = { P1M: 1, P1Y: 12, P3Y: 36, monthly: 1, annual: 12, biennial: 24, triennial: 36 };
 const VALID_CYCLES_BY_TERM: Record<string, string[]> = { P1M: ['monthly'], P1Y: ['monthly', 'annual'], P3Y: ['monthly', 'annual', 'triennial'] };
 
@@ -77,7 +79,8 @@ function readLineItem(raw: JsonObject, index: number, catalog: Catalog): StoredL
   const invalidInput = (description: string) => problems.push({ name: 'InvalidInput', description });
 
   if (!catalogItemId) invalidInput('catalogItemId is required (product:sku:availability).');
-  if (!Number.isInteger(rawQuantity) || (rawQuantity as number) < 1) invalidInput(`quantity must be a whole number of at least 1, got ${quote(rawQuantity)}.`);
+  if (!Number.isInteger(rawQuantity) || (rawQuantity as number) < 1 || (rawQuantity as number) > MAX_QUANTITY)
+    invalidInput(`quantity must be a whole number from 1 to ${MAX_QUANTITY}, got ${quote(rawQuantity)}.`);
   if (!(BILLING_CYCLES as readonly string[]).includes(item.billingCycle) || item.billingCycle === 'unknown')
     invalidInput(`billingCycle must be one of monthly, annual, triennial, one_time, none, got ${quote(rawCycle)}.`);
   if (rawTerm !== undefined && rawTerm !== null && rawTerm !== '' && typeof rawTerm !== 'string') invalidInput(`termDuration must be an ISO 8601 string such as "P1Y", got ${quote(rawTerm)}.`);
