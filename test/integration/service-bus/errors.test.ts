@@ -4,8 +4,9 @@
  * The last tests use a bare rhea client because the SDK cannot be made to send malformed frames or skip CBS.
  */
 import { connect as netConnect } from 'node:net';
-import { connect as rheaConnect, type AmqpError, type Connection } from 'rhea';
+import { message as rheaMessage, type AmqpError } from 'rhea';
 import { startHarness, type Harness } from './harness';
+import { cbsRequest, closeRawConnection, openRawConnection, putToken, sendRaw } from './rawClient';
 
 let h: Harness;
 
@@ -80,22 +81,6 @@ test('sessions, scheduling and rule management answer with an error naming the u
   expect(h.broker.inspect.counts('plain').active).toBe(0);
 });
 
-function openRawConnection(port: number): Promise<Connection> {
-  return new Promise((resolve, reject) => {
-    const connection = rheaConnect({ host: '127.0.0.1', port, reconnect: false, username: 'anonymous' } as Parameters<typeof rheaConnect>[0]);
-    connection.once('connection_open', () => resolve(connection));
-    connection.once('connection_error', () => reject(new Error('connection failed')));
-  });
-}
-
-function closeRaw(connection: Connection): Promise<void> {
-  return new Promise((resolve) => {
-    connection.once('connection_close', () => resolve());
-    connection.once('disconnected', () => resolve());
-    connection.close();
-  });
-}
-
 test('attaching without a CBS token is refused with amqp:unauthorized-access', async () => {
   const connection = await openRawConnection(h.broker.port);
   try {
@@ -106,7 +91,7 @@ test('attaching without a CBS token is refused with amqp:unauthorized-access', a
     expect(error?.condition).toBe('amqp:unauthorized-access');
     expect(error?.description).toContain("'plain'");
   } finally {
-    await closeRaw(connection);
+    await closeRawConnection(connection);
   }
 });
 
@@ -131,5 +116,37 @@ test('garbage bytes and malformed frames end only that connection; the broker ke
     expect(message.body).toBe('still alive');
   } finally {
     await logged.close();
+  }
+});
+
+test('CBS answers malformed put-token requests with 400 naming what is missing', async () => {
+  const connection = await openRawConnection(h.broker.port);
+  try {
+    expect(await cbsRequest(connection, { body: 'x', application_properties: { operation: 'delete-token' } })).toMatchObject({ 'status-code': 400 });
+    const noAudience = await cbsRequest(connection, { body: 'x', application_properties: { operation: 'put-token', type: 'servicebus.windows.net:sastoken' } });
+    expect(noAudience['status-code']).toBe(400);
+    expect(noAudience['status-description']).toContain('"name" (the audience)');
+    const audience = `sb://127.0.0.1:${h.broker.port}/plain`;
+    expect(await putToken(connection, audience)).toMatchObject({ 'status-code': 202 });
+  } finally {
+    await closeRawConnection(connection);
+  }
+});
+
+test('the broker checks transfers itself: bad batch envelopes and oversized messages are rejected, nothing is stored', async () => {
+  const connection = await openRawConnection(h.broker.port);
+  try {
+    await putToken(connection, `sb://127.0.0.1:${h.broker.port}/plain`);
+    const notAnEnvelope = await sendRaw(connection, 'plain', rheaMessage.encode({ body: 'not data sections' }), 0x80013700);
+    expect(notAnEnvelope).toMatchObject({ outcome: 'rejected', error: { condition: 'amqp:invalid-field' } });
+    const unknownFormat = await sendRaw(connection, 'plain', Buffer.from([0]), 7);
+    expect(unknownFormat.outcome === 'rejected' && unknownFormat.error?.description).toContain('message_format 7 is not supported');
+    const tooLarge = await sendRaw(connection, 'plain', { body: 'x'.repeat(300_000) });
+    expect(tooLarge).toMatchObject({ outcome: 'rejected', error: { condition: 'amqp:link:message-size-exceeded' } });
+    expect(h.broker.inspect.counts('plain').active).toBe(0);
+    expect(await sendRaw(connection, 'plain', { body: 'fine' })).toEqual({ outcome: 'accepted' });
+    expect(h.broker.inspect.counts('plain').active).toBe(1);
+  } finally {
+    await closeRawConnection(connection);
   }
 });
