@@ -1,11 +1,21 @@
-// The README's deploy section (docs/deploy.md) must stay true to the templates: the values it sets and reads exist,
-// the secret command uses the deployed vault and secret name, every deployment setting is documented, and the
-// sample order is one the app accepts.
+// The README's deploy section must stay true to the templates: the values it sets and reads exist, the secret
+// command uses the deployed vault and secret name, every deployment setting is documented, and the sample order is
+// one the app accepts. The section is read from README.md once merged there, else from docs/deploy.md.
 import { validateOrderRequest } from '../../../shared/orders';
 import { readBicep } from './support/bicepFile';
 import { MAIN_BICEP, readRepoFile, readRepoJson } from './support/repo';
 
-const doc = readRepoFile('docs', 'deploy.md');
+const HEADING = '## Deploy to Azure';
+
+function deploySection(): string {
+  const readme = readRepoFile('README.md');
+  const start = readme.indexOf(`\n${HEADING}\n`);
+  if (start === -1) return readRepoFile('docs', 'deploy.md');
+  const next = readme.slice(start + HEADING.length + 2).search(/^## /m);
+  return next === -1 ? readme.slice(start + 1) : readme.slice(start + 1, start + HEADING.length + 2 + next);
+}
+
+const doc = deploySection();
 const main = readBicep(MAIN_BICEP);
 const parameterFile = readRepoJson<{ parameters: Record<string, { value: string }> }>('infra', 'main.parameters.json').parameters;
 const mappedValues = Object.values(parameterFile).map(({ value }) => /^\$\{(\w+)/.exec(value)![1]);
