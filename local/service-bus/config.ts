@@ -25,8 +25,23 @@ const DEFAULTS = {
 
 type Json = Record<string, unknown>;
 
+/** The official emulator's schema limits (Config-schema.json); outside them the file would not load there. */
+const EMULATOR_LIMITS: Record<string, [number, number, string]> = {
+  LockDuration: [5_000, 300_000, 'PT5S to PT5M'],
+  DefaultMessageTimeToLive: [300_000, 3_600_000, 'PT5M to PT1H'],
+  DuplicateDetectionHistoryTimeWindow: [5_000, 300_000, 'PT5S to PT5M'],
+  MaxDeliveryCount: [1, 10, '1 to 10'],
+};
+
 class Problems {
   readonly list: string[] = [];
+  readonly warnings: string[] = [];
+  checkEmulatorLimit(path: string, key: string, value: number): void {
+    const limit = EMULATOR_LIMITS[key];
+    if (limit && (value < limit[0] || value > limit[1])) {
+      this.warnings.push(`${path}.${key} is outside the official emulator's range ${limit[2]}; this broker accepts it, the emulator would not`);
+    }
+  }
   add(path: string, expected: string, got: unknown): void {
     this.list.push(`${path}: expected ${expected}, got ${JSON.stringify(got)}`);
   }
@@ -72,6 +87,7 @@ function durationAt(props: Json, key: keyof typeof DEFAULTS, path: string, probl
     problems.add(`${path}.${key}`, 'a positive ISO 8601 duration such as "PT1M" or "PT5S"', value);
     return 1;
   }
+  problems.checkEmulatorLimit(path, key, ms);
   return ms;
 }
 
@@ -98,6 +114,8 @@ function receivableSettings(props: Json, path: string, problems: Problems): Rece
   const maxDeliveryCount = props.MaxDeliveryCount ?? DEFAULTS.MaxDeliveryCount;
   if (typeof maxDeliveryCount !== 'number' || !Number.isInteger(maxDeliveryCount) || maxDeliveryCount < 1) {
     problems.add(`${path}.MaxDeliveryCount`, 'an integer of at least 1', maxDeliveryCount);
+  } else {
+    problems.checkEmulatorLimit(path, 'MaxDeliveryCount', maxDeliveryCount);
   }
   return {
     lockDurationMs: durationAt(props, 'LockDuration', path, problems),
@@ -214,7 +232,9 @@ export function parseBrokerConfig(document: unknown, source = 'config'): BrokerC
     namespace: namespaces.length > 0 ? nameAt(rawNamespace, path, problems) : 'sbemulatorns',
     queues: arrayAt(rawNamespace, 'Queues', path, problems).map((q, i) => queue(q, `${path}.Queues[${i}]`, problems)),
     topics: arrayAt(rawNamespace, 'Topics', path, problems).map((t, i) => topic(t, `${path}.Topics[${i}]`, problems)),
+    emulatorWarnings: problems.warnings,
   };
+  if (config.queues.length + config.topics.length > 50) problems.warnings.push(`${path} declares more than the emulator's 50 queues and topics`);
   refuseDuplicateNames([...config.queues.map((q) => q.name), ...config.topics.map((t) => t.name)], `${path} queues and topics`, problems);
   config.topics.forEach((t, i) => refuseDuplicateNames(t.subscriptions.map((s) => s.name), `${path}.Topics[${i}].Subscriptions`, problems));
   if (problems.list.length > 0) {

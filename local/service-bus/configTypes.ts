@@ -57,4 +57,6 @@ export interface BrokerConfig {
   namespace: string;
   queues: QueueDefinition[];
   topics: TopicDefinition[];
+  /** Values this broker accepts but the official emulator's schema would refuse (the file should work in both). */
+  emulatorWarnings: string[];
 }

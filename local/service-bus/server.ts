@@ -81,6 +81,7 @@ export async function startServiceBusBroker(options: ServiceBusBrokerOptions = {
   const connectionHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
   const connectionString = `Endpoint=sb://${connectionHost}:${port};SharedAccessKeyName=${keyName};SharedAccessKey=${key};UseDevelopmentEmulator=true`;
   log(`listening on ${connectionHost}:${port} with entities: ${registry.declaredPaths().join(', ')}`);
+  for (const warning of config.emulatorWarnings) log(`note: ${warning}`);
 
   let stopped: Promise<void> | undefined;
   const stop = (): Promise<void> => {

@@ -84,6 +84,16 @@ test('the official emulator sample Config.json is read with its properties', () 
 test('left-out properties take the Service Bus defaults', () => {
   const config = parseBrokerConfig(namespace({ Queues: [{ Name: 'q' }] }));
   expect(config.queues[0]).toEqual({ name: 'q', settings: { lockDurationMs: 60_000, maxDeliveryCount: 10, defaultTtlMs: 3_600_000, deadLetterOnExpiration: false }, duplicateDetection: undefined });
+  expect(config.emulatorWarnings).toEqual([]);
+});
+
+test('values the official emulator would refuse are accepted with a note, so short test locks stay possible', () => {
+  const config = parseBrokerConfig(namespace({ Queues: [{ Name: 'q', Properties: { LockDuration: 'PT0.5S', MaxDeliveryCount: 20 } }] }));
+  expect(config.queues[0].settings).toMatchObject({ lockDurationMs: 500, maxDeliveryCount: 20 });
+  expect(config.emulatorWarnings).toEqual([
+    "UserConfig.Namespaces[0].Queues[0].Properties.MaxDeliveryCount is outside the official emulator's range 1 to 10; this broker accepts it, the emulator would not",
+    "UserConfig.Namespaces[0].Queues[0].Properties.LockDuration is outside the official emulator's range PT5S to PT5M; this broker accepts it, the emulator would not",
+  ]);
 });
 
 test('every problem is listed with its path and what was expected', () => {
@@ -123,6 +133,7 @@ test('the default configuration declares the project entity names the rest of th
   const fromFile = JSON.parse(readFileSync(join(__dirname, '../../../local/service-bus/config.default.json'), 'utf8'));
   expect(defaultBrokerConfigDocument).toEqual(fromFile);
   const config = parseBrokerConfig(defaultBrokerConfigDocument);
+  expect(config.emulatorWarnings).toEqual([]);
   expect(config.namespace).toBe(DEFAULT_NAMESPACE);
   expect(config.queues.map((q) => q.name)).toEqual([ORDERS_QUEUE]);
   expect(config.queues[0].duplicateDetection).toBeDefined();
