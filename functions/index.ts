@@ -1,0 +1,41 @@
+// The app's entry point (package.json "main"): reads the settings once, builds the long-lived clients (Partner Center,
+// the results topic sender) and registers every function. Handlers themselves are factories over these dependencies.
+
+import { app } from '@azure/functions';
+import { DefaultAzureCredential } from '@azure/identity';
+import { registerOrderWorkflow } from '../orchestrations';
+import { loadConfig, type AppConfig } from '../shared/config';
+import { createPartnerCenterTokenProvider, createSecretSource } from '../shared/credentials';
+import { createPartnerCenterClient } from '../shared/partner-center';
+import { createServiceBusResultPublisher, type ServiceBusTarget } from '../shared/results';
+import { registerOrderCancelHttp } from './orderCancelHttp';
+import { registerOrderStatusHttp } from './orderStatusHttp';
+import { registerOrdersHttpStart } from './ordersHttpStart';
+import { registerOrdersQueueStart } from './ordersQueueStart';
+import { workflowPolicyFromConfig } from './workflowPolicy';
+
+function serviceBusTarget(connection: AppConfig['serviceBus']['connection']): ServiceBusTarget {
+  return connection.kind === 'connectionString'
+    ? { connectionString: connection.connectionString.reveal() }
+    : { fullyQualifiedNamespace: connection.fullyQualifiedNamespace, credential: new DefaultAzureCredential() };
+}
+
+const config = loadConfig();
+
+const partnerCenter = createPartnerCenterClient({
+  baseUrl: config.partnerCenter.baseUrl,
+  tokenProvider: createPartnerCenterTokenProvider({ config, secretSource: createSecretSource(config) }),
+  applicationName: config.partnerCenter.applicationName,
+  timeoutMs: config.partnerCenter.timeoutMs,
+  maxTransientRetries: config.partnerCenter.maxTransientRetries,
+});
+const publisher = createServiceBusResultPublisher({ target: serviceBusTarget(config.serviceBus.connection), topic: config.serviceBus.resultsTopic });
+app.hook.appTerminate(() => publisher.close());
+
+const startDeps = { policy: workflowPolicyFromConfig(config.workflow), now: () => new Date() };
+
+registerOrderWorkflow({ partnerCenter, publisher });
+registerOrdersQueueStart({ queueName: config.serviceBus.ordersQueue, connection: config.serviceBus.connectionSetting }, { ...startDeps, publisher });
+registerOrdersHttpStart(startDeps);
+registerOrderStatusHttp();
+registerOrderCancelHttp();

@@ -1,0 +1,46 @@
+// One ERP order id, one orchestration instance: find it, or start it exactly once.
+//
+// The check comes first because host.json's overridableExistingInstanceStates (NonRunningStates) would let startNew
+// overwrite a Completed/Failed instance, i.e. buy again. A start racing another start for the same id is refused by
+// the backend ("already exists"); the second look at the status turns that refusal into a duplicate, not a failure.
+
+import type { DurableClient, DurableOrchestrationStatus } from 'durable-functions';
+import { PROCESS_ORDER, type ProcessOrderInput, type WorkflowPolicy } from '../orchestrations';
+import { orderInstanceId, type OrderRequest } from '../shared/orders';
+
+/** The part of the Durable client the triggers use. */
+export type OrderInstances = Pick<DurableClient, 'getStatus' | 'startNew' | 'raiseEvent' | 'createHttpManagementPayload'>;
+
+export type StartOutcome =
+  | { kind: 'started'; instanceId: string }
+  | { kind: 'duplicate'; instanceId: string; existing: DurableOrchestrationStatus };
+
+/** The instance, or undefined when the backend has none with that id (the JS client reports that as an HTTP 404 error). */
+export async function findInstance(client: OrderInstances, instanceId: string): Promise<DurableOrchestrationStatus | undefined> {
+  try {
+    return await client.getStatus(instanceId, { showInput: false });
+  } catch (error) {
+    if (error instanceof Error && /HTTP 404\b/.test(error.message)) return undefined;
+    throw error;
+  }
+}
+
+export interface StartDeps {
+  policy: Partial<WorkflowPolicy>;
+  now: () => Date;
+}
+
+export async function startOrderOnce(client: OrderInstances, request: OrderRequest, deps: StartDeps): Promise<StartOutcome> {
+  const instanceId = orderInstanceId(request.orderId);
+  const existing = await findInstance(client, instanceId);
+  if (existing) return { kind: 'duplicate', instanceId, existing };
+  const input: ProcessOrderInput = { request, receivedAt: deps.now().toISOString(), policy: deps.policy };
+  try {
+    await client.startNew(PROCESS_ORDER, { instanceId, input });
+  } catch (error) {
+    const raced = await findInstance(client, instanceId);
+    if (raced) return { kind: 'duplicate', instanceId, existing: raced };
+    throw error;
+  }
+  return { kind: 'started', instanceId };
+}

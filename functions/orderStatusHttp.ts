@@ -1,0 +1,28 @@
+// GET /api/orders/{orderId}: the order's outcome or current stage, in the ERP's terms.
+
+import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
+import * as df from 'durable-functions';
+import { orderInstanceId } from '../shared/orders';
+import { json, problem, routeOrderId } from './httpResponses';
+import { findInstance, type OrderInstances } from './orderInstances';
+import { orderView } from './orderView';
+
+export function createOrderStatusHandler(getClient: (context: InvocationContext) => OrderInstances) {
+  return async function orderStatusHttp(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
+    const orderId = routeOrderId(request);
+    if (orderId === undefined) return problem(400, 'orderId in the path must be 1 to 100 characters');
+    const status = await findInstance(getClient(context), orderInstanceId(orderId));
+    if (!status) return problem(404, `no order with id ${orderId}`);
+    return json(200, orderView(orderId, status));
+  };
+}
+
+export function registerOrderStatusHttp(): void {
+  app.http('orderStatusHttp', {
+    route: 'orders/{orderId}',
+    methods: ['GET'],
+    authLevel: 'function',
+    extraInputs: [df.input.durableClient()],
+    handler: createOrderStatusHandler((context) => df.getClient(context)),
+  });
+}

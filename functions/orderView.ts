@@ -1,0 +1,46 @@
+// The friendly view of an order for GET /api/orders/{orderId}: outcome or current stage, cart, orders, errors and when
+// the workflow looks again, read from the instance's custom status and output.
+
+import type { DurableOrchestrationStatus } from 'durable-functions';
+import type { OrderCustomStatus } from '../orchestrations';
+import type { OrderOutcome } from '../shared/orders';
+
+export interface OrderView {
+  orderId: string;
+  instanceId: string;
+  runtimeStatus: string;
+  /** The outcome once published; null while the order is in progress. */
+  outcome: string | null;
+  stage: string;
+  cartId: string | null;
+  orders: { id: string; status: string; subscriptionIds?: string[] }[];
+  errors: unknown[];
+  lastError: string | null;
+  nextCheckAt: string | null;
+  createdAt: string;
+  lastUpdatedAt: string;
+}
+
+const asIso = (value: Date | string) => (value instanceof Date ? value.toISOString() : String(value));
+
+export function orderView(orderId: string, status: DurableOrchestrationStatus): OrderView {
+  const custom = (status.customStatus ?? null) as Partial<OrderCustomStatus> | null;
+  const output = (status.output ?? null) as Partial<OrderOutcome> | null;
+  const finished = output?.kind === 'outcome';
+  return {
+    orderId,
+    instanceId: status.instanceId,
+    runtimeStatus: String(status.runtimeStatus),
+    outcome: finished ? (output.status ?? null) : (custom?.outcome ?? null),
+    stage: custom?.stage ?? (String(status.runtimeStatus) === 'Pending' ? 'queued' : 'unknown'),
+    cartId: (finished ? output.cartId : custom?.cartId) ?? null,
+    orders: finished
+      ? (output.orders ?? []).map((o) => ({ id: o.id, status: o.status, subscriptionIds: o.lineItems.flatMap((l) => (l.subscriptionId ? [l.subscriptionId] : [])) }))
+      : (custom?.orders ?? []),
+    errors: finished ? (output.errors ?? []) : [],
+    lastError: custom?.lastError ?? (String(status.runtimeStatus) === 'Failed' ? 'the workflow failed; see the Durable status for details' : null),
+    nextCheckAt: custom?.nextCheckAt ?? null,
+    createdAt: asIso(status.createdTime),
+    lastUpdatedAt: asIso(status.lastUpdatedTime),
+  };
+}
