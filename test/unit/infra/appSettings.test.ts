@@ -1,9 +1,10 @@
 // The function app's settings in the Bicep against the app's own list of settings (shared/config/settings.ts):
 // everything Azure needs is set, in its identity-based form, and nothing secret or laptop-only is.
+import { loadConfig } from '../../../shared/config/loadConfig';
 import { SETTINGS, SettingDefinition } from '../../../shared/config/settings';
 import { Val, describe as show } from './support/bicepEval';
 import { at, textOf } from './support/bicepValues';
-import { appSettings, SCENARIOS } from './support/deployment';
+import { appSettings, Scenario, SCENARIOS } from './support/deployment';
 import { readBicep } from './support/bicepFile';
 import { API_BICEP } from './support/repo';
 
@@ -42,6 +43,26 @@ function flexRuntimeName(): string | undefined {
 
 const str = (val: Val | undefined) => (val?.t === 'str' ? val.v : undefined);
 
+// What Azure fills in for values only known at deployment time, keyed by where the value comes from.
+const DEPLOYMENT_TIME_SAMPLES: Record<string, string> = {
+  'appIdentity.outputs.clientId': '6a3c1f0e-1b2d-4c3e-8f4a-5b6c7d8e9f01',
+  'param partnerCenterTenantId': '0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9',
+  'param partnerCenterClientId': '1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d',
+  'vault.properties.vaultUri': 'https://kv-abc123.vault.azure.net/',
+  'namespace.properties.serviceBusEndpoint': 'https://sb-abc123.servicebus.windows.net:443/',
+};
+
+/** The environment the app would see in Azure: the app's own settings, with deployment-time values filled in. */
+function azureEnvironment(scenario: Scenario): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [name, val] of appSettings(scenario, DEPLOYMENT_TIME_SAMPLES)) {
+    if (settingNamed(name)?.readBy !== 'app' && connectionOf(name) !== 'ServiceBusConnection') continue;
+    if (val.t !== 'str') throw new Error(`${name}: no sample for the deployment-time value ${show(val)}`);
+    env[name] = val.v;
+  }
+  return env;
+}
+
 describe.each(SCENARIOS)('function app settings ($label)', (scenario) => {
   const settings = appSettings(scenario);
 
@@ -50,6 +71,17 @@ describe.each(SCENARIOS)('function app settings ($label)', (scenario) => {
     expect(required.length).toBeGreaterThan(0);
     const missing = required.filter((def) => !satisfied(def, settings)).map((def) => def.name);
     expect(missing).toEqual([]);
+  });
+
+  it("pass the app's own validation, in Key Vault and managed-identity mode", () => {
+    const config = loadConfig(azureEnvironment(scenario));
+    expect(config.credentials.secret).toEqual({ mode: 'keyVault', vaultUrl: 'https://kv-abc123.vault.azure.net', secretName: 'partner-center-client-secret' });
+    expect(config.serviceBus).toMatchObject({
+      connection: { kind: 'managedIdentity', fullyQualifiedNamespace: 'sb-abc123.servicebus.windows.net' },
+      ordersQueue: 'orders',
+      resultsTopic: 'order-results',
+    });
+    expect(config.partnerCenter.tenantId).toBe(DEPLOYMENT_TIME_SAMPLES['param partnerCenterTenantId']);
   });
 
   it('contain no secret and no laptop-only setting', () => {

@@ -15,6 +15,8 @@ export interface Scope {
   args?: Map<string, Lazy>;
   /** Parameter values chosen for the root file (a deployment scenario). */
   scenario: Record<string, Val>;
+  /** Stand-ins for values only known at deployment time, keyed by their source text (e.g. `vault.properties.vaultUri`). */
+  samples?: Record<string, string>;
 }
 export interface Lazy {
   value: BicepValue;
@@ -35,8 +37,14 @@ export type Val =
 export const str = (v: string): Val => ({ t: 'str', v });
 export const unknown = (text: string): Val => ({ t: 'unknown', text });
 
-export function rootScope(file: string, scenario: Record<string, Val> = {}): Scope {
-  return { file: readBicep(file), scenario };
+export function rootScope(file: string, scenario: Record<string, Val> = {}, samples?: Record<string, string>): Scope {
+  return { file: readBicep(file), scenario, samples };
+}
+
+/** A deployment-time value: its sample when the scope has one, else unknown with its source text. */
+function deploymentValue(scope: Scope, text: string): Val {
+  const sample = scope.samples?.[text];
+  return sample === undefined ? unknown(text) : str(sample);
 }
 
 /** The scope of a local module as called from `scope` (its params bound to the call's arguments). */
@@ -47,7 +55,7 @@ export function moduleScope(scope: Scope, symbol: string): Scope {
   const params = at(decl.body, 'params');
   const args = new Map<string, Lazy>();
   if (params?.kind === 'object') for (const [name, value] of params.entries) args.set(name, { value, scope });
-  return { file: readBicep(localModulePath(scope.file, decl.source)), args, scenario: scope.scenario };
+  return { file: readBicep(localModulePath(scope.file, decl.source)), args, scenario: scope.scenario, samples: scope.samples };
 }
 
 export function force(item: Lazy | Val): Val {
@@ -260,12 +268,15 @@ class ExprParser {
         this.pos++;
         const name = this.tokens[this.pos++];
         if (!name || name.kind !== 'ident') throw new Error(`expected a member name in: ${this.source}`);
-        val = memberAccess(val, name.text);
+        val = memberAccess(val, name.text, this.scope);
       } else if (this.peek('[')) {
         this.pos++;
         const index = this.ternary();
         this.take(']');
-        val = unknown(`${val.t === 'unknown' ? val.text : describe(val)}[${describe(index)}]`);
+        val =
+          val.t === 'arr' && index.t === 'num' && index.v < val.items.length
+            ? force(val.items[index.v])
+            : unknown(`${val.t === 'unknown' ? val.text : describe(val)}[${describe(index)}]`);
       } else {
         return val;
       }
@@ -304,34 +315,34 @@ function identifier(name: string, scope: Scope): Val {
     if (arg) return evaluate(arg.value, arg.scope);
     if (!scope.args && name in scope.scenario) return scope.scenario[name];
     if (param.defaultValue) return evaluate(param.defaultValue, scope);
-    return unknown(`param ${name}`);
+    return deploymentValue(scope, `param ${name}`);
   }
   if (file.resources.has(name)) return { t: 'resource', symbol: name, scope };
   if (file.modules.has(name)) return { t: 'module', symbol: name, scope };
   return unknown(name); // a Bicep namespace or function result (az, sys, tenant()...)
 }
 
-function memberAccess(val: Val, name: string): Val {
+function memberAccess(val: Val, name: string, scope: Scope): Val {
   if (val.t === 'resource') {
     const decl = val.scope.file.resources.get(val.symbol)!;
     if (name === 'name') {
       const nameValue = at(decl.body, 'name');
       return nameValue ? evaluate(nameValue, val.scope) : unknown(`${val.symbol}.name`);
     }
-    return unknown(`${val.symbol}.${name}`);
+    return deploymentValue(val.scope, `${val.symbol}.${name}`);
   }
   if (val.t === 'module') {
     return name === 'outputs' ? { t: 'outputs', symbol: val.symbol, scope: val.scope } : unknown(`${val.symbol}.${name}`);
   }
   if (val.t === 'outputs') return moduleOutput(val.symbol, name, val.scope);
   if (val.t === 'obj') return member(val, name) ?? { t: 'null' };
-  return unknown(`${val.t === 'unknown' ? val.text : describe(val)}.${name}`);
+  return deploymentValue(scope, `${val.t === 'unknown' ? val.text : describe(val)}.${name}`);
 }
 
 /** A local module's output evaluated with the module's arguments; registry modules' outputs stay unknown. */
 function moduleOutput(symbol: string, output: string, scope: Scope): Val {
   const decl = scope.file.modules.get(symbol)!;
-  if (isRegistryModule(decl.source)) return unknown(`${symbol}.outputs.${output}`);
+  if (isRegistryModule(decl.source)) return deploymentValue(scope, `${symbol}.outputs.${output}`);
   const child = moduleScope(scope, symbol);
   const out = child.file.outputs.get(output);
   if (!out) throw new Error(`${child.file.file} has no output "${output}" (used as ${symbol}.outputs.${output})`);
@@ -358,6 +369,16 @@ function callFunction(name: string, args: Val[], scope: Scope): Val {
       const [file] = args;
       if (file.t !== 'str') return unknown('loadJsonContent(?)');
       return fromJson(JSON.parse(fs.readFileSync(path.resolve(path.dirname(scope.file.file), file.v), 'utf8')));
+    }
+    case 'replace': {
+      const [text, from, to] = args;
+      if (text.t === 'str' && from.t === 'str' && to.t === 'str') return str(text.v.split(from.v).join(to.v));
+      return unknown(`replace(${args.map(describe).join(', ')})`);
+    }
+    case 'split': {
+      const [text, separator] = args;
+      if (text.t === 'str' && separator.t === 'str') return { t: 'arr', items: text.v.split(separator.v).map(str) };
+      return unknown(`split(${args.map(describe).join(', ')})`);
     }
     default:
       return unknown(`${name}(${args.map(describe).join(', ')})`);

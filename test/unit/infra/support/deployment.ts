@@ -29,7 +29,7 @@ function isDeployed(condition: string | undefined, scope: Scope, what: string): 
 }
 
 /** Scopes of the local modules main.bicep deploys in this scenario, nested modules included ("a/b"). */
-export function deployedModules(scenario: Scenario): Array<{ symbol: string; scope: Scope }> {
+export function deployedModules(scenario: Scenario, samples?: Record<string, string>): Array<{ symbol: string; scope: Scope }> {
   const found: Array<{ symbol: string; scope: Scope }> = [];
   const walk = (scope: Scope, prefix: string) => {
     for (const m of scope.file.modules.values()) {
@@ -39,13 +39,16 @@ export function deployedModules(scenario: Scenario): Array<{ symbol: string; sco
       walk(child, `${prefix}${m.symbol}/`);
     }
   };
-  walk(rootScope(MAIN_BICEP, scenario.params), '');
+  walk(rootScope(MAIN_BICEP, scenario.params, samples), '');
   return found;
 }
 
-/** The function app's app settings (name → evaluated value) in this scenario. */
-export function appSettings(scenario: Scenario): Map<string, Val> {
-  const api = deployedModules(scenario).find((m) => m.symbol === 'api');
+/**
+ * The function app's app settings (name → evaluated value) in this scenario; `samples` stand in for values only
+ * known at deployment time.
+ */
+export function appSettings(scenario: Scenario, samples?: Record<string, string>): Map<string, Val> {
+  const api = deployedModules(scenario, samples).find((m) => m.symbol === 'api');
   if (!api) throw new Error('main.bicep deploys no "api" module');
   const site = api.scope.file.modules.get('site');
   const settingsValue = at(site?.body, 'params', 'appSettingsKeyValuePairs');
