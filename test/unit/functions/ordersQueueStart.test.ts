@@ -1,0 +1,103 @@
+// The queue trigger's handler with the real results publisher on the local broker; the Durable client is the
+// in-memory stand-in (see inMemoryInstances.ts for why).
+import { InvocationContext } from '@azure/functions';
+import { ServiceBusClient } from '@azure/service-bus';
+import { createOrdersQueueHandler } from '../../../functions/ordersQueueStart';
+import { ERP_SUBSCRIPTION, RESULTS_TOPIC, startServiceBusBroker, type ServiceBusBroker } from '../../../local/service-bus';
+import type { ProcessOrderInput } from '../../../orchestrations';
+import { createServiceBusResultPublisher, type ResultPublisher } from '../../../shared/results';
+import { validOrder } from '../../fixtures/orders/requests';
+import { InMemoryInstances } from './inMemoryInstances';
+
+const FAST = { retryOptions: { maxRetries: 1, retryDelayInMs: 100, timeoutInMs: 5000 } };
+const NOW = new Date('2026-03-02T09:00:00.000Z');
+
+let broker: ServiceBusBroker;
+let publisher: ResultPublisher;
+let instances: InMemoryInstances;
+let handler: ReturnType<typeof createOrdersQueueHandler>;
+const logs: string[] = [];
+
+beforeAll(async () => {
+  broker = await startServiceBusBroker({ port: 0 });
+  publisher = createServiceBusResultPublisher({ target: { connectionString: broker.connectionString }, topic: RESULTS_TOPIC, clientOptions: FAST });
+});
+afterAll(async () => {
+  await publisher.close();
+  await broker.stop();
+});
+beforeEach(() => {
+  instances = new InMemoryInstances();
+  logs.length = 0;
+  handler = createOrdersQueueHandler({ publisher, getClient: () => instances, policy: { pollInitialSeconds: 20 }, now: () => NOW });
+});
+
+const context = (messageId: string) =>
+  new InvocationContext({ invocationId: 'inv-1', functionName: 'ordersQueueStart', triggerMetadata: { messageId }, logHandler: (_level, ...args) => logs.push(args.join(' ')) });
+
+async function drainResults() {
+  const client = new ServiceBusClient(broker.connectionString, FAST);
+  try {
+    const receiver = client.createReceiver(RESULTS_TOPIC, ERP_SUBSCRIPTION, { receiveMode: 'receiveAndDelete' });
+    return await receiver.receiveMessages(10, { maxWaitTimeInMs: 700 });
+  } finally {
+    await client.close();
+  }
+}
+
+describe('ordersQueueStart', () => {
+  test('starts processOrder under the order\'s instance id with the request, receipt time and policy', async () => {
+    await handler(validOrder(), context('m-1'));
+    expect(instances.starts).toEqual([
+      { name: 'processOrder', instanceId: 'order-SO-10001', input: { request: validOrder(), receivedAt: NOW.toISOString(), policy: { pollInitialSeconds: 20 } } satisfies ProcessOrderInput },
+    ]);
+    expect(logs.join('\n')).toMatch(/SO-10001 \(message m-1\) started as instance order-SO-10001/);
+  });
+
+  test('accepts the body as a JSON string or bytes, as the host may deliver it', async () => {
+    await handler(JSON.stringify(validOrder({ orderId: 'SO-2' })), context('m-2'));
+    await handler(Buffer.from(JSON.stringify(validOrder({ orderId: 'SO-3' }))), context('m-3'));
+    expect(instances.starts.map((s) => s.instanceId)).toEqual(['order-SO-2', 'order-SO-3']);
+  });
+
+  test.each(['Running', 'Completed', 'Failed', 'Terminated'])('a redelivered order whose instance is %s is acknowledged and never started again', async (runtimeStatus) => {
+    instances.put('order-SO-10001', { runtimeStatus });
+    await expect(handler(validOrder(), context('m-4'))).resolves.toBeUndefined();
+    expect(instances.starts).toHaveLength(0);
+    expect(logs.join('\n')).toMatch(new RegExp(`already has instance order-SO-10001 \\(${runtimeStatus}\\); nothing started`));
+  });
+
+  test('a start refused because another delivery started the same id meanwhile counts as a duplicate', async () => {
+    instances.beforeStart = (id) => void instances.put(id, { runtimeStatus: 'Pending' });
+    await expect(handler(validOrder(), context('m-5'))).resolves.toBeUndefined();
+    expect(instances.starts).toHaveLength(0);
+    expect(logs.join('\n')).toMatch(/nothing started/);
+  });
+
+  test('an unreachable Durable backend is thrown so Service Bus redelivers the message', async () => {
+    instances.unreachable = true;
+    await expect(handler(validOrder(), context('m-6'))).rejects.toThrow(/ECONNREFUSED/);
+  });
+
+  test('an invalid message is not retried: its rejected outcome is published with the message id and readable order id', async () => {
+    await handler({ ...validOrder(), customerId: 'contoso' }, context('m-7'));
+    await handler('{not json', context('m-8'));
+    expect(instances.starts).toHaveLength(0);
+    const results = await drainResults();
+    expect(results.map((m) => [m.messageId, m.subject, m.correlationId])).toEqual([
+      ['rejected:m-7', 'rejected', 'SO-10001'],
+      ['rejected:m-8', 'rejected', undefined],
+    ]);
+    expect(results[0].body).toMatchObject({
+      kind: 'outcome',
+      status: 'rejected',
+      orderId: 'SO-10001',
+      customerId: 'contoso',
+      instanceId: null,
+      sourceMessageId: 'm-7',
+      errors: [{ source: 'validation', field: 'customerId', message: expect.stringMatching(/GUID/) }],
+    });
+    expect(results[1].body).toMatchObject({ orderId: null, errors: [{ field: '(body)', message: expect.stringMatching(/not valid JSON/) }] });
+    expect(logs.join('\n')).toMatch(/m-7 rejected \(order id SO-10001\): customerId must be a GUID/);
+  });
+});
