@@ -2,9 +2,9 @@
 // Nothing is written to disk unless a caller asks for the CA file (child processes trust it via NODE_EXTRA_CA_CERTS).
 
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import forge from 'node-forge';
 
 export interface LocalCertificates {
@@ -88,10 +88,16 @@ export function createLocalCertificates(): LocalCertificates {
   };
 }
 
-/** Writes the CA to a fresh temp folder; `remove()` deletes the folder again. */
-export function writeCaFile(caCertPem: string): { path: string; remove(): void } {
+/** Writes the CA to `path`, or to a fresh temp folder; `remove()` deletes what was written. */
+export function writeCaFile(caCertPem: string, path?: string): { path: string; remove(): void } {
+  if (path) {
+    const absolute = resolve(path);
+    mkdirSync(dirname(absolute), { recursive: true });
+    writeFileSync(absolute, caCertPem, { mode: 0o644 });
+    return { path: absolute, remove: () => rmSync(absolute, { force: true }) };
+  }
   const dir = mkdtempSync(join(tmpdir(), 'pc-identity-ca-'));
-  const path = join(dir, 'ca.pem');
-  writeFileSync(path, caCertPem, { mode: 0o644 });
-  return { path, remove: () => rmSync(dir, { recursive: true, force: true }) };
+  const file = join(dir, 'ca.pem');
+  writeFileSync(file, caCertPem, { mode: 0o644 });
+  return { path: file, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }

@@ -29,13 +29,15 @@ export interface ManagedIdentityStandInOptions {
   /** Issuer written into the tokens (the Entra ID stand-in's). */
   issuer: string;
   tokenLifetimeSeconds?: number;
+  /** IDENTITY_HEADER value; random by default. */
+  header?: string;
   port?: number;
 }
 
 const PATH = '/msi/token';
 
 export async function startManagedIdentityStandIn(options: ManagedIdentityStandInOptions): Promise<ManagedIdentityStandIn> {
-  const header = randomUUID();
+  const header = options.header ?? randomUUID();
   const clientId = randomUUID();
   const objectId = randomUUID();
   const lifetime = options.tokenLifetimeSeconds ?? 86_399;

@@ -15,8 +15,10 @@ export interface IdentityStandInsOptions {
   clients?: EntraClientRegistration[];
   /** Initial Key Vault secrets by name. */
   secrets?: Record<string, string>;
-  /** Also write the CA to a temp file (for NODE_EXTRA_CA_CERTS); removed again by stop(). */
-  writeCaFile?: boolean;
+  /** Also write the CA to a file (for NODE_EXTRA_CA_CERTS): true = a temp folder, or a path. Removed by stop(). */
+  writeCaFile?: boolean | string;
+  /** IDENTITY_HEADER the managed identity stand-in expects; random by default. */
+  identityHeader?: string;
   ports?: { entraId?: number; managedIdentity?: number; keyVault?: number };
   tokenLifetimeSeconds?: number;
 }
@@ -43,7 +45,9 @@ export async function startIdentityStandIns(options: IdentityStandInsOptions = {
   const certificates = createLocalCertificates();
   const tls = { serverCertPem: certificates.serverCertPem, serverKeyPem: certificates.serverKeyPem };
   const signingKey = createSigningKey();
-  const caFile = options.writeCaFile ? writeCaFile(certificates.caCertPem) : undefined;
+  const caFile = options.writeCaFile
+    ? writeCaFile(certificates.caCertPem, typeof options.writeCaFile === 'string' ? options.writeCaFile : undefined)
+    : undefined;
 
   const started: { stop(): Promise<void> }[] = [];
   try {
@@ -61,6 +65,7 @@ export async function startIdentityStandIns(options: IdentityStandInsOptions = {
       tenantId,
       signingKey,
       issuer: `${entraId.authorityHost}/${tenantId}/v2.0`,
+      header: options.identityHeader,
       port: options.ports?.managedIdentity,
     });
     started.push(managedIdentity);
