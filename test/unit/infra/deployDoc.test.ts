@@ -3,7 +3,8 @@
 // one the app accepts. The section is read from README.md once merged there, else from docs/deploy.md.
 import { validateOrderRequest } from '../../../shared/orders';
 import { readBicep } from './support/bicepFile';
-import { MAIN_BICEP, readRepoFile, readRepoJson } from './support/repo';
+import fs from 'node:fs';
+import { MAIN_BICEP, readRepoFile, readRepoJson, repoPath } from './support/repo';
 
 const HEADING = '## Deploy to Azure';
 
@@ -65,5 +66,17 @@ describe('docs/deploy.md', () => {
     const prefix = readRepoJson<{ extensions: { http: { routePrefix: string } } }>('host.json').extensions.http.routePrefix;
     const urls = [...doc.matchAll(/AZURE_FUNCTION_URL\)(\/[\w/-]+)/g)].map((m) => m[1]);
     expect(urls).toEqual([`/${prefix}/orders`, `/${prefix}/orders/ERP-1001`]);
+  });
+
+  it("calls only routes the app's HTTP triggers register", () => {
+    const prefix = readRepoJson<{ extensions: { http: { routePrefix: string } } }>('host.json').extensions.http.routePrefix;
+    const routes = fs
+      .readdirSync(repoPath('functions'))
+      .filter((f) => f.endsWith('.ts'))
+      .flatMap((f) => [...readRepoFile('functions', f).matchAll(/route:\s*'([^']+)'/g)].map((m) => m[1]));
+    expect(routes.length).toBeGreaterThan(0);
+    const patterns = routes.map((route) => new RegExp(`^/${prefix}/${route.replace(/\{\w+\}/g, '[^/]+')}$`));
+    const urls = [...doc.matchAll(/AZURE_FUNCTION_URL\)(\/[\w/-]+)/g)].map((m) => m[1]);
+    expect(urls.filter((url) => !patterns.some((p) => p.test(url)))).toEqual([]);
   });
 });
