@@ -100,7 +100,7 @@ var useScheduler = durableBackend == 'DurableTaskScheduler'
 // Must equal extensions.durableTask.hubName in host.json (the Durable Task Scheduler task hub is created with it).
 var durableTaskHubName = 'PartnerCenterOrders'
 
-// Entity names the app reads from ORDERS_QUEUE / RESULTS_TOPIC; they match shared/config.ts defaults and
+// Entity names the app reads from ORDERS_QUEUE / RESULTS_TOPIC; they match shared/config/settings.ts defaults and
 // local/service-bus/config.default.json so local runs and Azure behave alike.
 var ordersQueueName = 'orders'
 var resultsTopicName = 'order-results'

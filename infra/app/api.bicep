@@ -1,6 +1,6 @@
 // The function app: Flex Consumption, Linux, Node, one user-assigned identity, identity-based settings only.
 // Every setting the app's config module requires in Azure is set here; test/unit/infra checks that against
-// shared/config.ts and that no setting carries a key, a connection string or a secret.
+// shared/config/settings.ts and that no setting carries a key, a connection string or a secret.
 param name string
 param location string = resourceGroup().location
 param tags object = {}
@@ -67,7 +67,7 @@ var telemetrySettings = {
   APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identityClientId};Authorization=AAD'
 }
 
-// What the app itself reads (shared/config.ts).
+// What the app itself reads (shared/config/settings.ts).
 var appConfigSettings = {
   // DefaultAzureCredential goes straight to the user-assigned identity named here.
   AZURE_CLIENT_ID: identityClientId
