@@ -1,5 +1,4 @@
-import { DefaultAzureCredential } from '@azure/identity';
-import { ServiceBusClient, type ServiceBusReceivedMessage, type ServiceBusReceiver } from '@azure/service-bus';
+import type { ServiceBusClient, ServiceBusReceivedMessage, ServiceBusReceiver } from '@azure/service-bus';
 import type { RpcBindingInfo, RpcTypedData } from '../coreApiTypes';
 import type { HostConfig } from '../hostConfig';
 import type { Invoker } from '../invoke';
@@ -45,6 +44,8 @@ export async function startServiceBusTriggers(deps: ServiceBusTriggerDeps): Prom
   const clients = new Map<string, ServiceBusClient>();
   const receivers: ServiceBusReceiver[] = [];
   let processed = 0;
+  // Loaded only when the app has Service Bus triggers: the SDKs are heavy, and most test apps have none.
+  const sdk = functions.length > 0 && deps.enabled ? await loadSdks() : undefined;
 
   for (const fn of functions) {
     const options = (deps.resolvedBindings.get(fn.name)?.[fn.triggerBindingName] ?? fn.trigger) as TriggerOptions;
@@ -53,10 +54,10 @@ export async function startServiceBusTriggers(deps: ServiceBusTriggerDeps): Prom
     if (options.isSessionsEnabled) throw new Error(`${where}: session-enabled Service Bus triggers are not supported by the local runtime.`);
     const entity = options.queueName ?? (options.topicName && options.subscriptionName ? `${options.topicName}/Subscriptions/${options.subscriptionName}` : undefined);
     if (!entity) throw new Error(`${where}: a Service Bus trigger needs queueName, or topicName and subscriptionName.`);
-    if (!deps.enabled) continue;
+    if (!sdk) continue;
 
     const connectionName = options.connection || 'AzureWebJobsServiceBus';
-    const client = clients.get(connectionName) ?? createClient(connectionName, deps.env, where);
+    const client = clients.get(connectionName) ?? createClient(sdk, connectionName, deps.env, where);
     clients.set(connectionName, client);
     const receiver = options.queueName
       ? client.createReceiver(options.queueName, { receiveMode: 'peekLock', maxAutoLockRenewalDurationInMs: deps.settings.maxAutoLockRenewalDurationMs })
@@ -111,12 +112,19 @@ export async function startServiceBusTriggers(deps: ServiceBusTriggerDeps): Prom
   };
 }
 
-function createClient(connectionName: string, env: NodeJS.ProcessEnv, where: string): ServiceBusClient {
+type Sdks = Awaited<ReturnType<typeof loadSdks>>;
+
+async function loadSdks() {
+  const [serviceBus, identity] = await Promise.all([import('@azure/service-bus'), import('@azure/identity')]);
+  return { ServiceBusClient: serviceBus.ServiceBusClient, DefaultAzureCredential: identity.DefaultAzureCredential };
+}
+
+function createClient(sdk: Sdks, connectionName: string, env: NodeJS.ProcessEnv, where: string): ServiceBusClient {
   const retryOptions = { maxRetries: 3, retryDelayInMs: 200, timeoutInMs: 10_000 };
   const connectionString = env[connectionName];
-  if (connectionString) return new ServiceBusClient(connectionString, { retryOptions });
+  if (connectionString) return new sdk.ServiceBusClient(connectionString, { retryOptions });
   const namespace = env[`${connectionName}__fullyQualifiedNamespace`];
-  if (namespace) return new ServiceBusClient(namespace, new DefaultAzureCredential(), { retryOptions });
+  if (namespace) return new sdk.ServiceBusClient(namespace, new sdk.DefaultAzureCredential(), { retryOptions });
   throw new Error(
     `${where}: the Service Bus connection "${connectionName}" is not configured; set the app setting ${connectionName} ` +
       `(a connection string) or ${connectionName}__fullyQualifiedNamespace.`,
