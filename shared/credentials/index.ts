@@ -3,3 +3,4 @@ export { createSecretSource, type SecretSource, type SecretSourceOptions } from 
 export { createPartnerCenterTokenProvider, PARTNER_CENTER_SCOPE, type PartnerCenterTokenProviderOptions } from './partnerCenterTokenProvider';
 export { CredentialError, CredentialRejectedError, CredentialUnavailableError, type CredentialEndpoint } from './errors';
 export { consoleCredentialLogger, type CredentialLogger } from './logger';
+export { createPartnerCenterCredentials, type PartnerCenterCredentialsOptions } from './partnerCenterCredentials';

@@ -3,7 +3,7 @@
 
 import { inspect } from 'node:util';
 import { startPartnerCenterSimulator, type PartnerCenterSimulator } from '../../../local/partner-center-simulator';
-import { createPartnerCenterTokenProvider, createSecretSource } from '../../../shared/credentials';
+import { createPartnerCenterCredentials } from '../../../shared/credentials';
 import { createPartnerCenterClient, type PartnerCenterClient } from '../../../shared/partner-center/client';
 import { PartnerCenterAuthError } from '../../../shared/partner-center/errors';
 import type { TokenOverride } from '../../../local/identity/entraIdServer';
@@ -34,9 +34,9 @@ afterAll(async () => {
 /** A client wired exactly as the app wires it: settings → secret source → token provider → client. */
 function appClient(now?: () => number): PartnerCenterClient {
   const config = rig.config({ PARTNER_CENTER_BASE_URL: simulator.url });
-  const provider = createPartnerCenterTokenProvider({
-    config,
-    secretSource: createSecretSource(config, rig.secretSourceOptions()),
+  const { logger: _logger, ...sourceOptions } = rig.secretSourceOptions();
+  const { tokenProvider: provider } = createPartnerCenterCredentials(config, {
+    secretSource: sourceOptions,
     credentialOptions: { tlsOptions: rig.tlsOptions, retryOptions: { maxRetries: 0 } },
     logger: rig.logger,
     now,
