@@ -22,7 +22,9 @@ export function triggerDataOf(message: ServiceBusReceivedMessage): RpcTypedData 
 export function triggerMetadataOf(message: ServiceBusReceivedMessage): Record<string, RpcTypedData> {
   const metadata: Record<string, unknown> = {
     MessageId: message.messageId,
-    DeliveryCount: message.deliveryCount,
+    // The AMQP header counts earlier attempts (0 on the first delivery) and the JS SDK passes it through; the host
+    // reads it with the .NET SDK, which adds one, so a function sees 1 on the first delivery.
+    DeliveryCount: (message.deliveryCount ?? 0) + 1,
     CorrelationId: message.correlationId,
     ContentType: message.contentType,
     Subject: message.subject,
