@@ -9,7 +9,7 @@ export const CANCEL_EVENT = 'cancel';
 
 export interface ProcessOrderInput {
   request: OrderRequest;
-  /** When the starter accepted the order (ISO); the deadline counts from here. */
+  /** When the starter accepted the order (ISO), reported in the outcome. */
   receivedAt: string;
   policy?: Partial<WorkflowPolicy>;
   /** Present after continue-as-new: where polling left off. */

@@ -16,6 +16,8 @@ export interface OrderRun {
   policy: WorkflowPolicy;
   instanceId: string;
   status: OrderCustomStatus;
+  /** This execution's first instant (the instance's own clock, unlike the starter's receivedAt). */
+  startedAt: Date;
   /** Merges a change into the custom status and publishes it to the Durable status API. */
   report(change: Partial<OrderCustomStatus>): void;
   now(): Date;
@@ -29,6 +31,7 @@ export function startRun(context: OrchestrationContext): OrderRun {
     input,
     policy: resolvePolicy(input.policy),
     instanceId: context.df.instanceId,
+    startedAt: context.df.currentUtcDateTime,
     status: {
       stage: resume ? 'waitingForOrders' : 'creatingCart',
       orderId: input.request.orderId,

@@ -27,7 +27,7 @@ export interface WorkflowPolicy {
   pollInitialSeconds: number;
   pollMaxSeconds: number;
   humanWaitPollSeconds: number;
-  /** From acceptance of the order to `timedOut`. */
+  /** From the start of the instance to `timedOut`. */
   orderDeadlineSeconds: number;
   /** Polls per orchestration execution before it continues as new (bounds the history). */
   pollsPerExecution: number;

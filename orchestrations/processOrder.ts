@@ -38,12 +38,11 @@ export function* processOrder(context: OrchestrationContext): Step<OrderOutcome 
 }
 
 function initialPollingState(run: OrderRun, checkout: Submitted): PollingState {
-  const received = Date.parse(run.input.receivedAt);
-  const start = Number.isNaN(received) ? run.now() : new Date(received);
+  // The deadline counts on the orchestration's own clock, from the moment the instance started.
   return {
     cartId: checkout.cartId,
     submittedAt: checkout.submittedAt,
-    deadline: isoOf(addSeconds(start, run.policy.orderDeadlineSeconds)),
+    deadline: isoOf(addSeconds(run.startedAt, run.policy.orderDeadlineSeconds)),
     orders: checkout.orders,
     errors: checkout.errors,
     pollCount: 0,

@@ -280,7 +280,7 @@ describe('processOrder polling', () => {
         await replay.completeActivity('getOrderStatus', orderStatus(order('ord-1', 'pending')));
       }
     }
-    // 30, 60, 120, 120... until the deadline (600 s after receipt) clips the last wait.
+    // 30, 60, 120, 120... until the deadline (600 s after the instance started) clips the last wait.
     expect(delays.slice(0, 4)).toEqual([30, 60, 120, 120]);
     expect(replay.timers[replay.timers.length - 1].fireAt).toBe(new Date(START.getTime() + 600_000).toISOString());
     expect(published(replay)).toMatchObject({

@@ -148,3 +148,11 @@ describe('validateOrderRequest rejects, naming the field', () => {
     });
   });
 });
+
+describe('the documented sample order (test/fixtures/orders/sample-order.json)', () => {
+  test('is valid, so the README example works', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const sample: unknown = require('../../fixtures/orders/sample-order.json');
+    expect(validateOrderRequest(sample)).toEqual({ ok: true, request: validOrder() });
+  });
+});
