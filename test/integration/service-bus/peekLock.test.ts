@@ -94,12 +94,13 @@ test('locks that lapse count as deliveries: past MaxDeliveryCount the message is
 });
 
 test('automatic lock renewal by the SDK keeps a slow message locked past its lock duration', async () => {
-  h = await startHarness({ lockDurationOverrideMs: 300 });
+  // The SDK renews halfway through a lock this short, so the lock is renewed well before it would lapse.
+  h = await startHarness({ lockDurationOverrideMs: 1200 });
   await h.client.createSender('plain').sendMessages({ body: 'slow' });
   const receiver = h.client.createReceiver('plain');
   const [message] = await receiver.receiveMessages(1, { maxWaitTimeInMs: 2000 });
   const firstExpiry = message.lockedUntilUtc!.getTime();
-  await new Promise((resolve) => setTimeout(resolve, 700));
+  await new Promise((resolve) => setTimeout(resolve, 1600));
   expect(h.broker.inspect.counts('plain')).toEqual({ active: 0, locked: 1, deferred: 0, deadLetter: 0 });
   expect(message.lockedUntilUtc!.getTime()).toBeGreaterThan(firstExpiry);
   await receiver.completeMessage(message);
@@ -107,17 +108,17 @@ test('automatic lock renewal by the SDK keeps a slow message locked past its loc
 });
 
 test('renewing a lock extends it past the original expiry', async () => {
-  h = await startHarness({ lockDurationOverrideMs: 600 });
+  h = await startHarness({ lockDurationOverrideMs: 1000 });
   await h.client.createSender('plain').sendMessages({ body: 'long job' });
   const receiver = h.client.createReceiver('plain', { maxAutoLockRenewalDurationInMs: 0 });
   const [message] = await receiver.receiveMessages(1, { maxWaitTimeInMs: 2000 });
   const originalExpiry = message.lockedUntilUtc!.getTime();
-  await new Promise((resolve) => setTimeout(resolve, 400));
+  await new Promise((resolve) => setTimeout(resolve, 500));
   const renewedUntil = await receiver.renewMessageLock(message);
   expect(renewedUntil.getTime()).toBeGreaterThan(originalExpiry);
   expect(message.lockedUntilUtc?.getTime()).toBe(renewedUntil.getTime());
   // Past the original expiry the message is still locked, so completing it succeeds.
-  await new Promise((resolve) => setTimeout(resolve, 300));
+  await new Promise((resolve) => setTimeout(resolve, 600));
   expect(h.broker.inspect.counts('plain').locked).toBe(1);
   await receiver.completeMessage(message);
   expect(h.broker.inspect.counts('plain')).toEqual({ active: 0, locked: 0, deferred: 0, deadLetter: 0 });

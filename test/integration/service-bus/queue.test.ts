@@ -160,3 +160,27 @@ test('1,000 messages sent in batches are all received once, none lost or duplica
   expect([...seen.values()].every((count) => count === 1)).toBe(true);
   expect(h.broker.inspect.counts('work').active).toBe(0);
 });
+
+test('competing subscribers on two connections complete every message exactly once', async () => {
+  const total = 200;
+  await h.client.createSender('plain').sendMessages(Array.from({ length: total }, (_, i) => ({ body: i })));
+  const seen: number[] = [];
+  const subscriptions = [h.client, h.newClient()].map((client) =>
+    client.createReceiver('plain').subscribe(
+      {
+        processMessage: async (message) => {
+          seen.push(message.body);
+        },
+        processError: async () => undefined,
+      },
+      { maxConcurrentCalls: 4 },
+    ),
+  );
+  for (let i = 0; i < 200 && h.broker.inspect.counts('plain').active + h.broker.inspect.counts('plain').locked > 0; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  await Promise.all(subscriptions.map((s) => s.close()));
+  expect(h.broker.inspect.counts('plain')).toEqual({ active: 0, locked: 0, deferred: 0, deadLetter: 0 });
+  expect(seen.length).toBe(total);
+  expect(new Set(seen).size).toBe(total);
+});
