@@ -16,6 +16,16 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
+/** Thrown by handlers for a request the stand-in refuses (bad path encoding, body too large): answered with `status`. */
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
 export type Handler = (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void> | void;
 
 export async function startHttpsServer(tls: TlsMaterial, handler: Handler, port = 0): Promise<RunningServer> {
@@ -24,8 +34,9 @@ export async function startHttpsServer(tls: TlsMaterial, handler: Handler, port 
     Promise.resolve()
       .then(() => handler(req, res, url))
       .catch((error: unknown) => {
-        // A bug in a stand-in must answer 500, never take the process down.
-        if (!res.headersSent) sendJson(res, 500, { error: { code: 'StandInError', message: error instanceof Error ? error.message : String(error) } });
+        // A bad request or a bug in a stand-in gets an answer, never takes the process down.
+        const status = error instanceof HttpError ? error.status : 500;
+        if (!res.headersSent) sendJson(res, status, { error: { code: status === 500 ? 'StandInError' : 'BadRequest', message: error instanceof Error ? error.message : String(error) } });
         else res.end();
       });
   });
@@ -58,10 +69,18 @@ export async function readBody(req: IncomingMessage, limitBytes = 64 * 1024): Pr
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > limitBytes) throw new Error(`request body larger than ${limitBytes} bytes`);
+    if (size > limitBytes) throw new HttpError(413, `request body larger than ${limitBytes} bytes`);
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks).toString('utf8');
+}
+
+export function decodePathSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw new HttpError(400, `path segment ${JSON.stringify(segment)} is not valid percent-encoding`);
+  }
 }
 
 export const nowSeconds = () => Math.floor(Date.now() / 1000);

@@ -3,7 +3,7 @@
 
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { nowSeconds, readBody, sendJson, startHttpsServer, type RunningServer, type TlsMaterial } from './httpsServer';
+import { decodePathSegment, nowSeconds, readBody, sendJson, startHttpsServer, type RunningServer, type TlsMaterial } from './httpsServer';
 import { verifyJwt, type PublicJwk } from './signingKeys';
 
 export const KEY_VAULT_RESOURCE = 'https://vault.azure.net';
@@ -104,7 +104,7 @@ export async function startKeyVaultStandIn(options: KeyVaultStandInOptions): Pro
   const server = await startHttpsServer(
     options.tls,
     async (req, res, url) => {
-      const segments = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
+      const segments = url.pathname.split('/').filter(Boolean).map(decodePathSegment);
       if (segments[0] !== 'secrets' || segments.length < 2 || segments.length > 3) {
         return sendJson(res, 404, { error: { code: 'NotFound', message: `The Key Vault stand-in has no ${req.method} ${url.pathname}` } });
       }

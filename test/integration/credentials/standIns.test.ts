@@ -171,4 +171,15 @@ describe('Key Vault stand-in', () => {
     expect(rig.standIns.keyVault.controls.reads(name)).toBe(2);
     await expect(client.getSecret(name, { version: '0'.repeat(32) })).rejects.toMatchObject({ statusCode: 404, code: 'SecretNotFound' });
   });
+
+  test('bad input gets a clear answer and the vault keeps serving: bad path encoding, oversized body, missing api-version', async () => {
+    const vault = rig.standIns.keyVault.vaultUrl;
+    const badPath = await call(`${vault}/secrets/%E0%A4%A/?api-version=2025-07-01`);
+    expect(badPath.status).toBe(400);
+    expect(String((badPath.json.error as { message: string }).message)).toContain('not valid percent-encoding');
+    const big = await call(`${vault}/secrets/x?api-version=2025-07-01`, { method: 'PUT', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ value: 'v'.repeat(70_000) }) });
+    expect(big.status).toBe(413);
+    expect((await call(`${vault}/secrets/${SECRET_NAME}/`)).status).toBe(400);
+    expect((await call(`${vault}/secrets/${SECRET_NAME}/?api-version=2025-07-01`)).status).toBe(401);
+  });
 });
