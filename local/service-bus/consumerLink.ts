@@ -79,12 +79,17 @@ export function serveConsumerLink(sender: Sender, store: MessageStore, mode: Con
       delivery.update(true, settled ? acceptedState() : rejectedState(lockLost(token)));
     });
   for (const event of ['accepted', 'rejected', 'modified', 'released']) sender.on(event, onDisposition(event));
-  sender.on('sendable', () => store.dispatch());
-  sender.on('sender_flow', () => store.dispatch());
-  sender.on('sender_draining', () => {
-    store.dispatch();
-    sender.set_drained(true);
-  });
+  const dispatch = guarded(log, `credit from a receiver on '${store.path}'`, () => store.dispatch());
+  sender.on('sendable', dispatch);
+  sender.on('sender_flow', dispatch);
+  // Drain: send what is available within the credit, then give the rest of the credit back.
+  sender.on(
+    'sender_draining',
+    guarded(log, `a drain from a receiver on '${store.path}'`, () => {
+      store.dispatch();
+      sender.set_drained(true);
+    }),
+  );
 
   store.addConsumer(consumer);
   log(`receiver attached to ${store.path} (${mode})`);

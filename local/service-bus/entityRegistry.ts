@@ -64,9 +64,8 @@ export class EntityRegistry {
         path: topic.name,
         accept: (message, size) => {
           if (detector?.isDuplicate(message.message_id)) return { duplicate: true, copies: 0 };
-          const capped = typeof message.ttl === 'number' && message.ttl > 0 && message.ttl < topic.defaultTtlMs ? message : { ...message, ttl: topic.defaultTtlMs };
           const matching = subscriptions.filter((s) => subscriptionAccepts(s.rules, message));
-          for (const subscription of matching) subscription.store.enqueue(capped, size);
+          for (const subscription of matching) subscription.store.enqueue(message, size, topic.defaultTtlMs);
           return { duplicate: false, copies: matching.length };
         },
       });

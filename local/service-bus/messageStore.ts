@@ -37,9 +37,13 @@ export class MessageStore {
     private readonly lockDurationMs: number = settings.lockDurationMs,
   ) {}
 
-  /** Stores a message a sender sent; the broker sets its sequence number and enqueued time. */
-  enqueue(content: Message, size: number, now = Date.now()): StoredMessage {
-    const ttl = typeof content.ttl === 'number' && content.ttl > 0 ? Math.min(content.ttl, this.settings.defaultTtlMs) : this.settings.defaultTtlMs;
+  /**
+   * Stores a message a sender sent; the broker sets its sequence number and enqueued time. It lives for the shortest
+   * of its own time to live, this entity's DefaultMessageTimeToLive and `ttlCapMs` (a topic's default).
+   */
+  enqueue(content: Message, size: number, ttlCapMs = Infinity, now = Date.now()): StoredMessage {
+    const own = typeof content.ttl === 'number' && content.ttl > 0 ? content.ttl : Infinity;
+    const ttl = Math.min(own, this.settings.defaultTtlMs, ttlCapMs);
     const message: StoredMessage = {
       sequenceNumber: this.nextSequence++,
       enqueuedAt: new Date(now),
