@@ -59,6 +59,16 @@ function keyVaultUnavailable(s: KeyVaultSecretSettings, reason: string, why: str
 /** First line of an SDK message, trimmed; SDK messages carry no secrets but can be long. */
 const firstLine = (text: string) => text.split('\n')[0]!.slice(0, 300);
 
+/**
+ * DefaultAzureCredential reports every credential it tried; the managed identity one is what matters in Azure and
+ * with the local stand-ins, so it is named first and the rest is left out.
+ */
+function credentialFailureSummary(message: string): string {
+  const parts = message.split(/\s*(?:CredentialUnavailableError|AuthenticationError): /).map((p) => p.replace(/\s+/g, ' ').trim());
+  const managedIdentity = parts.find((p) => p.startsWith('ManagedIdentityCredential'));
+  return (managedIdentity ?? parts.find((p) => p.length > 0) ?? message).slice(0, 300);
+}
+
 function toKeyVaultError(s: KeyVaultSecretSettings, error: unknown): Error {
   if (error instanceof CredentialRejectedError) return error;
   const e = error as { name?: string; statusCode?: number; code?: string; message?: string };
@@ -76,7 +86,7 @@ function toKeyVaultError(s: KeyVaultSecretSettings, error: unknown): Error {
   if (network) return keyVaultUnavailable(s, network.code, network.description);
   if (e.name === 'AggregateAuthenticationError' || e.name === 'CredentialUnavailableError' || e.name === 'AuthenticationError') {
     // DefaultAzureCredential could not get a token for Key Vault (managed identity endpoint down, no developer login).
-    return keyVaultUnavailable(s, 'NoKeyVaultToken', `no token for Key Vault from ${e.name}: ${message.replace(/\s+/g, ' ').slice(0, 400)}`);
+    return keyVaultUnavailable(s, 'NoKeyVaultToken', `no token for Key Vault: ${credentialFailureSummary(message)}`);
   }
   return keyVaultUnavailable(s, e.code ?? e.name ?? 'Error', firstLine(message));
 }

@@ -71,8 +71,10 @@ export function createPartnerCenterTokenProvider(options: PartnerCenterTokenProv
       result = await instance.getToken(PARTNER_CENTER_SCOPE);
     }
     // expiresOnTimestamp is wall-clock; keep the lifetime and place it on our clock.
-    cached = { token: result.token, expiresAt: now() + (result.expiresOnTimestamp - startedAt) };
+    const lifetimeMs = result.expiresOnTimestamp - startedAt;
+    cached = { token: result.token, expiresAt: now() + lifetimeMs };
     dropped.clear();
+    logger.info(`Partner Center token acquired for app ${clientId} in tenant ${tenantId}; valid for ${Math.round(lifetimeMs / 1000)} s.`);
     return result.token;
   }
 
