@@ -2,46 +2,16 @@
 // order can be cancelled (the `cancel` event races every wait); from then on it is with Partner Center.
 
 import type { Task } from 'durable-functions';
-import type { OrderSummary, OutcomeError, OutcomeStatus } from '../shared/orders';
-import {
-  ACTIVITY,
-  type CartRef,
-  type CheckoutResult,
-  type CreateCartInput,
-  type CreateCartResult,
-  type PartnerCenterFailure,
-  type RecoverOrdersResult,
-} from './activities/contracts';
+import type { OutcomeError } from '../shared/orders';
+import { ACTIVITY, type CartRef, type CheckoutResult, type CreateCartInput, type CreateCartResult } from './activities/contracts';
 import { canCheckOut } from './checkoutPolicy';
 import { CANCEL_EVENT } from './contracts';
 import { CANCELLED, callActivity, callActivityUnlessCancelled, unlessCancelled, waitSeconds, type OrderRun, type Step } from './orderRun';
-import type { OutcomeDetails } from './outcomePolicy';
-import { addSeconds, isAtOrAfter, isoOf } from './time';
+import { recoverOrders } from './recoverySteps';
+import { finished, partnerCenterError, workflowError, type Cart, type Finished, type Submitted } from './stepResults';
+import { isoOf } from './time';
 
-export interface Submitted {
-  kind: 'submitted';
-  cartId: string;
-  orders: OrderSummary[];
-  errors: OutcomeError[];
-  submittedAt: string;
-}
-export interface Finished {
-  kind: 'finished';
-  status: OutcomeStatus;
-  details: OutcomeDetails;
-}
-interface Cart {
-  cartId: string;
-  expiresAt: string;
-}
-
-const finished = (status: OutcomeStatus, cartId: string | null, errors: OutcomeError[]): Finished => ({
-  kind: 'finished',
-  status,
-  details: { cartId, orders: [], errors, submittedAt: null },
-});
-const workflowError = (message: string): OutcomeError => ({ source: 'workflow', message });
-const partnerCenterError = (failure: PartnerCenterFailure): OutcomeError => ({ source: 'partnerCenter', ...failure });
+export type { Finished, Submitted } from './stepResults';
 
 /** Creates carts (a new one when the last expired before checkout, bounded) and checks out. */
 export function* createCartAndCheckOut(run: OrderRun): Step<Submitted | Finished> {
@@ -165,42 +135,4 @@ function* checkoutBeforeExpiry(run: OrderRun, cart: Cart): Step<CheckoutStep> {
 function gaveUp(run: OrderRun, cart: Cart, reason: string): Finished {
   run.report({ lastError: reason });
   return finished('failed', cart.cartId, [workflowError(reason)]);
-}
-
-/**
- * Finds the orders of a cart that was (or may have been) checked out without us seeing the answer. The order list
- * lags, so it looks again on a timer until the window closes; `notOrdered` means checkout never happened.
- */
-function* recoverOrders(run: OrderRun, ref: CartRef): Step<Submitted | Finished | { kind: 'notOrdered' }> {
-  run.report({ stage: 'recoveringOrders' });
-  const windowEnd = addSeconds(run.now(), run.policy.recoveryWindowSeconds);
-  let throttled = 0;
-  for (;;) {
-    const call = yield* callActivity<RecoverOrdersResult>(run, ACTIVITY.recoverOrders, ref);
-    if (!call.ok) return finished('failed', ref.cartId, [workflowError(`could not tell whether cart ${ref.cartId} was checked out: ${call.error}`)]);
-    const result = call.value;
-    switch (result.kind) {
-      case 'notOrdered':
-        return result;
-      case 'rejected':
-        return finished('failed', ref.cartId, [partnerCenterError(result.error)]);
-      case 'throttled':
-        if (++throttled > run.policy.maxThrottleWaits) return finished('failed', ref.cartId, [workflowError('Partner Center kept throttling order recovery')]);
-        yield* waitSeconds(run, result.retryAfterSeconds);
-        break;
-      case 'recovered': {
-        const timeUp = isAtOrAfter(run.now(), windowEnd);
-        if (result.complete || (timeUp && result.orders.length > 0)) {
-          run.report({ lastError: null });
-          const errors = result.complete ? [] : [workflowError(`only some orders of cart ${ref.cartId} appeared in Partner Center's order list`)];
-          return { kind: 'submitted', cartId: ref.cartId, orders: result.orders, errors, submittedAt: isoOf(run.now()) };
-        }
-        if (timeUp) {
-          return finished('failed', ref.cartId, [workflowError(`cart ${ref.cartId} was checked out but its orders did not appear in the order list within ${run.policy.recoveryWindowSeconds / 60} minutes`)]);
-        }
-        run.report({ lastError: `orders of cart ${ref.cartId} not yet in the order list (it lags up to 15 minutes)` });
-        yield* waitSeconds(run, run.policy.recoveryRetrySeconds);
-      }
-    }
-  }
 }
