@@ -107,6 +107,7 @@ export function createPartnerCenterTokenProvider(options: PartnerCenterTokenProv
       return token;
     } catch (error) {
       const failure = await classifyTokenRequestFailure(error, authority);
+      if (failure.kind === 'unavailable') credential = undefined;
       if (failure.kind !== 'secretRejected') throw failure.error;
       throw new CredentialRejectedError(`${failure.error.message}. The secret was re-read once from ${source.description} and is still refused.`, failure.error);
     }
