@@ -6,11 +6,11 @@ import { callActivity, waitSeconds, type OrderRun, type Step } from './orderRun'
 import { finished, partnerCenterError, workflowError, type Finished, type Submitted } from './stepResults';
 import { addSeconds, isAtOrAfter, isoOf } from './time';
 
-export /**
+/**
  * Finds the orders of a cart that was (or may have been) checked out without us seeing the answer. The order list
  * lags, so it looks again on a timer until the window closes; `notOrdered` means checkout never happened.
  */
-function* recoverOrders(run: OrderRun, ref: CartRef): Step<Submitted | Finished | { kind: 'notOrdered' }> {
+export function* recoverOrders(run: OrderRun, ref: CartRef): Step<Submitted | Finished | { kind: 'notOrdered' }> {
   run.report({ stage: 'recoveringOrders' });
   const windowEnd = addSeconds(run.now(), run.policy.recoveryWindowSeconds);
   let throttled = 0;
