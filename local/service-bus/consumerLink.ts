@@ -31,8 +31,8 @@ function outcomeOf(event: string, state: RemoteOutcome | undefined): Outcome {
       const { DeadLetterReason, DeadLetterErrorDescription, ...propertiesToModify } = state?.error?.info ?? {};
       return {
         kind: 'deadLetter',
-        reason: (DeadLetterReason as string | undefined) ?? state?.error?.condition,
-        description: (DeadLetterErrorDescription as string | undefined) ?? state?.error?.description,
+        reason: DeadLetterReason as string | undefined,
+        description: DeadLetterErrorDescription as string | undefined,
         propertiesToModify,
       };
     }

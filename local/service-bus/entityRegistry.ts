@@ -86,10 +86,6 @@ export class EntityRegistry {
     return [...[...this.sendTargets.values()].map((t) => t.path), ...this.receivablePaths.filter((p) => p.includes('/Subscriptions/'))];
   }
 
-  allStores(): MessageStore[] {
-    return [...this.stores.values()];
-  }
-
   close(): void {
     for (const store of this.stores.values()) store.close();
   }

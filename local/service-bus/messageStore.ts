@@ -16,9 +16,10 @@ export interface StoreCounts {
   locked: number;
 }
 
+/** Left out when the receiver gave none, as in Service Bus. */
 export interface DeadLetterDetails {
-  reason: string;
-  description: string;
+  reason?: string;
+  description?: string;
 }
 
 export class MessageStore {
@@ -110,7 +111,7 @@ export class MessageStore {
         message.state = 'deferred';
         break;
       case 'deadLetter':
-        this.deadLetter(message, { reason: outcome.reason ?? '', description: outcome.description ?? '' }, outcome.propertiesToModify);
+        this.deadLetter(message, { reason: outcome.reason, description: outcome.description }, outcome.propertiesToModify);
         break;
       case 'release':
         // Released (or never transmitted): the receiver did not act on it, so the attempt does not count.

@@ -36,12 +36,16 @@ function store(delivery: Delivery, format: number | undefined, payload: Message 
   }
   const averageSize = Math.ceil(decoded.size / decoded.messages.length);
   let duplicates = 0;
+  let unmatched = 0;
   for (const message of decoded.messages) {
     // Service Bus gives every message an id; the SDK's lock renewal relies on it.
     if (message.message_id === undefined || message.message_id === null) message.message_id = randomUUID().replace(/-/g, '');
-    if (target.accept(message, averageSize).duplicate) duplicates++;
+    const result = target.accept(message, averageSize);
+    if (result.duplicate) duplicates++;
+    else if (result.copies === 0) unmatched++;
   }
   if (duplicates > 0) log(`dropped ${duplicates} duplicate message(s) sent to ${target.path}`);
+  if (unmatched > 0) log(`${unmatched} message(s) sent to ${target.path} matched no subscription and were dropped`);
   delivery.update(true, acceptedState());
 }
 

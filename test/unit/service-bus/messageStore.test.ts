@@ -95,3 +95,16 @@ test('competing consumers share the messages round-robin', () => {
   expect(first.taken.map((t) => t.message.content.body)).toEqual([0, 2, 4]);
   expect(second.taken.map((t) => t.message.content.body)).toEqual([1, 3, 5]);
 });
+
+test('dead-lettering without a reason adds no reason property; the dead-letter queue keeps the sequence number', () => {
+  store = newStore();
+  store.enqueue({ body: 'x', application_properties: { a: 1 } }, 10);
+  const { c, taken, grant } = consumer();
+  store.addConsumer(c);
+  grant(1);
+  store.dispatch();
+  store.settle(taken[0].token!, { kind: 'deadLetter' });
+  const [dead] = store.deadLetterQueue!.snapshot();
+  expect(dead.content.application_properties).toEqual({ a: 1 });
+  expect([dead.sequenceNumber, dead.deadLetterSource]).toEqual([1, 'q']);
+});
