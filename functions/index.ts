@@ -5,7 +5,7 @@ import { app } from '@azure/functions';
 import { DefaultAzureCredential } from '@azure/identity';
 import { registerOrderWorkflow } from '../orchestrations';
 import { loadConfig, type AppConfig } from '../shared/config';
-import { createPartnerCenterTokenProvider, createSecretSource } from '../shared/credentials';
+import { createPartnerCenterCredentials } from '../shared/credentials';
 import { createPartnerCenterClient } from '../shared/partner-center';
 import { createServiceBusResultPublisher, type ServiceBusTarget } from '../shared/results';
 import { registerOrderCancelHttp } from './orderCancelHttp';
@@ -24,7 +24,7 @@ const config = loadConfig();
 
 const partnerCenter = createPartnerCenterClient({
   baseUrl: config.partnerCenter.baseUrl,
-  tokenProvider: createPartnerCenterTokenProvider({ config, secretSource: createSecretSource(config) }),
+  tokenProvider: createPartnerCenterCredentials(config).tokenProvider,
   applicationName: config.partnerCenter.applicationName,
   timeoutMs: config.partnerCenter.timeoutMs,
   maxTransientRetries: config.partnerCenter.maxTransientRetries,
