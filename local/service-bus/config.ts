@@ -13,7 +13,7 @@ import type {
   SubscriptionDefinition,
   TopicDefinition,
 } from './configTypes';
-import { parseIsoDuration } from './duration';
+import { parseIsoDurationMs } from '../../shared/config/isoDuration';
 
 /** Defaults of the emulator / Service Bus when a property is left out. */
 const DEFAULTS = {
@@ -82,7 +82,7 @@ function nameAt(item: Json, path: string, problems: Problems): string {
 
 function durationAt(props: Json, key: keyof typeof DEFAULTS, path: string, problems: Problems): number {
   const value = props[key] ?? DEFAULTS[key];
-  const ms = typeof value === 'string' ? parseIsoDuration(value) : undefined;
+  const ms = typeof value === 'string' ? parseIsoDurationMs(value) : undefined;
   if (ms === undefined || ms <= 0) {
     problems.add(`${path}.${key}`, 'a positive ISO 8601 duration such as "PT1M" or "PT5S"', value);
     return 1;

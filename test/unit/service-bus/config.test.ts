@@ -2,7 +2,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseBrokerConfig } from '../../../local/service-bus/config';
-import { parseIsoDuration } from '../../../local/service-bus/duration';
 import {
   DEFAULT_NAMESPACE,
   ERP_SUBSCRIPTION,
@@ -12,22 +11,6 @@ import {
 } from '../../../local/service-bus/defaultEntities';
 
 const namespace = (body: Record<string, unknown>) => ({ UserConfig: { Namespaces: [{ Name: 'sbemulatorns', ...body }], Logging: { Type: 'File' } } });
-
-test.each([
-  ['PT1M', 60_000],
-  ['PT5S', 5_000],
-  ['PT0.25S', 250],
-  ['PT1H', 3_600_000],
-  ['P1DT2H', 93_600_000],
-  ['P1W', 604_800_000],
-  ['pt20s', 20_000],
-])('ISO 8601 duration %s is %d ms', (text, ms) => {
-  expect(parseIsoDuration(text)).toBe(ms);
-});
-
-test.each(['', 'P', 'PT', '1M', 'P1M', 'P1Y', 'PT-5S', 'PTS', 'five seconds'])('%j is not an accepted duration', (text) => {
-  expect(parseIsoDuration(text)).toBeUndefined();
-});
 
 test('the official emulator sample Config.json is read with its properties', () => {
   const config = parseBrokerConfig({
