@@ -7,6 +7,7 @@ import { replayActions, type NewWork, type TimerSettings } from './actionReplaye
 import { describeError, subOrchestrationFailure } from './failures';
 import { EventType, events, toJsonString, type FailureDetails, type HistoryEvent } from './historyEvents';
 import { selectBatch, type Batch } from './inboxBatch';
+import { newExecutionId, newInstanceRecord } from './newInstance';
 import { decodeSdkInput, type OrchestratorStateJson, type SdkAction } from './sdkActions';
 import type { ActivityTask, EpisodeCommit, InboxMessage, InstanceRecord, TaskHubState } from './taskHubState';
 import { isTerminal } from './taskHubState';
@@ -231,7 +232,7 @@ class CommitBuilder {
   continueAsNew(input: unknown) {
     const newInput = toJsonString(decodeSdkInput(input));
     this.append(events.continueAsNew(this.at, newInput));
-    const executionId = randomUUID().replace(/-/g, '');
+    const executionId = newExecutionId();
     const started = events.executionStarted(this.at, {
       Name: this.instance.name,
       Input: newInput,
@@ -270,30 +271,16 @@ class CommitBuilder {
       );
       return;
     }
-    const executionId = randomUUID().replace(/-/g, '');
-    const input = toJsonString(child.input);
-    const started = events.executionStarted(at, {
-      Name: child.name,
-      Input: input,
-      Version: child.version,
-      OrchestrationInstance: { InstanceId: child.instanceId, ExecutionId: executionId },
-      ParentInstance: { Name: instance.name, TaskScheduleId: child.id, OrchestrationInstance: { InstanceId: instance.instanceId, ExecutionId: instance.executionId } },
-    });
-    this.commit.createInstances.push({
-      instanceId: child.instanceId,
-      name: child.name,
-      version: child.version,
-      executionId,
-      runtimeStatus: 'Pending',
-      input,
-      output: null,
-      customStatus: null,
-      createdTime: at,
-      lastUpdatedTime: at,
-      history: [],
-      inbox: [message(undefined, at, started)],
-      parent: { instanceId: instance.instanceId, executionId: instance.executionId, taskScheduledId: child.id },
-    });
+    this.commit.createInstances.push(
+      newInstanceRecord({
+        instanceId: child.instanceId,
+        name: child.name,
+        version: child.version,
+        input: toJsonString(child.input),
+        at,
+        parent: { name: instance.name, instanceId: instance.instanceId, executionId: instance.executionId, taskScheduledId: child.id },
+      }),
+    );
   }
 }
 

@@ -3,6 +3,7 @@ import type { OverridableStates } from '../hostConfig';
 import type { FunctionRegistry } from '../registry';
 import type { Clock } from './clock';
 import { events, toJsonString } from './historyEvents';
+import { newInstanceRecord } from './newInstance';
 import type { TaskHubStore } from './store';
 import { isTerminal, type InboxMessage, type InstanceRecord, type RuntimeStatus } from './taskHubState';
 
@@ -89,29 +90,7 @@ export function createTaskHubClient(deps: { store: TaskHubStore; registry: Funct
         // DTFx OrchestrationAlreadyExistsException; the extension's HTTP API maps it to 500.
         throw new TaskHubError(500, `An Orchestration instance with the status ${existing.runtimeStatus} already exists.`);
       }
-      const at = nowIso();
-      const executionId = randomUUID().replace(/-/g, '');
-      const input = toJsonString(options.input);
-      const started = events.executionStarted(at, {
-        Name: fn.name,
-        Input: input,
-        Version: options.version,
-        OrchestrationInstance: { InstanceId: instanceId, ExecutionId: executionId },
-      });
-      const instance: InstanceRecord = {
-        instanceId,
-        name: fn.name,
-        version: options.version,
-        executionId,
-        runtimeStatus: 'Pending',
-        input,
-        output: null,
-        customStatus: null,
-        createdTime: at,
-        lastUpdatedTime: at,
-        history: [],
-        inbox: [message(started)],
-      };
+      const instance = newInstanceRecord({ instanceId, name: fn.name, version: options.version, input: toJsonString(options.input), at: nowIso() });
       store.commit({ op: 'createInstance', instance });
       deps.onChange();
       return store.state.instances.get(instanceId) as InstanceRecord;

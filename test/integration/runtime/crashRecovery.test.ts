@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { createSeededRandom } from '../../../local/partner-center-simulator/prng';
 import { sdkClientFor, startFixtureRuntime } from './runtimeFixture';
 
 // Crash test: with the file store, SIGKILL the runtime process at a seeded random moment while three multi-step
@@ -9,18 +10,6 @@ import { sdkClientFor, startFixtureRuntime } from './runtimeFixture';
 const runs = 20;
 const instancesPerRun = 3;
 const steps = 4;
-
-/** mulberry32: a small seeded PRNG, so a failing run can be replayed by its seed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function expectedOutput(id: string) {
   let total = 0;
@@ -44,7 +33,7 @@ test(`${runs} runs killed with SIGKILL at seeded moments all complete after a re
   try {
     for (let run = 0; run < runs; run++) {
       const seed = 20261123 + run;
-      const random = prng(seed);
+      const random = createSeededRandom(seed);
       const ids = Array.from({ length: instancesPerRun }, (_, i) => `crash-${run}-${i}`);
       const client = sdkClientFor(runtime);
       for (const id of ids) await client.startNew('CrashWorkflow', { instanceId: id, input: { id, steps } });

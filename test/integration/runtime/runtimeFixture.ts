@@ -1,7 +1,6 @@
 import path from 'node:path';
 import { spawnLocalRuntime, type ChildRuntimeHandle } from '../../../local/runtime';
 import { durableClientBindingValue } from '../../../local/runtime/durable/clientBinding';
-import type { LocalRuntimeOptions } from '../../../local/runtime/options';
 import type { DurableClient } from 'durable-functions';
 
 // The SDK's own client class (not exported by name; 3.5.0 has no "exports" map, so this is the installed file).
@@ -13,7 +12,7 @@ const { DurableClient: SdkDurableClient } = require('durable-functions/lib/src/d
 export const patternsApp = path.resolve(__dirname, '../../fixtures/runtime-app/patterns');
 
 /** Starts the runtime as a child process on a fixture app, keeping its output quiet unless the test fails. */
-export function startFixtureRuntime(options: LocalRuntimeOptions = {}): Promise<ChildRuntimeHandle> {
+export function startFixtureRuntime(options: Parameters<typeof spawnLocalRuntime>[0] = {}): Promise<ChildRuntimeHandle> {
   return spawnLocalRuntime({ appRoot: patternsApp, logLevel: 'warning', ...options });
 }
 
