@@ -65,7 +65,7 @@ export class MessageStore {
       DeadLetterReason: details.reason,
       DeadLetterErrorDescription: details.description,
     });
-    this.makeAvailable({ ...message, content, state: 'active', lock: undefined, deadLetterSource: source, expiresAt: Infinity });
+    this.makeAvailable({ ...message, content, state: 'active', deferred: false, lock: undefined, deadLetterSource: source, expiresAt: Infinity });
   }
 
   addConsumer(consumer: Consumer): void {
