@@ -159,6 +159,7 @@ class CommitBuilder {
     this.commit = {
       op: 'episode',
       instanceId: instance.instanceId,
+      executionId: instance.executionId,
       consumed: [],
       appendHistory: [],
       update: { lastUpdatedTime: at },

@@ -55,6 +55,8 @@ export interface ActivityTask {
 export interface EpisodeCommit {
   op: 'episode';
   instanceId: string;
+  /** The execution the episode ran for: a commit for an execution that has since been replaced is dropped. */
+  executionId: string;
   consumed: string[];
   appendHistory: HistoryEvent[];
   update: Partial<Pick<InstanceRecord, 'runtimeStatus' | 'output' | 'customStatus' | 'lastUpdatedTime' | 'failureDetails'>>;
@@ -129,7 +131,7 @@ export class TaskHubState {
 
   private applyEpisode(op: EpisodeCommit): void {
     const instance = this.instances.get(op.instanceId);
-    if (!instance) return;
+    if (!instance || instance.executionId !== op.executionId) return;
     const consumed = new Set([...op.consumed, ...op.dropMessages]);
     instance.inbox = instance.inbox.filter((message) => !consumed.has(message.id));
     instance.history.push(...op.appendHistory);
@@ -143,7 +145,11 @@ export class TaskHubState {
       instance.history = [];
       instance.inbox = [...op.newExecution.messages, ...carried];
     }
-    if (isTerminal(instance.runtimeStatus)) instance.inbox = [];
+    if (isTerminal(instance.runtimeStatus)) {
+      // A finished instance takes no more messages, and activities it scheduled but nobody started are dropped.
+      instance.inbox = [];
+      this.removeActivitiesOf(instance.instanceId);
+    }
     for (const activity of op.activities) this.activities.set(activity.id, activity);
     this.enqueue(instance.instanceId, op.selfMessages);
     for (const child of op.createInstances) {

@@ -37,6 +37,7 @@ test('the file store replays its journal on reopen: instances, inboxes and activ
   store.commit({
     op: 'episode',
     instanceId: 'i1',
+    executionId: 'exec-1',
     consumed: ['m1'],
     appendHistory: [events.orchestratorStarted(at), events.taskScheduled(at, 0, 'Act', '1'), events.orchestratorCompleted(at)],
     update: { runtimeStatus: 'Running', lastUpdatedTime: at },
@@ -79,6 +80,30 @@ test('compaction after N commits keeps the state and shrinks the journal', () =>
   expect(fs.readFileSync(path.join(dir, 'journal.jsonl'), 'utf8').trim().split('\n')).toHaveLength(2);
   store.close();
   expect(createFileStore(dir).state.instances.size).toBe(7);
+});
+
+test('an episode committed for a replaced execution is dropped; a finished instance drops its unstarted activities', () => {
+  const store = createMemoryStore();
+  store.commit({ op: 'createInstance', instance: instance('i1') });
+  const episode = (executionId: string, runtimeStatus: 'Running' | 'Completed') => ({
+    op: 'episode' as const,
+    instanceId: 'i1',
+    executionId,
+    consumed: [],
+    appendHistory: [events.orchestratorStarted(at)],
+    update: { runtimeStatus },
+    dropMessages: [],
+    selfMessages: [],
+    activities: [{ id: `a-${runtimeStatus}`, instanceId: 'i1', executionId, taskScheduledId: 0, name: 'Act', input: 1, scheduledAt: at }],
+    outgoing: [],
+    createInstances: [],
+  });
+  store.commit(episode('exec-old', 'Running'));
+  expect(store.state.instances.get('i1')?.history).toEqual([]);
+  store.commit(episode('exec-1', 'Running'));
+  expect(store.state.activities.size).toBe(1);
+  store.commit({ ...episode('exec-1', 'Completed'), activities: [] });
+  expect(store.state.activities.size).toBe(0);
 });
 
 test('messages for unknown or finished instances, or for an older execution, are discarded', () => {
