@@ -1,7 +1,7 @@
 // Partner Center order workflow: everything `azd up` needs in one resource group.
 // Every connection is identity-based (one user-assigned managed identity); no key, connection string or secret is
 // written to a setting or an output. The Partner Center client secret is stored in Key Vault by the operator after
-// deployment (see docs/deploy.md) and is never a parameter of this template.
+// deployment (see the README's "Deploy to Azure" section) and is never a parameter of this template.
 targetScope = 'subscription'
 
 @minLength(1)
@@ -73,7 +73,7 @@ param instanceMemoryMB int = 2048
 
 @minValue(1)
 @maxValue(1000)
-@description('Upper bound on instances. Partner Center throttles per partner tenant, so more instances do not buy more throughput; see docs/deploy.md.')
+@description('Upper bound on instances. Partner Center throttles per partner tenant, so more instances do not buy more throughput; see the README section "Deploy to Azure".')
 param maximumInstanceCount int = 4
 
 @description('Optional object id of the ERP\'s identity. When set it gets Data Sender on the orders queue and Data Receiver on the erp subscription, nothing else.')

@@ -1,5 +1,5 @@
 // Key Vault for the Partner Center client secret. Access is by Azure RBAC only (no access policies); the secret
-// itself is never deployed from here: the operator stores it after deployment (docs/deploy.md).
+// itself is never deployed from here: the operator stores it after deployment (the README's "Deploy to Azure" section).
 param name string
 param location string = resourceGroup().location
 param tags object = {}

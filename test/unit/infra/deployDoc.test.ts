@@ -1,6 +1,6 @@
 // The README's deploy section must stay true to the templates: the values it sets and reads exist, the secret
 // command uses the deployed vault and secret name, every deployment setting is documented, and the sample order is
-// one the app accepts. The section is read from README.md once merged there, else from docs/deploy.md.
+// one the app accepts.
 import { validateOrderRequest } from '../../../shared/orders';
 import { readBicep } from './support/bicepFile';
 import fs from 'node:fs';
@@ -11,7 +11,7 @@ const HEADING = '## Deploy to Azure';
 function deploySection(): string {
   const readme = readRepoFile('README.md');
   const start = readme.indexOf(`\n${HEADING}\n`);
-  if (start === -1) return readRepoFile('docs', 'deploy.md');
+  if (start === -1) throw new Error(`README.md has no "${HEADING}" section`);
   const next = readme.slice(start + HEADING.length + 2).search(/^## /m);
   return next === -1 ? readme.slice(start + 1) : readme.slice(start + 1, start + HEADING.length + 2 + next);
 }
@@ -23,7 +23,7 @@ const mappedValues = Object.values(parameterFile).map(({ value }) => /^\$\{(\w+)
 const AZD_MANAGED = ['AZURE_ENV_NAME', 'AZURE_PRINCIPAL_ID', 'AZURE_PRINCIPAL_TYPE'];
 const codeBlocks = (language: string) => [...doc.matchAll(new RegExp('```' + language + '\\n([\\s\\S]*?)```', 'g'))].map((m) => m[1]);
 
-describe('docs/deploy.md', () => {
+describe('README: Deploy to Azure', () => {
   it('walks through azd up, storing the secret and sending a first order', () => {
     const headings = [...doc.matchAll(/^###? (.+)$/gm)].map((m) => m[1]);
     expect(headings).toEqual(expect.arrayContaining(['Deploy to Azure', '2. Provision and deploy', '3. Store the Partner Center client secret', '4. Send a first order']));
