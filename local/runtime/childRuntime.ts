@@ -64,7 +64,13 @@ export async function spawnLocalRuntime(options: LocalRuntimeOptions & { onOutpu
   const keys = childOptions.keys ?? {};
   const control = async <T>(method: string, pathAndQuery: string): Promise<T> => {
     const headers: Record<string, string> = keys.master ? { 'x-functions-key': keys.master } : {};
-    const response = await fetch(`${ready.baseUrl}/runtime/local/${pathAndQuery}`, { method, headers });
+    let response: Response;
+    try {
+      response = await fetch(`${ready.baseUrl}/runtime/local/${pathAndQuery}`, { method, headers });
+    } catch (error) {
+      const state = gone ? `it exited (code ${child.exitCode})` : 'it did not answer';
+      throw new Error(`The runtime process cannot be reached: ${state}: ${(error as Error).message}. Last output:\n${recent.slice(-20).join('\n')}`);
+    }
     const body = (await response.json()) as T & { error?: string };
     if (!response.ok) throw new Error(`${method} /runtime/local/${pathAndQuery} answered ${response.status}: ${body.error ?? JSON.stringify(body)}`);
     return body;

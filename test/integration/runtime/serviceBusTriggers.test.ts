@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { ServiceBusClient } from '@azure/service-bus';
 import { spawnLocalRuntime, type ChildRuntimeHandle } from '../../../local/runtime';
@@ -22,13 +24,18 @@ const brokerConfig = {
 let broker: ServiceBusBroker;
 let runtime: ChildRuntimeHandle;
 let sender: ServiceBusClient;
+let settingsDir: string;
 
 beforeAll(async () => {
   broker = await startServiceBusBroker({ port: 0, config: brokerConfig });
+  // The connection and the queue name come from a local.settings.json, loaded into the environment as func does.
+  settingsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'runtime-sb-settings-'));
+  const localSettings = path.join(settingsDir, 'local.settings.json');
+  fs.writeFileSync(localSettings, JSON.stringify({ IsEncrypted: false, Values: { ServiceBusConnection: broker.connectionString, RUNTIME_TEST_QUEUE: 'runtime-orders' } }));
   runtime = await spawnLocalRuntime({
     appRoot: path.resolve(__dirname, '../../fixtures/runtime-app/service-bus'),
+    localSettingsPath: localSettings,
     logLevel: 'warning',
-    env: { ServiceBusConnection: broker.connectionString, RUNTIME_TEST_QUEUE: 'runtime-orders' },
   });
   sender = new ServiceBusClient(broker.connectionString, { retryOptions: { maxRetries: 0, timeoutInMs: 5000 } });
 });
@@ -37,6 +44,7 @@ afterAll(async () => {
   await sender?.close();
   await runtime?.stop();
   await broker?.stop();
+  fs.rmSync(settingsDir, { recursive: true, force: true });
 });
 
 test('a queue message (queue name from %SETTING%) reaches the function with the host trigger metadata', async () => {

@@ -1,10 +1,8 @@
 import * as df from 'durable-functions';
 import type { RpcInvocationResponse } from '../../../local/runtime/coreApiTypes';
-import { activityTriggerData } from '../../../local/runtime/durable/activityRunner';
+import { runActivity } from '../../../local/runtime/durable/activityRunner';
 import { createVirtualClock } from '../../../local/runtime/durable/clock';
 import { createDispatcher, type Dispatcher } from '../../../local/runtime/durable/dispatcher';
-import { events, toJsonString } from '../../../local/runtime/durable/historyEvents';
-import { activityFailure } from '../../../local/runtime/durable/failures';
 import { runEpisode } from '../../../local/runtime/durable/orchestrationEpisode';
 import { createMemoryStore } from '../../../local/runtime/durable/store';
 import { createTaskHubClient, type TaskHubClient } from '../../../local/runtime/durable/taskHubClient';
@@ -28,10 +26,10 @@ export interface DurableHarness {
 }
 
 /**
- * The runtime's durable core (episodes, action replay, store, dispatcher, virtual clock) driving the SDK's real
- * orchestrator engine (createOrchestrator) in-process. Only the invocation layer is replaced: under jest,
- * @azure/functions cannot reach @azure/functions-core, so this invoker calls the SDK handler directly with the same
- * trigger payload; the integration tests cover the real invocation path in a child process.
+ * The runtime's durable core (episodes, action replay, activity runner, store, dispatcher, virtual clock) driving
+ * the SDK's real orchestrator engine (createOrchestrator) in-process. Only the invocation layer is replaced: under
+ * jest, @azure/functions cannot reach @azure/functions-core, so this invoker calls the SDK handler (or the activity)
+ * directly with the same trigger data; the integration tests cover the real invocation path in a child process.
  */
 export function createDurableHarness(orchestrators: Record<string, OrchestratorFn>, activities: Record<string, Activity>): DurableHarness {
   const registry = createFunctionRegistry();
@@ -40,11 +38,20 @@ export function createDurableHarness(orchestrators: Record<string, OrchestratorF
     registry.register({ name, bindings: { trigger: { type: 'orchestrationTrigger', direction: 'in' } } }, () => undefined);
     handlers.set(name, createOrchestrator(fn));
   }
+  for (const name of Object.keys(activities)) {
+    registry.register({ name, bindings: { trigger: { type: 'activityTrigger', direction: 'in' } } }, () => undefined);
+  }
   const invoker: Invoker = {
     async invoke(fn, request) {
+      const data = request.triggerData;
+      if (fn.trigger.type === 'activityTrigger') {
+        // What @azure/functions does with the trigger data: strings are JSON-parsed when they can be.
+        const input = data?.string !== undefined && data?.string !== null ? tryParse(data.string) : data?.json ? JSON.parse(data.json) : undefined;
+        const result = await activities[fn.name](input);
+        return { invocationId: 'inv', response: { returnValue: result === undefined ? undefined : { json: JSON.stringify(result) } } };
+      }
       const handler = handlers.get(fn.name) as NonNullable<ReturnType<typeof handlers.get>>;
-      const payload = JSON.parse(request.triggerData?.string as string);
-      const state = await handler(payload, new DummyOrchestrationContext());
+      const state = await handler(JSON.parse(data?.string as string), new DummyOrchestrationContext());
       const response: RpcInvocationResponse = { returnValue: { json: JSON.stringify(state) } };
       return { invocationId: 'inv', response };
     },
@@ -60,19 +67,7 @@ export function createDurableHarness(orchestrators: Record<string, OrchestratorF
     maxConcurrentActivities: 4,
     runEpisode: (instanceId, now) =>
       runEpisode({ registry, invoker, logger, state: store.state, timers: { maximumShortTimerMs: 6 * 86_400_000, longRunningTimerIntervalMs: 3 * 86_400_000 } }, instanceId, now),
-    async runActivity(task) {
-      const at = new Date(clock.now()).toISOString();
-      const data = activityTriggerData(task.input);
-      // What @azure/functions does with the trigger data: strings are JSON-parsed when they can be.
-      const input = data?.string !== undefined ? tryParse(data.string as string) : data?.json ? JSON.parse(data.json) : undefined;
-      let event;
-      try {
-        event = events.taskCompleted(at, task.taskScheduledId, toJsonString(await activities[task.name](input)));
-      } catch (error) {
-        event = events.taskFailed(at, task.taskScheduledId, activityFailure(task.name, error));
-      }
-      return { op: 'activityDone', activityId: task.id, instanceId: task.instanceId, message: { id: `${task.id}-done`, executionId: task.executionId, visibleAt: at, event } };
-    },
+    runActivity: (task) => runActivity({ registry, invoker, logger, now: () => clock.now() }, task),
   });
   const client = createTaskHubClient({ store, registry, clock, overridable: 'NonRunningStates', onChange: dispatcher.wake });
   return {
