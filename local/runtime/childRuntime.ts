@@ -5,6 +5,7 @@ import readline from 'node:readline';
 import type { HistoryEvent } from './durable/historyEvents';
 import type { StatusPayload } from './durable/statusPayload';
 import type { LocalRuntimeOptions, RuntimeHandle, RuntimeStats } from './options';
+import { readLocalSettings } from './settings';
 
 const readyMarker = 'LOCAL_RUNTIME_READY ';
 
@@ -29,9 +30,10 @@ export async function spawnLocalRuntime(options: LocalRuntimeOptions & { onOutpu
   const appEntryIsTs = childOptions.appEntry?.endsWith('.ts') ?? false;
   const nodeArgs = fromSources || appEntryIsTs ? ['--require', hook, entry] : [entry];
 
+  const appRoot = path.resolve(childOptions.appRoot ?? process.cwd());
   const child = spawn(process.execPath, nodeArgs, {
-    cwd: childOptions.appRoot ? path.resolve(childOptions.appRoot) : process.cwd(),
-    env: { ...process.env, LOCAL_RUNTIME_OPTIONS: JSON.stringify(childOptions) },
+    cwd: appRoot,
+    env: childEnvironment(appRoot, childOptions),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const recent: string[] = [];
@@ -109,6 +111,16 @@ export async function spawnLocalRuntime(options: LocalRuntimeOptions & { onOutpu
       await exited;
     },
   };
+}
+
+/**
+ * The child's environment, as func gives the worker: local.settings.json values under the existing environment,
+ * `env` over both. Variables Node reads only at process start (NODE_EXTRA_CA_CERTS, NODE_OPTIONS) take effect only
+ * this way.
+ */
+function childEnvironment(appRoot: string, options: LocalRuntimeOptions): NodeJS.ProcessEnv {
+  const settings = readLocalSettings(options.localSettingsPath ? path.resolve(appRoot, options.localSettingsPath) : path.join(appRoot, 'local.settings.json'));
+  return { ...settings.values, ...process.env, ...options.env, LOCAL_RUNTIME_OPTIONS: JSON.stringify(options) };
 }
 
 function findRepoRoot(start: string): string {

@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { readLocalSettings } from './settings';
 import { startInProcessRuntime } from './inProcessRuntime';
@@ -71,6 +72,27 @@ export function parseCliArgs(argv: string[], cwd = process.cwd()): LocalRuntimeO
   return options;
 }
 
+/** Settings Node reads only when a process starts; under func they reach the worker because it is a child process. */
+const startupSettings = ['NODE_EXTRA_CA_CERTS', 'NODE_OPTIONS'];
+
+/**
+ * When local.settings.json sets a start-up-only variable this process lacks, runs the CLI again as a child with it
+ * (as func starts the worker with the settings in its environment). Returns true when it did.
+ */
+function restartWithStartupSettings(options: LocalRuntimeOptions): boolean {
+  const settings = readLocalSettings(options.localSettingsPath ?? path.join(options.appRoot ?? process.cwd(), 'local.settings.json'));
+  const missing = startupSettings.filter((name) => settings.values[name] && process.env[name] === undefined);
+  if (missing.length === 0) return false;
+  const env = { ...process.env };
+  for (const name of missing) env[name] = settings.values[name];
+  const child = spawn(process.execPath, process.argv.slice(1), { env, stdio: 'inherit' });
+  const forward = (signal: NodeJS.Signals) => child.kill(signal);
+  process.on('SIGINT', forward);
+  process.on('SIGTERM', forward);
+  child.on('exit', (code) => process.exit(code ?? 1));
+  return true;
+}
+
 async function main() {
   let options: LocalRuntimeOptions | 'help';
   try {
@@ -83,6 +105,7 @@ async function main() {
     process.stdout.write(`${usage}\n`);
     return;
   }
+  if (restartWithStartupSettings(options)) return;
   const runtime = await startInProcessRuntime(options);
   process.stdout.write(`\nHTTP triggers: ${runtime.apiBaseUrl}/...\nDurable HTTP API: ${runtime.durableApiUrl}/instances/{instanceId}\n\n`);
   const shutdown = () => {

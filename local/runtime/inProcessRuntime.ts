@@ -37,7 +37,8 @@ export async function startInProcessRuntime(options: LocalRuntimeOptions = {}): 
   const logger = createLogger(options.logSink ?? consoleSink, options.logLevel ?? 'information');
 
   const localSettings = readLocalSettings(options.localSettingsPath ?? path.join(appRoot, 'local.settings.json'));
-  const skipped = applySettingsToEnv(localSettings.values);
+  // Only settings the environment overrides with another value are worth a line (a child process gets them both ways).
+  const skipped = applySettingsToEnv(localSettings.values).filter((name) => process.env[name] !== localSettings.values[name]);
   if (skipped.length) logger.info(`Skipping ${skipped.join(', ')} from local settings: already defined in the environment.`);
   for (const [key, value] of Object.entries(options.env ?? {})) process.env[key] = value;
   const host = readHostConfig(options.hostJsonPath ?? path.join(appRoot, 'host.json'));
