@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { DurableClient } from 'durable-functions';
 import type { ChildRuntimeHandle } from '../../../local/runtime';
+import { durableClientBindingValue } from '../../../local/runtime/durable/clientBinding';
 import { patternsApp, sdkClientFor, startFixtureRuntime } from './runtimeFixture';
 
 // The SDK's DurableClient against the runtime's HTTP API, real clock: what app code and operators do.
@@ -124,6 +125,24 @@ test('an HTTP starter uses df.getClient and createCheckStatusResponse; its URLs 
   expect(status).toMatchObject({ runtimeStatus: 'Completed', output: { greeting: 'Hello, HTTP!', echoed: { greeting: 'Hello, HTTP!' }, doubled: 42 } });
   const purge = await fetch(payload.purgeHistoryDeleteUri, { method: 'DELETE' });
   expect(await purge.json()).toEqual({ instancesDeleted: 1 });
+});
+
+test('without rpcBaseUrl the SDK uses the webhook URL templates of the binding; they work too', async () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { DurableClient: SdkDurableClient } = require('durable-functions/lib/src/durableClient/DurableClient') as { DurableClient: new (data: unknown) => DurableClient };
+  const { rpcBaseUrl: _rpc, ...withoutRpc } = durableClientBindingValue({
+    webhookBaseUrl: runtime.durableApiUrl,
+    rpcBaseUrl: runtime.rpcBaseUrl,
+    taskHubName: runtime.taskHubName,
+    connectionName: 'Storage',
+  });
+  const webhookClient = new SdkDurableClient(withoutRpc);
+  expect(await webhookClient.startNew('Approval', { instanceId: 'webhook-1' })).toBe('webhook-1');
+  await webhookClient.raiseEvent('webhook-1', 'approval', 'via webhooks');
+  await runtime.waitForInstance('webhook-1');
+  const status = await webhookClient.getStatus('webhook-1');
+  expect(status).toMatchObject({ runtimeStatus: 'Completed', output: { approved: 'via webhooks' } });
+  expect((await webhookClient.purgeInstanceHistory('webhook-1')).instancesDeleted).toBe(1);
 });
 
 describe('overridableExistingInstanceStates: AnyState', () => {
