@@ -20,9 +20,11 @@ function findRepoRoot(start) {
 const repoRoot = findRepoRoot(__dirname);
 const cacheDir = path.join(repoRoot, 'node_modules', '.cache', 'local-runtime-ts');
 let typescript;
+// Part of the cache key, so a TypeScript upgrade or an option change never serves stale output.
+const compilerFingerprint = `${require('typescript/package.json').version}:commonjs:es2022:esModuleInterop:inlineSourceMap`;
 
 function transpile(source, filename) {
-  const key = crypto.createHash('sha1').update(filename).update('\0').update(source).digest('hex');
+  const key = crypto.createHash('sha1').update(compilerFingerprint).update('\0').update(filename).update('\0').update(source).digest('hex');
   const cached = path.join(cacheDir, `${key}.js`);
   try {
     return fs.readFileSync(cached, 'utf8');
