@@ -2,7 +2,7 @@ import { spawnLocalRuntime } from './childRuntime';
 import { startInProcessRuntime } from './inProcessRuntime';
 import type { LocalRuntimeOptions, RuntimeHandle } from './options';
 
-export type { LocalRuntimeOptions, RuntimeHandle, RuntimeStats, FunctionInfo } from './options';
+export type { LocalRuntimeOptions, RuntimeHandle, RuntimeStats, FunctionInfo, ClockOption, StoreOption } from './options';
 export type { ChildRuntimeHandle } from './childRuntime';
 export type { HistoryEvent } from './durable/historyEvents';
 export { EventType } from './durable/historyEvents';

@@ -1,0 +1,104 @@
+// The whole app on one machine: the identity stand-ins (Entra ID, managed identity, Key Vault over HTTPS), the
+// Partner Center simulator verifying their tokens, the Service Bus broker, and the local Functions + Durable runtime
+// running the app unchanged with settings that point at them. `npm start` and the end-to-end tests both use this, so
+// what a user runs is what the tests prove.
+
+import path from 'node:path';
+import { startIdentityStandIns, type IdentityStandIns } from './identity';
+import { LOCAL_IDENTITY_DEFAULTS } from './identity/localDefaults';
+import { startPartnerCenterSimulator, type PartnerCenterSimulator, type PartnerCenterSimulatorOptions } from './partner-center-simulator';
+import { spawnLocalRuntime, type ChildRuntimeHandle, type ClockOption, type StoreOption } from './runtime';
+import { startServiceBusBroker, type ServiceBusBroker } from './service-bus';
+
+export interface LocalStackOptions {
+  /** Repository root (host.json, package.json). */
+  appRoot: string;
+  /** The app's entry: compiled `dist/functions/index.js`, or `functions/index.ts` (the runtime transpiles it). */
+  appEntry: string;
+  /** Fixed ports for a local run that matches local.settings.sample.json; free ports (0) when left out. */
+  ports?: { runtime?: number; partnerCenter?: number; serviceBus?: number; entraId?: number; managedIdentity?: number; keyVault?: number };
+  clock?: ClockOption;
+  store?: StoreOption;
+  /** Extra or overriding app settings (for example ORDER_POLL_INITIAL_INTERVAL). */
+  settings?: Record<string, string>;
+  simulator?: Omit<PartnerCenterSimulatorOptions, 'port' | 'auth'>;
+  /** Where the runtime's output lines go (default: dropped). They never contain secrets or tokens. */
+  onRuntimeOutput?: (line: string) => void;
+  /** Where the CA certificate is written for the runtime process (NODE_EXTRA_CA_CERTS); a temp folder by default. */
+  caFile?: string;
+}
+
+export interface LocalStack {
+  runtime: ChildRuntimeHandle;
+  simulator: PartnerCenterSimulator;
+  broker: ServiceBusBroker;
+  identity: IdentityStandIns;
+  /** The settings the app runs with (the client secret is not among them: it lives in the Key Vault stand-in). */
+  settings: Record<string, string>;
+  /** The Partner Center app secret stored in the Key Vault stand-in (tests search logs for it). */
+  clientSecret: string;
+  stop(): Promise<void>;
+}
+
+export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
+  const ports = options.ports ?? {};
+  const { tenantId, clientId, clientSecret, secretName } = LOCAL_IDENTITY_DEFAULTS;
+  const stoppers: (() => Promise<void>)[] = [];
+  const stopAll = async () => {
+    for (const stop of stoppers.reverse()) await stop();
+  };
+
+  try {
+    const identity = await startIdentityStandIns({
+      tenantId,
+      clients: [{ clientId, secrets: [clientSecret] }],
+      secrets: { [secretName]: clientSecret },
+      writeCaFile: options.caFile ?? true,
+      ports: { entraId: ports.entraId ?? 0, managedIdentity: ports.managedIdentity ?? 0, keyVault: ports.keyVault ?? 0 },
+    });
+    stoppers.push(() => identity.stop());
+
+    // The simulator accepts only tokens the Entra ID stand-in signed for Partner Center and this partner tenant.
+    const simulator = await startPartnerCenterSimulator({
+      ...options.simulator,
+      port: ports.partnerCenter ?? 0,
+      auth: { mode: 'jwt', jwksUri: identity.entraId.jwksUri, jwksCa: identity.caCertPem, tenantId },
+    });
+    stoppers.push(() => simulator.stop());
+
+    const broker = await startServiceBusBroker({ port: ports.serviceBus ?? 0 });
+    stoppers.push(() => broker.stop());
+
+    const settings: Record<string, string> = {
+      FUNCTIONS_WORKER_RUNTIME: 'node',
+      PARTNER_CENTER_BASE_URL: simulator.url,
+      PARTNER_CENTER_TENANT_ID: tenantId,
+      PARTNER_CENTER_CLIENT_ID: clientId,
+      AZURE_AUTHORITY_HOST: identity.entraId.authorityHost,
+      KEY_VAULT_URL: identity.keyVault.vaultUrl,
+      PARTNER_CENTER_SECRET_NAME: secretName,
+      ServiceBusConnection: broker.connectionString,
+      ORDERS_QUEUE: 'orders',
+      RESULTS_TOPIC: 'order-results',
+      ...identity.environment(),
+      ...options.settings,
+    };
+
+    // The app runs in its own process, as the Functions worker does, so NODE_EXTRA_CA_CERTS applies at its start.
+    const runtime = await spawnLocalRuntime({
+      appRoot: options.appRoot,
+      appEntry: path.resolve(options.appRoot, options.appEntry),
+      port: ports.runtime ?? 0,
+      clock: options.clock,
+      store: options.store,
+      env: settings,
+      onOutput: options.onRuntimeOutput,
+    });
+    stoppers.push(() => runtime.stop());
+
+    return { runtime, simulator, broker, identity, settings, clientSecret, stop: stopAll };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}
