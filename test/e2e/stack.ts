@@ -1,8 +1,11 @@
 // Shared set-up for the end-to-end suites: the app from its TypeScript sources in the local runtime (its own
 // process), with the identity stand-ins, the Partner Center simulator and the Service Bus broker, on free ports and a
 // virtual clock so days of polling pass in moments.
+import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { ServiceBusClient, type ServiceBusReceivedMessage } from '@azure/service-bus';
+import type { RequestLogEntry } from '../../local/partner-center-simulator';
+import type { InspectedMessage } from '../../local/service-bus';
 import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../local/stack';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
@@ -60,4 +63,45 @@ export async function getJson(url: string): Promise<{ status: number; body: any 
   const response = await fetch(url);
   const text = await response.text();
   return { status: response.status, body: text ? JSON.parse(text) : undefined };
+}
+
+export async function deleteJson(url: string): Promise<{ status: number; body: any }> { // eslint-disable-line @typescript-eslint/no-explicit-any
+  const response = await fetch(url, { method: 'DELETE' });
+  const text = await response.text();
+  return { status: response.status, body: text ? JSON.parse(text) : undefined };
+}
+
+/**
+ * Polls `probe` until it returns something other than undefined. For states another process reaches on its own
+ * schedule (a queue message settled, a request arriving at the simulator); the timeout only bounds a failing test.
+ */
+export async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+export const ERP_SUBSCRIPTION = 'order-results/Subscriptions/erp';
+
+/** What the `erp` subscription holds for one ERP order id, oldest first (read without receiving it). */
+export function resultsFor(stack: E2eStack, orderId: string): InspectedMessage[] {
+  return stack.broker.inspect.messages(ERP_SUBSCRIPTION).filter((m) => m.correlationId === orderId);
+}
+
+/** The simulator's request log for one customer's calls, optionally only those matching `method` and a path pattern. */
+export function simulatorCalls(stack: E2eStack, customerId: string, method?: string, path?: RegExp): RequestLogEntry[] {
+  return stack.simulator.controls
+    .requestLog()
+    .filter((r) => r.path.includes(`/customers/${customerId}/`))
+    .filter((r) => (method === undefined || r.method === method) && (path === undefined || path.test(r.path)));
+}
+
+/** A customer id of its own for each test, so the simulator's per-customer counts belong to that test alone. */
+export function customerIdFor(label: string): string {
+  const hex = createHash('sha256').update(label).digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
