@@ -105,3 +105,21 @@ export function customerIdFor(label: string): string {
   const hex = createHash('sha256').update(label).digest('hex');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
+
+export interface FinishedOrder {
+  /** The Durable status payload once the instance finished. */
+  final: Awaited<ReturnType<E2eStack['runtime']['waitForInstance']>>;
+  /** The messages the `erp` subscription holds for the order, oldest first. */
+  results: InspectedMessage[];
+  /** The outcome message's body. */
+  outcome: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+}
+
+/** Posts an order to the HTTP API (202 expected) and waits until its instance has finished and published. */
+export async function runOrderOverHttp(stack: E2eStack, order: { orderId: string }): Promise<FinishedOrder> {
+  const accepted = await postJson(`${stack.runtime.apiBaseUrl}/orders`, order);
+  if (accepted.status !== 202) throw new Error(`POST /orders answered ${accepted.status}: ${JSON.stringify(accepted.body)}`);
+  const final = await stack.runtime.waitForInstance(accepted.body.instanceId, { timeoutMs: 30_000 });
+  const results = resultsFor(stack, order.orderId);
+  return { final, results, outcome: results.at(-1)?.body };
+}
