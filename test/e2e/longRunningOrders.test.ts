@@ -73,8 +73,8 @@ it('follows a purchase-order upload over simulated days to completed, continuing
 
 it('publishes timedOut at the 7-day deadline for an order that never settles, after continuing as new', async () => {
   const customerId = customerIdFor('never-settles');
-  // GETs never move this order on, and no settle delay applies: it stays pending.
-  stack.simulator.controls.setCatalogItem(PERPETUAL_SOFTWARE, { pendingPolls: null, settleDelayMs: null });
+  // A million GETs before it moves on, and no settle delay (the knob's default): it stays pending.
+  stack.simulator.controls.setCatalogItem(PERPETUAL_SOFTWARE, { pendingPolls: 1_000_000 });
   const order = validOrder({ orderId: 'SO-LONG-2', customerId, lineItems: [{ catalogItemId: PERPETUAL_SOFTWARE, quantity: 1, billingCycle: 'one_time' }] });
 
   const { final, results, outcome } = await runOrderOverHttp(stack, order);

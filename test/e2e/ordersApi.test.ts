@@ -97,7 +97,7 @@ it('answers 400 listing every field at fault for an invalid order, and starts no
   expect(answer.body.errors.every((e: { message: string }) => e.message.length > 0)).toBe(true);
   const notJson = await fetch(`${api}/orders`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"orderId":' });
   expect(notJson.status).toBe(400);
-  expect((await notJson.json()).errors).toEqual([{ field: '(body)', message: 'must be valid JSON' }]);
+  expect(((await notJson.json()) as { errors: unknown }).errors).toEqual([{ field: '(body)', message: 'must be valid JSON' }]);
 
   expect((await getJson(`${api}/orders/SO-API-3`)).status).toBe(404);
   expect((await stack.runtime.stats()).instances).toBe(instancesBefore);

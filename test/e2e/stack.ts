@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { ServiceBusClient, type ServiceBusReceivedMessage } from '@azure/service-bus';
 import type { RequestLogEntry } from '../../local/partner-center-simulator';
+import { EventType } from '../../local/runtime';
 import type { InspectedMessage } from '../../local/service-bus';
 import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../local/stack';
 
@@ -134,4 +135,28 @@ export async function runOrderOverHttp(stack: E2eStack, order: { orderId: string
   const final = await stack.runtime.waitForInstance(accepted.body.instanceId, { timeoutMs: 30_000 });
   const results = resultsFor(stack, order.orderId);
   return { final, results, outcome: results.at(-1)?.body };
+}
+
+/** The earliest durable timer of the instance's current execution that has not fired yet (epoch ms). */
+export async function nextTimerAt(stack: E2eStack, instanceId: string): Promise<number | undefined> {
+  const history = await stack.runtime.getHistory(instanceId);
+  const fired = new Set(history.filter((e) => e.EventType === EventType.TimerFired).map((e) => e.TimerId));
+  const pending = history.filter((e) => e.EventType === EventType.TimerCreated && !fired.has(e.EventId)).map((e) => Date.parse(e.FireAt!));
+  return pending.length > 0 ? Math.min(...pending) : undefined;
+}
+
+/**
+ * For a stack started with `clock: { kind: 'virtual', autoAdvance: false }`: moves the simulator's clock and the
+ * runtime's virtual clock forward together to the instance's next timer and runs what became due. The simulator moves
+ * first, so the Partner Center calls the timer leads to see the same time (cart expiry, order settling).
+ */
+export async function advanceToNextTimer(stack: E2eStack, instanceId: string): Promise<number> {
+  await stack.runtime.runUntilIdle();
+  const fireAt = await nextTimerAt(stack, instanceId);
+  if (fireAt === undefined) throw new Error(`instance ${instanceId} has no pending timer`);
+  const byMs = Math.max(0, fireAt - (await stack.runtime.now()).getTime());
+  stack.simulator.controls.advanceClock(byMs);
+  await stack.runtime.advanceClock(byMs);
+  await stack.runtime.runUntilIdle();
+  return byMs;
 }

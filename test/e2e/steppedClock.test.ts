@@ -1,0 +1,124 @@
+// Scenarios that need to stop the clock in the middle of an order: the virtual clock does not advance on its own here,
+// and the test moves it (with the simulator's clock, so carts expire and orders settle on the same timeline) from one
+// durable timer to the next. In between, the order can be looked at and acted on while it waits.
+import { orderInstanceId } from '../../shared/orders';
+import { ACCESS_LTSC, validOrder } from '../fixtures/orders/requests';
+import {
+  advanceToNextTimer,
+  alignSimulatorClock,
+  customerIdFor,
+  deleteJson,
+  getJson,
+  postJson,
+  resultsFor,
+  simulatorCalls,
+  startE2eStack,
+  type E2eStack,
+} from './stack';
+
+let stack: E2eStack;
+
+beforeAll(async () => {
+  stack = await startE2eStack({ clock: { kind: 'virtual', autoAdvance: false } });
+}, 60_000);
+
+afterEach(async () => {
+  await stack.runtime.runUntilIdle();
+  stack.simulator.controls.reset();
+});
+
+afterAll(async () => {
+  await stack?.stop();
+});
+
+async function startOrder(order: { orderId: string }): Promise<string> {
+  await alignSimulatorClock(stack);
+  const accepted = await postJson(`${stack.runtime.apiBaseUrl}/orders`, order);
+  expect(accepted.status).toBe(202);
+  await stack.runtime.runUntilIdle();
+  return orderInstanceId(order.orderId);
+}
+
+async function isFinished(instanceId: string): Promise<boolean> {
+  const status = await getJson(`${stack.runtime.durableApiUrl}/instances/${instanceId}`);
+  return ['Completed', 'Failed', 'Terminated'].includes(status.body.runtimeStatus);
+}
+
+async function runToEnd(instanceId: string, maxTimers = 50): Promise<void> {
+  for (let timers = 0; !(await isFinished(instanceId)); timers++) {
+    if (timers >= maxTimers) throw new Error(`instance ${instanceId} still running after ${maxTimers} timers`);
+    await advanceToNextTimer(stack, instanceId);
+  }
+}
+
+it('recreates a cart that expired while checkout waited out a 429, and checks out only the new cart', async () => {
+  const customerId = customerIdFor('cart-expired-while-throttled');
+  // Carts live 15 minutes (older API versions); the first checkout is told to come back in 20.
+  stack.simulator.controls.setKnobs({ cartTtlMs: '15m', faults: [{ kind: 'status429', method: 'POST', path: '/checkout$', count: 1, retryAfterSeconds: 1200 }] });
+  const order = validOrder({ orderId: 'SO-STEP-1', customerId });
+
+  const instanceId = await startOrder(order);
+  const waiting = await getJson(`${stack.runtime.apiBaseUrl}/orders/${order.orderId}`);
+  expect(waiting.body).toMatchObject({ stage: 'checkingOut', outcome: null, lastError: 'throttled by Partner Center; retrying checkout after 1200 s' });
+  const firstCartId = waiting.body.cartId as string;
+  expect(Date.parse(waiting.body.nextCheckAt) - (await stack.runtime.now()).getTime()).toBe(1_200_000);
+
+  expect(await advanceToNextTimer(stack, instanceId)).toBe(1_200_000);
+  await runToEnd(instanceId);
+
+  const results = resultsFor(stack, order.orderId);
+  expect(results.map((m) => m.subject)).toEqual(['submitted', 'completed']);
+  const outcome = results[1].body as { cartId: string; orders: unknown[] };
+  expect(outcome.cartId).not.toBe(firstCartId);
+  const checkouts = simulatorCalls(stack, customerId, 'POST', /\/checkout$/);
+  expect(checkouts.map((c) => [c.path.split('/').at(-2), c.status])).toEqual([
+    [firstCartId, 429],
+    [outcome.cartId, 201],
+  ]);
+  const carts = simulatorCalls(stack, customerId, 'POST', /\/carts$/);
+  expect(carts).toHaveLength(2);
+  expect(carts[1].requestId).not.toBe(carts[0].requestId);
+  expect(stack.simulator.controls.counts(customerId)).toMatchObject({ carts: 2, checkouts: 1, orders: outcome.orders.length });
+}, 60_000);
+
+it('cancels an order while it waits out a 429 on cart creation, without waiting for the timer', async () => {
+  const customerId = customerIdFor('cancel-while-throttled');
+  stack.simulator.controls.setKnobs({ faults: [{ kind: 'status429', method: 'POST', path: '/carts$', count: 1, retryAfterSeconds: 600 }] });
+  const order = validOrder({ orderId: 'SO-STEP-2', customerId });
+
+  const instanceId = await startOrder(order);
+  const waiting = await getJson(`${stack.runtime.apiBaseUrl}/orders/${order.orderId}`);
+  expect(waiting.body).toMatchObject({ stage: 'creatingCart', cartId: null, lastError: 'throttled by Partner Center; retrying after 600 s' });
+  const timeBefore = (await stack.runtime.now()).getTime();
+
+  expect((await deleteJson(`${stack.runtime.apiBaseUrl}/orders/${order.orderId}`)).status).toBe(202);
+  await stack.runtime.runUntilIdle();
+
+  // Finished on the cancel event alone: the clock did not move and the throttling timer never fired.
+  expect(await isFinished(instanceId)).toBe(true);
+  expect((await stack.runtime.now()).getTime()).toBe(timeBefore);
+  expect(resultsFor(stack, order.orderId).map((m) => m.subject)).toEqual(['cancelled']);
+  expect(simulatorCalls(stack, customerId).map((c) => [c.method, c.status])).toEqual([['POST', 429]]);
+}, 60_000);
+
+it('shows an order waiting for a purchase-order upload in the status API, with the next hourly check', async () => {
+  const customerId = customerIdFor('status-while-waiting');
+  stack.simulator.controls.setCatalogItem('DG7GMGF0D7FV', { outcome: 'pending_po_upload', pendingPolls: 1 });
+  const order = validOrder({ orderId: 'SO-STEP-3', customerId, lineItems: [{ catalogItemId: ACCESS_LTSC, quantity: 1, billingCycle: 'one_time' }] });
+
+  const instanceId = await startOrder(order);
+  // Poll 1 sees pending (1 GET per status), poll 2 pending_po_upload.
+  await advanceToNextTimer(stack, instanceId);
+  await advanceToNextTimer(stack, instanceId);
+  const waiting = await getJson(`${stack.runtime.apiBaseUrl}/orders/${order.orderId}`);
+  expect(waiting.status).toBe(200);
+  expect(waiting.body).toMatchObject({ stage: 'waitingForOrders', outcome: null, runtimeStatus: 'Running', lastError: null });
+  expect(waiting.body.orders).toEqual([{ id: expect.any(String), status: 'pending_po_upload' }]);
+  expect(Date.parse(waiting.body.nextCheckAt) - (await stack.runtime.now()).getTime()).toBe(3_600_000);
+
+  await runToEnd(instanceId);
+  const done = await getJson(`${stack.runtime.apiBaseUrl}/orders/${order.orderId}`);
+  expect(done.body).toMatchObject({ stage: 'finished', outcome: 'completed', nextCheckAt: null });
+  expect(done.body.orders).toEqual([{ id: waiting.body.orders[0].id, status: 'completed', subscriptionIds: [expect.any(String)] }]);
+  expect(simulatorCalls(stack, customerId, 'GET', /\/orders\/[^/]+$/)).toHaveLength(4);
+}, 60_000);
