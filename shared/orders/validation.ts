@@ -23,6 +23,9 @@ export function validateOrderRequest(raw: unknown): OrderValidation {
   }
   errors.unknownFields(raw, ORDER_REQUEST_FIELDS, '');
   const orderId = errors.string(raw.orderId, 'orderId', { maxLength: MAX_ORDER_ID_LENGTH, required: true });
+  // URLs resolve these segments away (/api/orders/.. is /api/), so such an order could never be looked up or cancelled.
+  // The id is still returned with the errors, so a rejection stays correlated.
+  if (orderId === '.' || orderId === '..') errors.add('orderId', 'must not be "." or ".." (the status URL /api/orders/{orderId} cannot address it)');
   const customerId = errors.guid(raw.customerId, 'customerId');
   const lineItems = validateLineItems(raw.lineItems, errors);
 
