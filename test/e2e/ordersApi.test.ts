@@ -103,3 +103,20 @@ it('answers 400 listing every field at fault for an invalid order, and starts no
   expect((await stack.runtime.stats()).instances).toBe(instancesBefore);
   expect(stack.simulator.controls.requestLog()).toEqual([]);
 });
+
+it('answers 400 for the order ids "." and "..", which no status URL can address, and 202 with a working Location otherwise', async () => {
+  const api = stack.runtime.apiBaseUrl;
+  for (const orderId of ['.', '..']) {
+    const answer = await postJson(`${api}/orders`, validOrder({ orderId, customerId: customerIdFor(`dot-${orderId}`) }));
+    expect(answer.status).toBe(400);
+    expect(answer.body.errors).toEqual([{ field: 'orderId', message: expect.stringContaining('"." or ".."') }]);
+  }
+  // An id with every awkward character still gets a Location that leads back to it.
+  const orderId = 'SO/2026 #7?x=..';
+  const accepted = await postJson(`${api}/orders`, validOrder({ orderId, customerId: customerIdFor('awkward-id') }));
+  expect(accepted.status).toBe(202);
+  await stack.runtime.waitForInstance(orderInstanceId(orderId), { timeoutMs: 30_000 });
+  const view = await getJson(accepted.headers.get('location')!);
+  expect(view.status).toBe(200);
+  expect(view.body).toMatchObject({ orderId, instanceId: orderInstanceId(orderId), outcome: 'completed' });
+}, 60_000);
