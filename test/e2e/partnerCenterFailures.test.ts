@@ -2,7 +2,6 @@
 // line items it refuses, an order group it cannot order, and throttling. The simulator produces each one; the app
 // runs unchanged in the local runtime.
 import { EventType, type HistoryEvent } from '../../local/runtime';
-import { DEFAULT_WORKFLOW_POLICY } from '../../orchestrations/policy';
 import { orderInstanceId } from '../../shared/orders';
 import { BUSINESS_BASIC, M365_E3, PERPETUAL_SOFTWARE, validOrder } from '../fixtures/orders/requests';
 import { customerIdFor, runOrderOverHttp, simulatorCalls, startE2eStack, type E2eStack } from './stack';
@@ -42,32 +41,6 @@ it('completes with the orders of one checkout when the checkout answer is droppe
   expect(counts).toMatchObject({ carts: 1, checkouts: 1 });
   expect(outcome.orders).toHaveLength(counts.orders);
   expect(outcome.orders.map((o: { status: string }) => o.status)).toEqual(outcome.orders.map(() => 'completed'));
-}, 60_000);
-
-it('recovers the orders from the cart and the order list when every checkout answer is lost, without buying again', async () => {
-  const customerId = customerIdFor('checkout-answers-lost');
-  // Every checkout answer is dropped after the commit: the quick retries and the Durable retries all run out.
-  stack.simulator.controls.setKnobs({ faults: [{ kind: 'dropAfterCommit', method: 'POST', path: '/checkout$' }] });
-
-  const { final, results, outcome } = await runOrderOverHttp(stack, validOrder({ orderId: 'SO-PC-1B', customerId }));
-
-  expect(final.runtimeStatus).toBe('Completed');
-  expect(results.map((m) => m.subject)).toEqual(['submitted', 'completed']);
-  const checkouts = simulatorCalls(stack, customerId, 'POST', CHECKOUT);
-  const attempts = DEFAULT_WORKFLOW_POLICY.activityRetry.maxAttempts * 3; // each activity: the call and 2 quick retries
-  expect(checkouts).toHaveLength(attempts);
-  expect(new Set(checkouts.map((c) => c.requestId)).size).toBe(1);
-  expect(checkouts.every((c) => c.status === 0)).toBe(true);
-  expect(checkouts.filter((c) => !c.replayed)).toHaveLength(1);
-  // Then the cart is read (Ordered) and its orders found in the order list.
-  const cartId = outcome.cartId as string;
-  expect(simulatorCalls(stack, customerId, 'GET', new RegExp(`/carts/${cartId}$`)).map((c) => c.status)).toEqual([200]);
-  expect(simulatorCalls(stack, customerId, 'GET', /\/orders$/).map((c) => c.status)).toEqual([200]);
-  const counts = stack.simulator.controls.counts(customerId);
-  expect(counts).toMatchObject({ carts: 1, checkouts: 1 });
-  expect(outcome.orders).toHaveLength(counts.orders);
-  expect(outcome.orders.map((o: { status: string }) => o.status)).toEqual(outcome.orders.map(() => 'completed'));
-  expect(outcome.errors).toEqual([]);
 }, 60_000);
 
 it('fails an order whose line item Partner Center refuses, naming the item, without checking out', async () => {

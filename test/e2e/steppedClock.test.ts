@@ -1,6 +1,7 @@
 // Scenarios that need to stop the clock in the middle of an order: the virtual clock does not advance on its own here,
 // and the test moves it (with the simulator's clock, so carts expire and orders settle on the same timeline) from one
 // durable timer to the next. In between, the order can be looked at and acted on while it waits.
+import { DEFAULT_WORKFLOW_POLICY } from '../../orchestrations/policy';
 import { orderInstanceId } from '../../shared/orders';
 import { ACCESS_LTSC, validOrder } from '../fixtures/orders/requests';
 import {
@@ -44,9 +45,11 @@ async function isFinished(instanceId: string): Promise<boolean> {
   return ['Completed', 'Failed', 'Terminated'].includes(status.body.runtimeStatus);
 }
 
-async function runToEnd(instanceId: string, maxTimers = 50): Promise<void> {
+/** Moves from timer to timer until the instance finishes; `beforeEachTimer` may look at the order while it waits. */
+async function runToEnd(instanceId: string, beforeEachTimer: () => Promise<void> = async () => {}, maxTimers = 50): Promise<void> {
   for (let timers = 0; !(await isFinished(instanceId)); timers++) {
     if (timers >= maxTimers) throw new Error(`instance ${instanceId} still running after ${maxTimers} timers`);
+    await beforeEachTimer();
     await advanceToNextTimer(stack, instanceId);
   }
 }
@@ -121,4 +124,36 @@ it('shows an order waiting for a purchase-order upload in the status API, with t
   expect(done.body).toMatchObject({ stage: 'finished', outcome: 'completed', nextCheckAt: null });
   expect(done.body.orders).toEqual([{ id: waiting.body.orders[0].id, status: 'completed', subscriptionIds: [expect.any(String)] }]);
   expect(simulatorCalls(stack, customerId, 'GET', /\/orders\/[^/]+$/)).toHaveLength(4);
+}, 60_000);
+
+it('recovers the orders of a checkout whose every answer was lost, once they appear in the lagging order list', async () => {
+  const customerId = customerIdFor('checkout-answers-lost');
+  // Every checkout answer is dropped after the commit, so the quick and the Durable retries all run out; new orders
+  // show in the order list only after 10 minutes (the service documents up to 15).
+  stack.simulator.controls.setKnobs({ orderListingDelayMs: '10m', faults: [{ kind: 'dropAfterCommit', method: 'POST', path: '/checkout$' }] });
+  const order = validOrder({ orderId: 'SO-STEP-4', customerId });
+
+  const instanceId = await startOrder(order);
+  let sawLag = false;
+  await runToEnd(instanceId, async () => {
+    const view = await getJson(`${stack.runtime.apiBaseUrl}/orders/${order.orderId}`);
+    sawLag ||= view.body.stage === 'recoveringOrders' && /not yet in the order list/.test(view.body.lastError);
+  });
+
+  expect(sawLag).toBe(true);
+  const results = resultsFor(stack, order.orderId);
+  expect(results.map((m) => m.subject)).toEqual(['submitted', 'completed']);
+  const outcome = results[1].body as { cartId: string; orders: { status: string }[]; errors: unknown[] };
+  expect(outcome.errors).toEqual([]);
+  const checkouts = simulatorCalls(stack, customerId, 'POST', /\/checkout$/);
+  expect(checkouts).toHaveLength(DEFAULT_WORKFLOW_POLICY.activityRetry.maxAttempts * 3); // each activity: the call and 2 quick retries
+  expect(new Set(checkouts.map((c) => c.requestId)).size).toBe(1);
+  expect(checkouts.filter((c) => !c.replayed)).toHaveLength(1);
+  // The cart read says Ordered; the list is read every 2 minutes until the orders show at 10.
+  expect(simulatorCalls(stack, customerId, 'GET', new RegExp(`/carts/${outcome.cartId}$`))).toHaveLength(6);
+  expect(simulatorCalls(stack, customerId, 'GET', /\/orders$/)).toHaveLength(6);
+  const counts = stack.simulator.controls.counts(customerId);
+  expect(counts).toMatchObject({ carts: 1, checkouts: 1 });
+  expect(outcome.orders).toHaveLength(counts.orders);
+  expect(outcome.orders.map((o) => o.status)).toEqual(outcome.orders.map(() => 'completed'));
 }, 60_000);
