@@ -105,12 +105,13 @@ function episodeTimes(history: HistoryEvent[]): Map<HistoryEvent, number> {
 
 it('waits out 429s on durable timers that fire Retry-After later, then completes', async () => {
   const customerId = customerIdFor('throttled');
-  stack.simulator.controls.setKnobs({
-    faults: [
-      { kind: 'status429', method: 'POST', path: '/carts$', count: 1, retryAfterSeconds: 45 },
-      { kind: 'status429', method: 'POST', path: '/checkout$', count: 1, retryAfterSeconds: 90 },
-    ],
-  });
+  const throttled = [
+    { activity: 'createCart', method: 'POST', path: '/carts$', retryAfterSeconds: 45 },
+    { activity: 'checkoutCart', method: 'POST', path: '/checkout$', retryAfterSeconds: 90 },
+    // A poll: longer than the polling interval (2 minutes at that point), so Retry-After decides the wait.
+    { activity: 'getOrderStatus', method: 'GET', path: '/orders/[^/]+$', retryAfterSeconds: 600 },
+  ];
+  stack.simulator.controls.setKnobs({ faults: throttled.map(({ method, path, retryAfterSeconds }) => ({ kind: 'status429', method, path, count: 1, retryAfterSeconds })) });
 
   const { final, results } = await runOrderOverHttp(stack, validOrder({ orderId: 'SO-PC-4', customerId }));
 
@@ -122,20 +123,21 @@ it('waits out 429s on durable timers that fire Retry-After later, then completes
     expect(calls.map((c) => c.status)).toEqual([429, 201]);
     expect(calls[1].requestId).toBe(calls[0].requestId);
   }
+  expect(simulatorCalls(stack, customerId, 'GET', /\/orders\/[^/]+$/)[0].status).toBe(429);
 
-  // The activity returned the 429 as a value at once; the orchestrator then waited on a timer set Retry-After later.
+  // Each activity returned the 429 as a value at once; the orchestrator then waited on a timer set Retry-After later.
   const history = await stack.runtime.getHistory(orderInstanceId('SO-PC-4'));
   const episodeAt = episodeTimes(history);
   const scheduled = new Map(history.filter((e) => e.EventType === EventType.TaskScheduled).map((e) => [e.EventId, e.Name]));
   const throttledResults = history.filter((e) => e.EventType === EventType.TaskCompleted && JSON.parse(e.Result ?? 'null')?.kind === 'throttled');
-  expect(throttledResults.map((e) => scheduled.get(e.TaskScheduledId!))).toEqual(['createCart', 'checkoutCart']);
+  expect(throttledResults.map((e) => scheduled.get(e.TaskScheduledId!))).toEqual(throttled.map((t) => t.activity));
   const timers = history.filter((e) => e.EventType === EventType.TimerCreated);
-  for (const [index, seconds] of [45, 90].entries()) {
-    const afterThrottle = timers.find((t) => history.indexOf(t) > history.indexOf(throttledResults[index]))!;
-    expect(Date.parse(afterThrottle.FireAt!) - episodeAt.get(afterThrottle)!).toBe(seconds * 1000);
+  throttled.forEach(({ retryAfterSeconds }, index) => {
+    const next = timers.find((t) => history.indexOf(t) > history.indexOf(throttledResults[index]))!;
+    expect(Date.parse(next.FireAt!) - episodeAt.get(next)!).toBe(retryAfterSeconds * 1000);
     // The throttled result was processed in the same episode that created the timer: no activity slept in between.
-    expect(episodeAt.get(throttledResults[index])).toBe(episodeAt.get(afterThrottle));
-  }
+    expect(episodeAt.get(throttledResults[index])).toBe(episodeAt.get(next));
+  });
   expect(history.filter((e) => e.EventType === EventType.TaskScheduled && e.Name === 'createCart')).toHaveLength(2);
   expect(history.filter((e) => e.EventType === EventType.TaskScheduled && e.Name === 'checkoutCart')).toHaveLength(2);
 }, 60_000);
