@@ -98,15 +98,13 @@ function* checkoutBeforeExpiry(run: OrderRun, cart: Cart): Step<CheckoutStep> {
     }
     const result = call.value;
     switch (result.kind) {
-      case 'submitted':
+      case 'submitted': {
+        const errors: OutcomeError[] = result.orderErrors.map((e) => ({ source: 'orderGroup', ...e }));
+        // Every order group refused: nothing was bought, so there is no `submitted` milestone to announce.
+        if (result.orders.length === 0) return finished('failed', cart.cartId, errors);
         run.report({ lastError: null });
-        return {
-          kind: 'submitted',
-          cartId: cart.cartId,
-          orders: result.orders,
-          errors: result.orderErrors.map((e) => ({ source: 'orderGroup', ...e })),
-          submittedAt: isoOf(run.now()),
-        };
+        return { kind: 'submitted', cartId: cart.cartId, orders: result.orders, errors, submittedAt: isoOf(run.now()) };
+      }
       case 'throttled':
         if (++throttled > run.policy.maxThrottleWaits) return gaveUp(run, cart, `Partner Center kept throttling checkout (${throttled - 1} waits)`);
         run.report({ lastError: `throttled by Partner Center; retrying checkout after ${result.retryAfterSeconds} s` });
