@@ -92,6 +92,22 @@ it('reports partiallyCompleted with the order group error when one group fails a
   expect(stack.simulator.controls.counts(customerId)).toMatchObject({ carts: 1, checkouts: 1, orders: 1 });
 }, 60_000);
 
+it('fails without a submitted milestone when every order group fails at checkout', async () => {
+  const customerId = customerIdFor('all-groups-fail');
+  stack.simulator.controls.setCatalogItem(BUSINESS_BASIC, { checkoutFailure: { code: 800005, description: 'Create order is not successful (simulated).' } });
+  const order = validOrder({ orderId: 'SO-PC-5', customerId, lineItems: [{ catalogItemId: BUSINESS_BASIC, quantity: 1, billingCycle: 'monthly', termDuration: 'P1M' }] });
+
+  const { final, results, outcome } = await runOrderOverHttp(stack, order);
+
+  expect(final.runtimeStatus).toBe('Completed');
+  // Checkout answered 201 but created no order: nothing was submitted, so the ERP hears only the failure.
+  expect(simulatorCalls(stack, customerId, 'POST', CHECKOUT).map((c) => c.status)).toEqual([201]);
+  expect(results.map((m) => m.subject)).toEqual(['failed']);
+  expect(outcome).toMatchObject({ status: 'failed', orders: [], submittedAt: null });
+  expect(outcome.errors).toEqual([{ source: 'orderGroup', orderGroupId: expect.any(String), code: 800005, description: 'Create order is not successful (simulated).' }]);
+  expect(stack.simulator.controls.counts(customerId)).toMatchObject({ carts: 1, orders: 0 });
+}, 60_000);
+
 /** The instant of the orchestrator episode each event was recorded in (its OrchestratorStarted timestamp). */
 function episodeTimes(history: HistoryEvent[]): Map<HistoryEvent, number> {
   const at = new Map<HistoryEvent, number>();
