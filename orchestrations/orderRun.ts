@@ -55,6 +55,17 @@ export function startRun(context: OrchestrationContext): OrderRun {
 
 export type ActivityCall<T> = { ok: true; value: T } | { ok: false; error: string };
 
+/**
+ * Why an activity failed, fit for the outcome and the status API. The SDK builds the error as
+ * `Error("<Reason> \n <Details>")`, where Details is the serialized exception with its stack trace and the server's
+ * file paths: only the reason is kept.
+ */
+export function activityFailureReason(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const detailsAt = message.indexOf(' \n ');
+  return detailsAt >= 0 ? message.slice(0, detailsAt).trimEnd() : message;
+}
+
 function retryOptions(policy: ActivityRetryPolicy): df.RetryOptions {
   const options = new df.RetryOptions(policy.firstRetryMs, policy.maxAttempts);
   options.backoffCoefficient = policy.backoffCoefficient;
@@ -72,7 +83,7 @@ export function* callActivity<T>(run: OrderRun, name: string, input: unknown, po
   try {
     return { ok: true, value: (yield activityTask(run, name, input, policy)) as T };
   } catch (error) {
-    return { ok: false, error: error instanceof Error ? error.message : String(error) };
+    return { ok: false, error: activityFailureReason(error) };
   }
 }
 
@@ -106,6 +117,6 @@ export function* callActivityUnlessCancelled<T>(run: OrderRun, name: string, inp
     const result = yield* unlessCancelled<T>(run, activityTask(run, name, input), cancel);
     return result === CANCELLED ? CANCELLED : { ok: true, value: result };
   } catch (error) {
-    return { ok: false, error: error instanceof Error ? error.message : String(error) };
+    return { ok: false, error: activityFailureReason(error) };
   }
 }
