@@ -1,9 +1,11 @@
 // The Partner Center app secret rotated in Key Vault and the old one revoked at Entra ID while an order is in flight:
 // the token the app holds is refused, the old secret no longer buys a new one, and the app re-reads Key Vault once and
-// carries on. Its own stack, because the app must not hold a token from an earlier order.
+// carries on. Its own stack, because the app must not hold a valid token from an earlier order: the first test leaves
+// it with none (every token request refused), the second relies on that.
+import { DEFAULT_WORKFLOW_POLICY } from '../../orchestrations/policy';
 import { orderInstanceId } from '../../shared/orders';
 import { validOrder } from '../fixtures/orders/requests';
-import { customerIdFor, postJson, resultsFor, simulatorCalls, startE2eStack, waitFor, type E2eStack } from './stack';
+import { customerIdFor, postJson, resultsFor, runOrderOverHttp, simulatorCalls, startE2eStack, waitFor, type E2eStack } from './stack';
 
 let stack: E2eStack;
 
@@ -14,6 +16,34 @@ beforeAll(async () => {
 afterAll(async () => {
   await stack?.stop();
 });
+
+it('fails an order, with a readable reason and no stack trace, while Entra ID refuses the secret Key Vault holds', async () => {
+  const customerId = customerIdFor('secret-revoked');
+  const { keyVault, entraId } = stack.identity;
+  const clientId = stack.settings.PARTNER_CENTER_CLIENT_ID;
+  entraId.controls.setClientSecrets(clientId, ['a-secret-the-vault-does-not-hold']);
+  try {
+    const { final, results, outcome } = await runOrderOverHttp(stack, validOrder({ orderId: 'SO-ROT-0', customerId }));
+
+    expect(final.runtimeStatus).toBe('Completed');
+    expect(results.map((m) => m.subject)).toEqual(['failed']);
+    expect(outcome).toMatchObject({ status: 'failed', cartId: null, orders: [] });
+    expect(outcome.errors).toHaveLength(1);
+    const { source, message } = outcome.errors[0] as { source: string; message: string };
+    expect(source).toBe('workflow');
+    expect(message).toMatch(/^creating the cart failed: Activity function 'createCart' failed: CredentialRejectedError: Entra ID \(https:\/\/127\.0\.0\.1:\d+\/[0-9a-f-]+\) rejected the client secret of app /);
+    expect(message).toContain('is unchanged after one re-read; update it there (rotation) and retry.');
+    // What reaches the ERP is the reason, not the serialized exception with its stack trace and server paths.
+    expect(message).not.toMatch(/StackTrace|\n|\.ts:\d+/);
+    const attempts = DEFAULT_WORKFLOW_POLICY.activityRetry.maxAttempts;
+    expect(entraId.controls.tokenRequests(clientId)).toEqual({ issued: 0, rejected: attempts, total: attempts });
+    // Each attempt re-read Key Vault once after the refusal; the first also read it to begin with.
+    expect(keyVault.controls.reads(stack.settings.PARTNER_CENTER_SECRET_NAME)).toBe(1 + attempts);
+    expect(simulatorCalls(stack, customerId)).toEqual([]);
+  } finally {
+    entraId.controls.setClientSecrets(clientId, [stack.clientSecret]);
+  }
+}, 60_000);
 
 it('completes an order when the secret is rotated and the old one revoked mid-flight, with exactly one Key Vault re-read', async () => {
   const customerId = customerIdFor('secret-rotation');
@@ -27,10 +57,15 @@ it('completes an order when the secret is rotated and the old one revoked mid-fl
   entraId.controls.overrideNextTokens({ expiresInSeconds: -600 });
   stack.simulator.controls.setKnobs({ faults: [{ kind: 'latency', method: 'POST', path: '/carts$', count: 1, latencyMs: 1000 }] });
 
+  const readsBefore = keyVault.controls.reads(secretName);
+  const tokenLogBefore = entraId.controls.requestLog().length;
+  const tokenOutcomes = () => entraId.controls.requestLog().slice(tokenLogBefore).map((r) => r.outcome);
+
   expect((await postJson(`${stack.runtime.apiBaseUrl}/orders`, order)).status).toBe(202);
   await waitFor('the first cart request to reach the simulator', () => (simulatorCalls(stack, customerId, 'POST', /\/carts$/).length === 1 ? true : undefined));
-  expect(keyVault.controls.reads(secretName)).toBe(1);
-  expect(entraId.controls.tokenRequests(clientId)).toEqual({ issued: 1, rejected: 0, total: 1 });
+  // The app read its (cached) secret and got a token with it, before the rotation.
+  expect(keyVault.controls.reads(secretName)).toBe(readsBefore);
+  expect(tokenOutcomes()).toEqual(['issued']);
 
   keyVault.controls.setSecret(secretName, rotatedSecret);
   entraId.controls.setClientSecrets(clientId, [rotatedSecret]);
@@ -43,9 +78,8 @@ it('completes an order when the secret is rotated and the old one revoked mid-fl
   const carts = simulatorCalls(stack, customerId, 'POST', /\/carts$/);
   expect(carts.map((c) => c.status)).toEqual([401, 201]);
   expect(carts[1].requestId).toBe(carts[0].requestId);
-  expect(keyVault.controls.reads(secretName)).toBe(2);
-  expect(entraId.controls.tokenRequests(clientId)).toEqual({ issued: 2, rejected: 1, total: 3 });
-  expect(entraId.controls.requestLog().map((r) => r.outcome)).toEqual(['issued', 'invalid_client', 'issued']);
+  expect(keyVault.controls.reads(secretName)).toBe(readsBefore + 1);
+  expect(tokenOutcomes()).toEqual(['issued', 'invalid_client', 'issued']);
   expect(stack.simulator.controls.counts(customerId)).toMatchObject({ carts: 1, checkouts: 1 });
 
   const logs = stack.output.join('\n');
