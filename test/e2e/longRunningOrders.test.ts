@@ -5,21 +5,9 @@ import { EventType, type HistoryEvent } from '../../local/runtime';
 import { DEFAULT_WORKFLOW_POLICY } from '../../orchestrations/policy';
 import { orderInstanceId } from '../../shared/orders';
 import { ACCESS_LTSC, PERPETUAL_SOFTWARE, validOrder } from '../fixtures/orders/requests';
-import { customerIdFor, runOrderOverHttp, simulatorCalls, startE2eStack, type E2eStack } from './stack';
+import { customerIdFor, runOrderOverHttp, simulatorCalls, useE2eStack } from './stack';
 
-let stack: E2eStack;
-
-beforeAll(async () => {
-  stack = await startE2eStack();
-}, 60_000);
-
-afterEach(() => {
-  stack.simulator.controls.reset();
-});
-
-afterAll(async () => {
-  await stack?.stop();
-});
+const stack = useE2eStack();
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;

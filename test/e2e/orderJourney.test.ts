@@ -2,17 +2,9 @@
 // out, Partner Center (the simulator) in between, tokens from the Entra ID stand-in with the secret from Key Vault.
 import sampleOrder from '../fixtures/orders/sample-order.json';
 import { orderInstanceId } from '../../shared/orders';
-import { getJson, postJson, receiveResults, startE2eStack, type E2eStack } from './stack';
+import { getJson, postJson, receiveResults, useE2eStack } from './stack';
 
-let stack: E2eStack;
-
-beforeAll(async () => {
-  stack = await startE2eStack();
-}, 60_000);
-
-afterAll(async () => {
-  await stack?.stop();
-});
+const stack = useE2eStack({}, { resetSimulatorAfterEach: false });
 
 it('buys an order posted over HTTP once, publishes its milestone and outcome, and reports it', async () => {
   const api = stack.runtime.apiBaseUrl;

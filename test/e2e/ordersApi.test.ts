@@ -2,21 +2,9 @@
 // ids, and invalid requests answered with the fields at fault.
 import { orderInstanceId } from '../../shared/orders';
 import { M365_E3, validOrder } from '../fixtures/orders/requests';
-import { customerIdFor, deleteJson, getJson, postJson, resultsFor, runOrderOverHttp, simulatorCalls, startE2eStack, waitFor, type E2eStack } from './stack';
+import { customerIdFor, deleteJson, getJson, postJson, resultsFor, runOrderOverHttp, simulatorCalls, waitFor, useE2eStack } from './stack';
 
-let stack: E2eStack;
-
-beforeAll(async () => {
-  stack = await startE2eStack();
-}, 60_000);
-
-afterEach(() => {
-  stack.simulator.controls.reset();
-});
-
-afterAll(async () => {
-  await stack?.stop();
-});
+const stack = useE2eStack();
 
 const CARTS = /\/carts$/;
 const CHECKOUT = /\/checkout$/;

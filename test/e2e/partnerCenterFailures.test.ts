@@ -4,21 +4,9 @@
 import { EventType, type HistoryEvent } from '../../local/runtime';
 import { orderInstanceId } from '../../shared/orders';
 import { BUSINESS_BASIC, M365_E3, PERPETUAL_SOFTWARE, validOrder } from '../fixtures/orders/requests';
-import { customerIdFor, runOrderOverHttp, simulatorCalls, startE2eStack, type E2eStack } from './stack';
+import { customerIdFor, runOrderOverHttp, simulatorCalls, useE2eStack } from './stack';
 
-let stack: E2eStack;
-
-beforeAll(async () => {
-  stack = await startE2eStack();
-}, 60_000);
-
-afterEach(() => {
-  stack.simulator.controls.reset();
-});
-
-afterAll(async () => {
-  await stack?.stop();
-});
+const stack = useE2eStack();
 
 const CHECKOUT = /\/carts\/[^/]+\/checkout$/;
 const CARTS = /\/carts$/;

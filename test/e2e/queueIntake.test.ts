@@ -3,17 +3,9 @@
 // or answered with a `rejected` outcome; never retried into the dead-letter queue.
 import { orderInstanceId } from '../../shared/orders';
 import { M365_E3, PERPETUAL_SOFTWARE, validOrder } from '../fixtures/orders/requests';
-import { customerIdFor, receiveResults, resultsFor, simulatorCalls, startE2eStack, waitFor, type E2eStack } from './stack';
+import { customerIdFor, receiveResults, resultsFor, simulatorCalls, waitFor, useE2eStack } from './stack';
 
-let stack: E2eStack;
-
-beforeAll(async () => {
-  stack = await startE2eStack();
-}, 60_000);
-
-afterAll(async () => {
-  await stack?.stop();
-});
+const stack = useE2eStack({}, { resetSimulatorAfterEach: false });
 
 /** Resolves once the broker holds no message of the `orders` queue in any state. */
 async function queueDrained(): Promise<void> {

@@ -5,17 +5,9 @@
 import { DEFAULT_WORKFLOW_POLICY } from '../../orchestrations/policy';
 import { orderInstanceId } from '../../shared/orders';
 import { validOrder } from '../fixtures/orders/requests';
-import { customerIdFor, postJson, resultsFor, runOrderOverHttp, simulatorCalls, startE2eStack, waitFor, type E2eStack } from './stack';
+import { customerIdFor, postJson, resultsFor, runOrderOverHttp, simulatorCalls, waitFor, useE2eStack } from './stack';
 
-let stack: E2eStack;
-
-beforeAll(async () => {
-  stack = await startE2eStack();
-}, 60_000);
-
-afterAll(async () => {
-  await stack?.stop();
-});
+const stack = useE2eStack({}, { resetSimulatorAfterEach: false });
 
 it('fails an order, with a readable reason and no stack trace, while Entra ID refuses the secret Key Vault holds', async () => {
   const customerId = customerIdFor('secret-revoked');

@@ -38,6 +38,32 @@ export async function startE2eStack(options: Partial<LocalStackOptions> = {}): P
   };
 }
 
+/**
+ * One stack per suite: started in beforeAll, stopped in afterAll and, unless told otherwise, with the simulator back to
+ * its start after each test (once the runtime is idle). The returned object stands for the stack once it has started.
+ */
+export function useE2eStack(options: Partial<LocalStackOptions> = {}, { resetSimulatorAfterEach = true } = {}): E2eStack {
+  let started: E2eStack | undefined;
+  beforeAll(async () => {
+    started = await startE2eStack(options);
+  }, 60_000);
+  if (resetSimulatorAfterEach) {
+    afterEach(async () => {
+      await started?.runtime.runUntilIdle();
+      started?.simulator.controls.reset();
+    });
+  }
+  afterAll(async () => {
+    await started?.stop();
+  });
+  return new Proxy({} as E2eStack, {
+    get(_target, property) {
+      if (!started) throw new Error('the e2e stack is used before beforeAll started it');
+      return started[property as keyof E2eStack];
+    },
+  });
+}
+
 /** Reads what the ERP would read from its subscription, settling every message. */
 export async function receiveResults(stack: E2eStack, expected: number, maxWaitTimeInMs = 5_000): Promise<ServiceBusReceivedMessage[]> {
   const receiver = stack.serviceBus.createReceiver('order-results', 'erp', { receiveMode: 'receiveAndDelete' });

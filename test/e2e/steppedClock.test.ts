@@ -13,24 +13,10 @@ import {
   postJson,
   resultsFor,
   simulatorCalls,
-  startE2eStack,
-  type E2eStack,
+  useE2eStack,
 } from './stack';
 
-let stack: E2eStack;
-
-beforeAll(async () => {
-  stack = await startE2eStack({ clock: { kind: 'virtual', autoAdvance: false } });
-}, 60_000);
-
-afterEach(async () => {
-  await stack.runtime.runUntilIdle();
-  stack.simulator.controls.reset();
-});
-
-afterAll(async () => {
-  await stack?.stop();
-});
+const stack = useE2eStack({ clock: { kind: 'virtual', autoAdvance: false } });
 
 async function startOrder(order: { orderId: string }): Promise<string> {
   await alignSimulatorClock(stack);
