@@ -59,8 +59,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     stoppers.push(() => identity.stop());
 
     // The simulator accepts only tokens the Entra ID stand-in signed for Partner Center and this partner tenant.
+    // Under a virtual clock it keeps up with the runtime's time, so carts made after days of skipped timers are fresh.
+    const runtimeClock: { now?: () => Promise<Date> } = {};
+    const virtualClock = options.clock === 'virtual' || (typeof options.clock === 'object' && options.clock.kind === 'virtual');
     const simulator = await startPartnerCenterSimulator({
       ...options.simulator,
+      ...(virtualClock ? { clockSource: async () => (runtimeClock.now ? (await runtimeClock.now()).getTime() : Date.now()) } : {}),
       port: ports.partnerCenter ?? 0,
       auth: { mode: 'jwt', jwksUri: identity.entraId.jwksUri, jwksCa: identity.caCertPem, tenantId },
     });
@@ -95,6 +99,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       onOutput: options.onRuntimeOutput,
     });
     stoppers.push(() => runtime.stop());
+    runtimeClock.now = () => runtime.now();
 
     return { runtime, simulator, broker, identity, settings, clientSecret, stop: stopAll };
   } catch (error) {

@@ -46,9 +46,10 @@ export interface PipelineDeps {
   authenticator: Authenticator;
   serverId: string;
   onRequest?: (entry: RequestLogEntry) => void;
+  clockSource?: () => Promise<number>;
 }
 
-export function createRequestPipeline({ runtime, authenticator, serverId, onRequest }: PipelineDeps): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
+export function createRequestPipeline({ runtime, authenticator, serverId, onRequest, clockSource }: PipelineDeps): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
   return async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const method = (req.method ?? 'GET').toUpperCase();
     const url = new URL(req.url ?? '/', 'http://simulator.local');
@@ -66,6 +67,13 @@ export function createRequestPipeline({ runtime, authenticator, serverId, onRequ
     if (path === CONTROL_PREFIX || path.startsWith(`${CONTROL_PREFIX}/`)) {
       const { body } = await readBody(req);
       return send(res, handleControl(runtime.controls, method, path, url.searchParams, body), headers);
+    }
+
+    if (clockSource) {
+      // A clock source that cannot be read (its process is gone, say) leaves the simulator on its own clock.
+      const sourceMs = await clockSource().catch(() => undefined);
+      const lagMs = sourceMs === undefined ? 0 : sourceMs - runtime.controls.now();
+      if (lagMs > 0) runtime.controls.advanceClock(lagMs);
     }
 
     const entry: RequestLogEntry = { method, path, status: 0, ...ids, requestIdSupplied: suppliedRequestId !== undefined, replayed: false, faults: [] };

@@ -11,6 +11,12 @@ import { createRuntime, type CatalogItemOption, type RequestLogEntry, type Simul
 export interface PartnerCenterSimulatorOptions {
   /** 0 (default) picks a free port. */
   port?: number;
+  /**
+   * Another clock this simulator must not fall behind, e.g. a local runtime's virtual clock: read at the start of
+   * each service request, and the simulator clock moves forward to it (never back). Without it, a runtime that has
+   * skipped days ahead would find every new cart already expired.
+   */
+  clockSource?: () => Promise<number>;
   host?: string;
   /** Default { mode: 'any' }. */
   auth?: AuthOptions;
@@ -37,7 +43,7 @@ export async function startPartnerCenterSimulator(options: PartnerCenterSimulato
   const authenticator = createAuthenticator(options.auth ?? { mode: 'any' });
   const serverId = options.serverId ?? '000001';
 
-  const handle = createRequestPipeline({ runtime, authenticator, serverId, onRequest: options.onRequest });
+  const handle = createRequestPipeline({ runtime, authenticator, serverId, onRequest: options.onRequest, clockSource: options.clockSource });
   const server = http.createServer((req, res) => {
     handle(req, res).catch((err: unknown) => {
       // Last line of defence: the server never crashes on a request.

@@ -84,3 +84,21 @@ it('publishes timedOut at the 7-day deadline for an order that never settles, af
   expect(resume.pollCount).toBe(Math.floor((polls - 1) / POLLS_PER_EXECUTION) * POLLS_PER_EXECUTION);
   expect(resume.pollCount).toBeGreaterThanOrEqual(5 * POLLS_PER_EXECUTION);
 }, 60_000);
+
+it('buys a new order normally after days of skipped timers: the simulator keeps up with the runtime clock', async () => {
+  const customerId = customerIdFor('after-skipped-days');
+  // Days of virtual time pass for an earlier order; the simulator's own clock (reset after each test) stays behind.
+  stack.simulator.controls.setCatalogItem(PERPETUAL_SOFTWARE, { pendingPolls: 1_000_000 });
+  await runOrderOverHttp(stack, validOrder({ orderId: 'SO-LONG-3A', customerId: customerIdFor('skipping-days') }));
+  stack.simulator.controls.reset();
+  const runtimeNow = (await stack.runtime.now()).getTime();
+  expect(runtimeNow - stack.simulator.controls.now()).toBeGreaterThan(DAY_MS);
+
+  const { results, outcome } = await runOrderOverHttp(stack, validOrder({ orderId: 'SO-LONG-3B', customerId }));
+
+  expect(results.map((m) => m.subject)).toEqual(['submitted', 'completed']);
+  expect(outcome.status).toBe('completed');
+  // One cart, made on the runtime's timeline: not found expired and recreated.
+  expect(simulatorCalls(stack, customerId, 'POST', /\/carts$/)).toHaveLength(1);
+  expect(stack.simulator.controls.now()).toBeGreaterThanOrEqual(runtimeNow);
+}, 60_000);

@@ -142,20 +142,8 @@ export interface FinishedOrder {
   outcome: any; // eslint-disable-line @typescript-eslint/no-explicit-any
 }
 
-/**
- * Moves the simulator's clock up to the runtime's virtual clock. The two are not linked (local/stack.ts): the virtual
- * clock jumps days ahead while an order polls, the simulator's stays on real time, and a later order then sees carts
- * that already look expired to the orchestration (canCheckOut compares its own clock with the cart's expiry) and
- * recreates them until it fails. Aligning at the start of each order keeps every order on one timeline.
- */
-export async function alignSimulatorClock(stack: E2eStack): Promise<void> {
-  const lagMs = (await stack.runtime.now()).getTime() - stack.simulator.controls.now();
-  if (lagMs > 0) stack.simulator.controls.advanceClock(lagMs);
-}
-
 /** Posts an order to the HTTP API (202 expected) and waits until its instance has finished and published. */
 export async function runOrderOverHttp(stack: E2eStack, order: { orderId: string }): Promise<FinishedOrder> {
-  await alignSimulatorClock(stack);
   const accepted = await postJson(`${stack.runtime.apiBaseUrl}/orders`, order);
   if (accepted.status !== 202) throw new Error(`POST /orders answered ${accepted.status}: ${JSON.stringify(accepted.body)}`);
   const final = await stack.runtime.waitForInstance(accepted.body.instanceId, { timeoutMs: 30_000 });

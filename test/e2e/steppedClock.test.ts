@@ -6,7 +6,6 @@ import { orderInstanceId } from '../../shared/orders';
 import { ACCESS_LTSC, validOrder } from '../fixtures/orders/requests';
 import {
   advanceToNextTimer,
-  alignSimulatorClock,
   customerIdFor,
   deleteJson,
   getJson,
@@ -19,7 +18,6 @@ import {
 const stack = useE2eStack({ clock: { kind: 'virtual', autoAdvance: false } });
 
 async function startOrder(order: { orderId: string }): Promise<string> {
-  await alignSimulatorClock(stack);
   const accepted = await postJson(`${stack.runtime.apiBaseUrl}/orders`, order);
   expect(accepted.status).toBe(202);
   await stack.runtime.runUntilIdle();

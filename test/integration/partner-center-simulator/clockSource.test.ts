@@ -1,0 +1,40 @@
+// A simulator given a clock source (the local runtime's virtual clock, in a local stack) never falls behind it.
+import { startPartnerCenterSimulator, type PartnerCenterSimulator } from '../../../local/partner-center-simulator';
+import { clientFor, line } from './simulatorClient';
+
+const DAY_MS = 86_400_000;
+let sim: PartnerCenterSimulator | undefined;
+
+afterEach(async () => {
+  await sim?.stop();
+  sim = undefined;
+});
+
+it('moves its clock forward to the source before a request, so a cart made then is not already expired', async () => {
+  const sourceMs = Date.now() + 10 * DAY_MS;
+  sim = await startPartnerCenterSimulator({ port: 0, clockSource: async () => sourceMs });
+  const reply = await clientFor(sim).createCart({ lineItems: [line('DZH318Z0BPS6:0001:DZH318Z0BPS6', 'monthly')] });
+
+  expect(reply.status).toBe(201);
+  expect(Date.parse(reply.body.creationTimestamp)).toBeGreaterThanOrEqual(sourceMs);
+  expect(Date.parse(reply.body.expirationTimestamp) - Date.parse(reply.body.creationTimestamp)).toBe(7 * DAY_MS);
+});
+
+it('never moves back to a source that is behind it, and keeps serving when the source cannot be read', async () => {
+  let source: () => Promise<number> = async () => Date.now() - DAY_MS;
+  sim = await startPartnerCenterSimulator({ port: 0, clockSource: () => source() });
+  sim.controls.advanceClock('2d');
+  const ahead = sim.controls.now();
+  const client = clientFor(sim);
+
+  expect((await client.listOrders()).status).toBe(200);
+  expect(sim.controls.now()).toBeGreaterThanOrEqual(ahead);
+  expect(sim.controls.now() - Date.now()).toBeGreaterThan(DAY_MS);
+
+  source = async () => {
+    throw new Error('the runtime process is gone');
+  };
+  const reply = await client.listOrders();
+  expect(reply.status).toBe(200);
+  expect(sim.controls.requestLog().map((e) => e.status)).toEqual([200, 200]);
+});
