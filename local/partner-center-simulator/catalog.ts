@@ -26,10 +26,10 @@ export interface CheckoutFailure {
 /** How an item behaves after checkout. Unset fields fall back to the run-time knobs (knobs.ts). */
 export interface ItemBehaviour {
   outcome?: OrderOutcome;
-  /** GETs of the order that still answer each intermediate status (e.g. `pending`) before it moves on. */
-  pendingPolls?: number;
-  /** Simulator-clock time each intermediate status lasts; whichever of polls or delay comes first moves it on. */
-  settleDelayMs?: number;
+  /** GETs of the order that still answer each intermediate status (e.g. `pending`) before it moves on; null = GETs never move it. */
+  pendingPolls?: number | null;
+  /** Simulator-clock time each intermediate status lasts; whichever of polls or delay comes first moves it on; null = no delay. */
+  settleDelayMs?: number | null;
   /** The item's order group lands in `orderErrors` at checkout instead of becoming an order. */
   checkoutFailure?: CheckoutFailure | null;
 }

@@ -88,7 +88,7 @@ export function createPartnerCenterTokenProvider(options: PartnerCenterTokenProv
       // schedule, so the next attempt gets a fresh credential.
       if (failure.kind === 'unavailable') credential = undefined;
       if (failure.kind !== 'secretRejected') throw failure.error;
-      logger.warn(`${failure.error.message}. Re-reading the secret from ${source.description} once.`);
+      logger.warn(`${sentence(failure.error.message)} Re-reading the secret from ${source.description} once.`);
       return retryWithRereadSecret(secret, failure.error);
     }
   }
@@ -97,7 +97,7 @@ export function createPartnerCenterTokenProvider(options: PartnerCenterTokenProv
     const fresh = await source.reread();
     if (fresh.reveal() === rejected.reveal()) {
       throw new CredentialRejectedError(
-        `${firstError.message}. The secret from ${source.description} is unchanged after one re-read; update it there (rotation) and retry.`,
+        `${sentence(firstError.message)} The secret from ${source.description} is unchanged after one re-read; update it there (rotation) and retry.`,
         firstError,
       );
     }
@@ -132,4 +132,9 @@ export function createPartnerCenterTokenProvider(options: PartnerCenterTokenProv
       cached = undefined;
     },
   };
+}
+
+/** A message as one sentence ending in a single period, so that messages can be joined without "..". */
+function sentence(message: string): string {
+  return `${message.replace(/[.\s]+$/, '')}.`;
 }

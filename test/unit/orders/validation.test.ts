@@ -79,6 +79,8 @@ describe('validateOrderRequest rejects, naming the field', () => {
     ['an empty orderId', { ...validOrder(), orderId: '  ' }, 'orderId', /must not be empty/],
     ['a long orderId', { ...validOrder(), orderId: 'x'.repeat(101) }, 'orderId', /at most 100 characters/],
     ['an orderId with control characters', { ...validOrder(), orderId: 'SO\n1' }, 'orderId', /control characters/],
+    ['the orderId "."', { ...validOrder(), orderId: '.' }, 'orderId', /must not be "." or ".."/],
+    ['the orderId ".."', { ...validOrder(), orderId: '..' }, 'orderId', /must not be "." or ".."/],
     ['a customerId that is not a GUID', { ...validOrder(), customerId: 'contoso' }, 'customerId', /GUID/],
     ['no line items', { ...validOrder(), lineItems: [] }, 'lineItems', /1 to 100 line items \(got 0 items\)/],
     ['too many line items', { ...validOrder(), lineItems: Array(101).fill(validOrder().lineItems[0]) }, 'lineItems', /got 101 items/],
