@@ -9,6 +9,8 @@ import { parseArgs } from 'node:util';
 import { ServiceBusClient } from '@azure/service-bus';
 import { orderInstanceId } from '../shared/orders';
 import { LOCAL_IDENTITY_DEFAULTS } from './identity/localDefaults';
+import { parseClockFlag, parseStoreFlag } from './runtime/cli';
+import type { StoreOption } from './runtime';
 import { startLocalStack, type LocalStack } from './stack';
 
 const HELP = `npm start -- [flags]
@@ -28,7 +30,7 @@ const LOCAL_WORKFLOW_SETTINGS = { ORDER_POLL_INITIAL_INTERVAL: 'PT2S', ORDER_POL
 
 interface StartFlags {
   port: number;
-  store: 'memory' | { kind: 'file'; directory: string };
+  store: StoreOption;
   clock: 'real' | 'virtual';
   demo: boolean;
   exit: boolean;
@@ -50,14 +52,10 @@ function parseFlags(argv: string[], root: string): StartFlags | 'help' {
   if (values.help) return 'help';
   const port = Number(values.port ?? 7071);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be a port number (0-65535), got "${values.port}"`);
-  const storeText = values.store ?? 'memory';
-  if (storeText !== 'memory' && !/^file:.+/.test(storeText)) throw new Error(`--store must be "memory" or "file:<dir>", got "${storeText}"`);
-  const clock = values.clock ?? 'real';
-  if (clock !== 'real' && clock !== 'virtual') throw new Error(`--clock must be "real" or "virtual", got "${clock}"`);
   return {
     port,
-    store: storeText === 'memory' ? 'memory' : { kind: 'file', directory: path.resolve(root, storeText.slice('file:'.length)) },
-    clock,
+    store: parseStoreFlag(values.store ?? 'memory', root),
+    clock: parseClockFlag(values.clock ?? 'real'),
     demo: !values['no-demo'],
     exit: Boolean(values.exit),
   };

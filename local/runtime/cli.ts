@@ -18,6 +18,19 @@ Runs the app (package.json "main", built by npm run build) on the local Function
   --log-level <level>   trace | debug | information (default) | warning | error
   --help                show this help`;
 
+/** `--store memory` or `--store file:<directory>` (relative to `cwd`); also used by `npm start`. */
+export function parseStoreFlag(value: string, cwd: string): Exclude<LocalRuntimeOptions['store'], undefined> {
+  if (value === 'memory') return 'memory';
+  if (value.startsWith('file:') && value.length > 5) return { kind: 'file', directory: path.resolve(cwd, value.slice(5)) };
+  throw new Error(`--store must be "memory" or "file:<directory>", got "${value}".`);
+}
+
+/** `--clock real` or `--clock virtual`; also used by `npm start`. */
+export function parseClockFlag(value: string): 'real' | 'virtual' {
+  if (value !== 'real' && value !== 'virtual') throw new Error(`--clock must be "real" or "virtual", got "${value}".`);
+  return value;
+}
+
 /** Parses the command line into runtime options; throws with the flag named when a value is missing or wrong. */
 export function parseCliArgs(argv: string[], cwd = process.cwd()): LocalRuntimeOptions | 'help' {
   const options: LocalRuntimeOptions = { isolation: 'in-process' };
@@ -36,13 +49,10 @@ export function parseCliArgs(argv: string[], cwd = process.cwd()): LocalRuntimeO
         break;
       }
       case '--store':
-        if (value === 'memory') options.store = 'memory';
-        else if (value.startsWith('file:') && value.length > 5) options.store = { kind: 'file', directory: path.resolve(cwd, value.slice(5)) };
-        else throw new Error(`--store must be "memory" or "file:<directory>", got "${value}".`);
+        options.store = parseStoreFlag(value, cwd);
         break;
       case '--clock':
-        if (value !== 'real' && value !== 'virtual') throw new Error(`--clock must be "real" or "virtual", got "${value}".`);
-        options.clock = value;
+        options.clock = parseClockFlag(value);
         break;
       case '--app-root':
         options.appRoot = path.resolve(cwd, value);
