@@ -1,5 +1,4 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import fs from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
 import type { HistoryEvent } from './durable/historyEvents';
@@ -26,7 +25,8 @@ export async function spawnLocalRuntime(options: LocalRuntimeOptions & { onOutpu
   const { onOutput, startTimeoutMs = 20_000, logSink: _logSink, ...childOptions } = options;
   const fromSources = __filename.endsWith('.ts');
   const entry = path.join(__dirname, fromSources ? 'childMain.ts' : 'childMain.js');
-  const hook = path.join(findRepoRoot(__dirname), 'local', 'runtime', 'tsRequireHook.cjs');
+  // The hook is not compiled: it sits beside this file in the sources, and dist/local/runtime/ reaches it from there.
+  const hook = fromSources ? path.join(__dirname, 'tsRequireHook.cjs') : path.join(__dirname, '..', '..', '..', 'local', 'runtime', 'tsRequireHook.cjs');
   const appEntryIsTs = childOptions.appEntry?.endsWith('.ts') ?? false;
   const nodeArgs = fromSources || appEntryIsTs ? ['--require', hook, entry] : [entry];
 
@@ -121,16 +121,6 @@ export async function spawnLocalRuntime(options: LocalRuntimeOptions & { onOutpu
 function childEnvironment(appRoot: string, options: LocalRuntimeOptions): NodeJS.ProcessEnv {
   const settings = readLocalSettings(options.localSettingsPath ? path.resolve(appRoot, options.localSettingsPath) : path.join(appRoot, 'local.settings.json'));
   return { ...settings.values, ...process.env, ...options.env, LOCAL_RUNTIME_OPTIONS: JSON.stringify(options) };
-}
-
-function findRepoRoot(start: string): string {
-  let dir = start;
-  while (!fs.existsSync(path.join(dir, 'package.json'))) {
-    const parent = path.dirname(dir);
-    if (parent === dir) return start;
-    dir = parent;
-  }
-  return dir;
 }
 
 export type { ChildProcess };
