@@ -12,7 +12,6 @@ import { registerOrderCancelHttp } from './orderCancelHttp';
 import { registerOrderStatusHttp } from './orderStatusHttp';
 import { registerOrdersHttpStart } from './ordersHttpStart';
 import { registerOrdersQueueStart } from './ordersQueueStart';
-import { workflowPolicyFromConfig } from './workflowPolicy';
 
 function serviceBusTarget(connection: AppConfig['serviceBus']['connection']): ServiceBusTarget {
   return connection.kind === 'connectionString'
@@ -32,7 +31,7 @@ const partnerCenter = createPartnerCenterClient({
 const publisher = createServiceBusResultPublisher({ target: serviceBusTarget(config.serviceBus.connection), topic: config.serviceBus.resultsTopic });
 app.hook.appTerminate(() => publisher.close());
 
-const startDeps = { policy: workflowPolicyFromConfig(config.workflow), now: () => new Date() };
+const startDeps = { policy: config.workflow, now: () => new Date() };
 
 registerOrderWorkflow({ partnerCenter, publisher });
 registerOrdersQueueStart({ queueName: config.serviceBus.ordersQueue, connection: config.serviceBus.connectionSetting }, { ...startDeps, publisher });

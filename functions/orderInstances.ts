@@ -5,7 +5,8 @@
 // the backend ("already exists"); the second look at the status turns that refusal into a duplicate, not a failure.
 
 import type { DurableClient, DurableOrchestrationStatus } from 'durable-functions';
-import { PROCESS_ORDER, type ProcessOrderInput, type WorkflowPolicy } from '../orchestrations';
+import { PROCESS_ORDER, type ProcessOrderInput } from '../orchestrations';
+import type { WorkflowPolicy } from '../shared/config';
 import { orderInstanceId, type OrderRequest } from '../shared/orders';
 
 /** The part of the Durable client the triggers use. */
@@ -26,7 +27,7 @@ export async function findInstance(client: OrderInstances, instanceId: string): 
 }
 
 export interface StartDeps {
-  policy: Partial<WorkflowPolicy>;
+  policy: WorkflowPolicy;
   now: () => Date;
 }
 

@@ -16,6 +16,8 @@ export interface OrderView {
   orders: { id: string; status: string; subscriptionIds?: string[] }[];
   errors: unknown[];
   lastError: string | null;
+  /** What the order waits for until nextCheckAt: Partner Center's throttling or an outage, the order list, orders... */
+  waitingFor: string | null;
   nextCheckAt: string | null;
   createdAt: string;
   lastUpdatedAt: string;
@@ -39,6 +41,7 @@ export function orderView(orderId: string, status: DurableOrchestrationStatus): 
       : (custom?.orders ?? []),
     errors: finished ? (output.errors ?? []) : [],
     lastError: custom?.lastError ?? (String(status.runtimeStatus) === 'Failed' ? 'the workflow failed; see the Durable status for details' : null),
+    waitingFor: custom?.waitingFor ?? null,
     nextCheckAt: custom?.nextCheckAt ?? null,
     createdAt: asIso(status.createdTime),
     lastUpdatedAt: asIso(status.lastUpdatedTime),

@@ -2,11 +2,10 @@
 
 import * as df from 'durable-functions';
 import { createOrderActivities, registerOrderActivities, type OrderActivityDeps } from './activities';
-import { PROCESS_ORDER } from './contracts';
+import { PROCESS_ORDER } from './processOrderContract';
 import { processOrder } from './processOrder';
 
-export * from './contracts';
-export { DEFAULT_WORKFLOW_POLICY, type WorkflowPolicy } from './policy';
+export * from './processOrderContract';
 
 export function registerProcessOrderOrchestration(): void {
   df.app.orchestration(PROCESS_ORDER, processOrder);

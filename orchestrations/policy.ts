@@ -1,58 +1,72 @@
-// The workflow's timing and retry settings. They travel in the orchestration input (the starter resolves them from
-// configuration once), so every replay and every continue-as-new of an order sees the same values: an orchestrator
-// must never read settings itself.
+// The workflow's decisions that are pure functions of time, counts and statuses: when a cart may still be checked
+// out, how long to wait, and what the final statuses add up to. The orchestration calls them; tests check them alone.
 
-export interface ActivityRetryPolicy {
-  firstRetryMs: number;
-  maxAttempts: number;
-  backoffCoefficient: number;
-  maxRetryMs: number;
+import type { WorkflowPolicy } from '../shared/config';
+import { HUMAN_WAIT_ORDER_STATUSES, TERMINAL_ORDER_STATUSES } from '../shared/partner-center/models';
+import type { OrderSummary, OutcomeError, OutcomeStatus } from '../shared/orders';
+
+export const addMs = (instant: Date, ms: number): Date => new Date(instant.getTime() + ms);
+export const isoOf = (instant: Date): string => instant.toISOString();
+export const isAtOrAfter = (now: Date, instant: string): boolean => now.getTime() >= Date.parse(instant);
+
+/**
+ * Expiry is read, not assumed: check out only while at least the margin is left before expirationTimestamp (carts
+ * live 7 days now, 15 minutes in older API versions; reference partner-center-api.md §1.2). An unreadable expiry is
+ * "no known limit", rather than a reason to recreate carts forever.
+ */
+export function canCheckOut(now: Date, expiresAt: string, policy: Pick<WorkflowPolicy, 'cartExpiryMarginMs'>): boolean {
+  const expiry = Date.parse(expiresAt);
+  return Number.isNaN(expiry) || now.getTime() < expiry - policy.cartExpiryMarginMs;
 }
 
-export interface WorkflowPolicy {
-  /** Check out only while now < expirationTimestamp - margin; otherwise recreate the cart. */
-  cartExpiryMarginSeconds: number;
-  /** Carts created for one order at most (the first plus recreations after expiry). */
-  maxCartAttempts: number;
-  /** Checkout calls per cart at most (after busy answers and unknown outcomes). */
-  maxCheckoutAttempts: number;
-  /** Durable-timer waits for 429 per step before the order fails. */
-  maxThrottleWaits: number;
-  /** Wait after 409/800064 (another request is processing the cart). */
-  busyRetrySeconds: number;
-  /** How often and how long to look for the orders of an already submitted cart (the order list lags ≤ 15 min). */
-  recoveryRetrySeconds: number;
-  recoveryWindowSeconds: number;
-  /** Order polling: first interval, doubling up to the cap; orders waiting for people are polled at the slow rate. */
-  pollInitialSeconds: number;
-  pollMaxSeconds: number;
-  humanWaitPollSeconds: number;
-  /** From the start of the instance to `timedOut`. */
-  orderDeadlineSeconds: number;
-  /** Polls per orchestration execution before it continues as new (bounds the history). */
-  pollsPerExecution: number;
-  activityRetry: ActivityRetryPolicy;
-  publishRetry: ActivityRetryPolicy;
+export const isSettled = (order: Pick<OrderSummary, 'status'>) => TERMINAL_ORDER_STATUSES.has(order.status);
+export const pendingOrders = <T extends Pick<OrderSummary, 'status'>>(orders: readonly T[]): T[] => orders.filter((o) => !isSettled(o));
+export const waitForPeople = (pending: readonly Pick<OrderSummary, 'status'>[]) =>
+  pending.length > 0 && pending.every((o) => HUMAN_WAIT_ORDER_STATUSES.has(o.status));
+
+/**
+ * Until the next poll: the first interval doubling per completed poll, up to the cap; the slow rate while every
+ * pending order waits for people (PO upload, deal review).
+ */
+export function nextPollDelayMs(pending: readonly Pick<OrderSummary, 'status'>[], polls: number, policy: WorkflowPolicy): number {
+  const backoff = Math.min(policy.pollInitialMs * 2 ** Math.min(polls, 30), policy.pollMaxMs);
+  return waitForPeople(pending) ? Math.max(backoff, policy.humanWaitPollMs) : backoff;
 }
 
-export const DEFAULT_WORKFLOW_POLICY: WorkflowPolicy = {
-  cartExpiryMarginSeconds: 5 * 60,
-  maxCartAttempts: 3,
-  maxCheckoutAttempts: 6,
-  maxThrottleWaits: 20,
-  busyRetrySeconds: 30,
-  recoveryRetrySeconds: 120,
-  recoveryWindowSeconds: 20 * 60,
-  pollInitialSeconds: 30,
-  pollMaxSeconds: 15 * 60,
-  humanWaitPollSeconds: 60 * 60,
-  orderDeadlineSeconds: 7 * 86_400,
-  pollsPerExecution: 25,
-  activityRetry: { firstRetryMs: 5_000, maxAttempts: 5, backoffCoefficient: 2, maxRetryMs: 60_000 },
-  publishRetry: { firstRetryMs: 5_000, maxAttempts: 10, backoffCoefficient: 2, maxRetryMs: 5 * 60_000 },
-};
+/** The n-th (0-based) wait of an outage: doubling from the first interval up to the cap. */
+export const outageDelayMs = (n: number, policy: WorkflowPolicy) => Math.min(policy.outageRetryInitialMs * 2 ** Math.min(n, 30), policy.outageRetryMaxMs);
 
-/** Settings given in the input win; anything missing falls back to the defaults. */
-export function resolvePolicy(given: Partial<WorkflowPolicy> | undefined): WorkflowPolicy {
-  return { ...DEFAULT_WORKFLOW_POLICY, ...given };
+/**
+ * Up to `retryJitterMs`, derived from the instance id and the wait's number (FNV-1a), so orders throttled at the same
+ * moment retry at different moments while every replay computes the same value.
+ */
+export function jitterMs(instanceId: string, n: number, policy: Pick<WorkflowPolicy, 'retryJitterMs'>): number {
+  if (policy.retryJitterMs <= 0) return 0;
+  let hash = 0x811c9dc5;
+  for (const char of `${instanceId}#${n}`) {
+    hash ^= char.codePointAt(0) ?? 0;
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash % (policy.retryJitterMs + 1);
 }
+
+const FAILED_ORDER_STATUSES = new Set(['error', 'cancelled', 'po_review_rejected']);
+
+/** completed: every order completed and no order group was refused; partiallyCompleted: something was bought. */
+export function settledStatus(orders: readonly OrderSummary[], errors: readonly OutcomeError[]): OutcomeStatus {
+  const completed = orders.filter((o) => o.status === 'completed').length;
+  const refusedGroups = errors.some((e) => e.source === 'orderGroup' || (e.source === 'workflow' && e.reason === 'ordersIncomplete'));
+  if (orders.length > 0 && completed === orders.length && !refusedGroups) return 'completed';
+  if (completed > 0 || orders.some((o) => o.status === 'partial_success')) return 'partiallyCompleted';
+  return 'failed';
+}
+
+/** One error per order that ended without (all of) its purchase, so the ERP sees why without reading statuses. */
+export function orderStatusErrors(orders: readonly OrderSummary[]): OutcomeError[] {
+  return orders
+    .filter((o) => FAILED_ORDER_STATUSES.has(o.status) || o.status === 'partial_success')
+    .map((o) => ({ source: 'workflow', reason: 'orderNotCompleted', message: `Partner Center order ${o.id} ended with status ${o.status}` }));
+}
+
+/** The n-th (0-based) wait for a checked-out cart's orders once the recovery window has closed: doubling to the poll cap. */
+export const recoveryDelayMs = (n: number, policy: WorkflowPolicy) => Math.min(policy.recoveryRetryMs * 2 ** Math.min(n, 30), Math.max(policy.pollMaxMs, policy.recoveryRetryMs));

@@ -1,80 +1,405 @@
-// The order workflow, top-down: create the cart, check it out before it expires, poll the orders until they settle,
+// The order workflow, top-down: create a cart, check it out before it expires, poll its orders until they settle,
 // publish the outcome. A deterministic generator: everything it does goes through context.df (activities, durable
-// timers, the cancel event, custom status), so the Durable runtime can replay it after every step.
+// timers, the cancel event, custom status), and everything it decides on comes from its input or its history.
 //
-// Follow one order: functions/ordersQueueStart.ts (trigger) → this file → orchestrations/activities/*.ts →
-// shared/partner-center/client.ts.
+// Follow one order: functions/ordersQueueStart.ts (trigger) → functions/orderInstances.ts (start once) → this file →
+// orchestrations/activities/*.ts → shared/partner-center/client.ts.
+//
+// The workflow's state lives in local variables below; the custom status is derived from them (showStatus) and never
+// read back. Waiting is always on durable timers: for Partner Center's Retry-After, for an outage to pass, for the
+// order list to catch up, for orders to settle; and never beyond the order's deadline.
 
-import type { OrchestrationContext } from 'durable-functions';
-import type { OrderOutcome, OutcomeStatus, SubmittedMilestone } from '../shared/orders';
-import { ACTIVITY } from './activities/contracts';
-import { createCartAndCheckOut, type Submitted } from './cartSteps';
-import type { PollingState } from './contracts';
-import { callActivity, type OrderRun, type Step, startRun } from './orderRun';
-import { buildOutcome, orderStatusErrors, settledStatus, type OutcomeDetails } from './outcomePolicy';
-import { pollUntilSettled } from './pollingSteps';
-import { addSeconds, isoOf } from './time';
+import type { OrchestrationContext, Task } from 'durable-functions';
+import type { Failure, OrderOutcome, OrderSummary, OutcomeError, OutcomeStatus, SubmittedMilestone, WorkflowReason } from '../shared/orders';
+import { PASSING_FAILURES } from '../shared/orders/failure';
+import type { CartRef, CheckedOut } from './activities/checkoutCart';
+import { orderActivities, resultOf, type ActivityTask, type Step } from './activityProxy';
+import { addMs, canCheckOut, isAtOrAfter, isoOf, jitterMs, nextPollDelayMs, orderStatusErrors, outageDelayMs, pendingOrders, recoveryDelayMs, settledStatus, waitForPeople } from './policy';
+import { CANCEL_EVENT, type Attempts, type OrderCustomStatus, type PollingState, type ProcessOrderInput, type Stage, type Wait } from './processOrderContract';
+
+/** Longest lastError shown in the custom status (Azure fails an orchestration whose custom status exceeds 16 KB). */
+const LAST_ERROR_MAX = 500;
+
+const WAIT_FOR_FAILURE: Partial<Record<Failure['reason'], Wait>> = {
+  throttled: 'partnerCenterThrottling',
+  unavailable: 'partnerCenterOutage',
+  credentialsUnavailable: 'credentialsOutage',
+};
 
 export function* processOrder(context: OrchestrationContext): Step<OrderOutcome | undefined> {
-  const run = startRun(context);
-  let state = run.input.resume;
-  if (state === undefined) {
-    const checkout = yield* createCartAndCheckOut(run);
-    if (checkout.kind === 'finished') return yield* publishOutcome(run, checkout.status, checkout.details);
-    yield* publishSubmitted(run, checkout);
-    state = initialPollingState(run, checkout);
+  const input = context.df.getInput<ProcessOrderInput>();
+  const { request, policy, resume } = input;
+  const instanceId = context.df.instanceId;
+  const activities = orderActivities(context, (name) => (name === 'publishResult' ? policy.publishRetry : policy.activityRetry));
+  const now = () => context.df.currentUtcDateTime;
+  const cancel = context.df.waitForExternalEvent(CANCEL_EVENT);
+
+  const deadline = resume?.deadline ?? isoOf(addMs(now(), policy.orderDeadlineMs));
+  let stage: Stage = resume ? 'waitingForOrders' : 'creatingCart';
+  let cart: { id: string; expiresAt: string | null } | null = resume ? { id: resume.cartId, expiresAt: null } : null;
+  let orders: OrderSummary[] = resume?.orders ?? [];
+  const errors: OutcomeError[] = [...(resume?.errors ?? [])];
+  let submittedAt: string | null = resume?.submittedAt ?? null;
+  const attempts: Attempts = { ...(resume?.attempts ?? { cart: 0, checkout: 0, polls: 0 }) };
+  let lastError: string | null = resume?.lastError ?? null;
+  let waiting: { for: Wait; until: string } | null = null;
+  let outcome: OutcomeStatus | null = null;
+  /** Waits for 429s and outages in this execution: numbers the jitter. */
+  let passingWaits = 0;
+  showStatus();
+
+  if (resume === undefined) {
+    const bought = yield* buy();
+    if (bought !== 'submitted') return yield* publishOutcome(bought);
+    yield* publishSubmittedMilestone();
+  }
+  const polled = yield* pollUntilSettled();
+  if (polled === 'continuedAsNew') return undefined;
+  errors.push(...orderStatusErrors(orders));
+  if (polled === 'deadlinePassed') {
+    errors.push(workflowError('deadlinePassed', `orders had not settled by the deadline ${deadline}`));
+    return yield* publishOutcome('timedOut');
+  }
+  return yield* publishOutcome(settledStatus(orders, errors));
+
+  /** Cart, cancel gate, checkout; a new cart when the last one expired before checkout. */
+  function* buy(): Step<'submitted' | OutcomeStatus> {
+    const carts = policy.cartMaxRecreations + 1;
+    for (let attempt = 1; attempt <= carts; attempt++) {
+      const created = yield* createCart(attempt);
+      if (created !== 'created') return created;
+      if ((yield* checkoutGate()) === 'cancelled') return cancelled();
+      const checkedOut = yield* checkOut();
+      if (checkedOut !== 'recreate') return checkedOut;
+      lastError = `cart ${cart?.id} expired before checkout; creating a new cart`;
+    }
+    errors.push(workflowError('cartsExpired', `no cart could be checked out before it expired (${carts} carts tried)`));
+    return 'failed';
   }
 
-  const polling = yield* pollUntilSettled(run, state);
-  if (polling.kind === 'continuedAsNew') return undefined;
-  const { orders, errors, cartId, submittedAt } = polling.state;
-  const details: OutcomeDetails = { cartId, orders, submittedAt, errors: [...errors, ...orderStatusErrors(orders)] };
-  if (polling.kind === 'timedOut') {
-    details.errors.push({ source: 'workflow', message: `orders had not settled by the deadline ${polling.state.deadline}` });
-    return yield* publishOutcome(run, 'timedOut', details);
+  function* createCart(attempt: number): Step<'created' | OutcomeStatus> {
+    stage = 'creatingCart';
+    attempts.cart = attempt;
+    for (let outages = 0; ; ) {
+      const task = activities.createCart({ instanceId, attempt, request });
+      showStatus();
+      // A cancel may win the race, but the activity is never walked away from: Azure keeps an instance Running until
+      // its scheduled work has ended, and a cart created meanwhile is named in the outcome.
+      const winner = yield context.df.Task.any([task.task, cancel]);
+      const result = yield* resultOf(context, task);
+      if (result.ok) cart = { id: result.value.cartId, expiresAt: result.value.expiresAt };
+      if (winner === cancel) return cancelled();
+      if (result.ok) {
+        const refused = result.value.lineItemErrors;
+        if (refused.length === 0) {
+          lastError = null;
+          return 'created';
+        }
+        errors.push(...refused.map((e): OutcomeError => ({ source: 'lineItem', ...e })));
+        return 'failed';
+      }
+      const waited = yield* waitOut(result.failure, outages++, cancel);
+      if (waited === 'cancelled') return cancelled();
+      if (waited === 'deadlinePassed') return failedAtDeadline(result.failure);
+      if (waited === 'notPassing') {
+        errors.push(failureError(result.failure));
+        return 'failed';
+      }
+    }
   }
-  const orderGroupErrors = errors.filter((e) => e.source === 'orderGroup').length;
-  return yield* publishOutcome(run, settledStatus(orders, orderGroupErrors), details);
+
+  /**
+   * The last moment to cancel: a zero-length durable timer raced with the cancel event. A cancel that reached the
+   * instance together with the cart is processed before the timer fires, so it wins over checkout; once the gate has
+   * opened, a cancel comes too late.
+   */
+  function* checkoutGate(): Step<'open' | 'cancelled'> {
+    const gate = context.df.createTimer(now());
+    const winner = yield context.df.Task.any([gate, cancel]);
+    if (winner !== cancel) return 'open';
+    gate.cancel();
+    return 'cancelled';
+  }
+
+  /** Checks the cart out while it has time left: 'recreate' when it expired first. */
+  function* checkOut(): Step<'submitted' | 'recreate' | OutcomeStatus> {
+    stage = 'checkingOut';
+    const current = cart as NonNullable<typeof cart>;
+    const ref: CartRef = { instanceId, customerId: request.customerId, cartId: current.id };
+    // Set once Partner Center may have checked the cart out without our seeing the answer: from then on the cart is
+    // read before anything else is bought, never replaced blindly.
+    let maybeOrdered = false;
+    let answered = 0;
+    for (let outages = 0; ; ) {
+      const expired = current.expiresAt !== null && !canCheckOut(now(), current.expiresAt, policy);
+      if (expired || answered >= policy.checkoutMaxAttempts) {
+        if (maybeOrdered) {
+          const found = yield* recoverOrders(ref);
+          if (found !== 'notOrdered') return found;
+        }
+        if (expired) return 'recreate';
+        errors.push(workflowError('checkoutAttemptsExhausted', `checkout of cart ${current.id} did not go through in ${answered} attempts`));
+        return 'failed';
+      }
+      attempts.checkout++;
+      const result = yield* run(activities.checkoutCart(ref));
+      if (result.ok) return submitted(result.value);
+      const failure = result.failure;
+      switch (failure.reason) {
+        case 'throttled':
+        case 'credentialsUnavailable':
+          // Not answers, and nothing was sent or admitted: waited out, never counted as attempts.
+          if ((yield* waitOut(failure, outages++)) === 'deadlinePassed') return maybeOrdered ? checkoutUnknown(current.id) : failedAtDeadline(failure);
+          break;
+        case 'unavailable': {
+          // Partner Center may have committed a checkout whose answer it could not deliver: look at the cart (which
+          // waits out the outage itself), and only if it was not ordered wait and try again with the same MS-RequestId.
+          maybeOrdered = true;
+          const found = yield* recoverOrders(ref);
+          if (found !== 'notOrdered') return found;
+          stage = 'checkingOut';
+          if ((yield* waitOut(failure, outages++)) === 'deadlinePassed') return checkoutUnknown(current.id);
+          break;
+        }
+        case 'cartBusy':
+          answered++;
+          maybeOrdered = true;
+          lastError = `cart ${current.id} is being processed by another request (800064); checking again`;
+          yield* waitUntil(addMs(now(), policy.cartBusyRetryMs), 'cartBusy');
+          break;
+        case 'cartAlreadySubmitted':
+        case 'activityFailed': {
+          answered++;
+          maybeOrdered = true;
+          lastError = failure.reason === 'cartAlreadySubmitted' ? `cart ${current.id} was already submitted (800065); recovering its orders` : failure.message;
+          const found = yield* recoverOrders(ref);
+          if (found !== 'notOrdered') return found;
+          stage = 'checkingOut';
+          break;
+        }
+        case 'cartExpired':
+          return 'recreate';
+        default:
+          errors.push(failureError(failure));
+          return 'failed';
+      }
+    }
+  }
+
+  function submitted(checkedOut: CheckedOut): 'submitted' | OutcomeStatus {
+    errors.push(...checkedOut.orderErrors.map((e): OutcomeError => ({ source: 'orderGroup', ...e })));
+    // Every order group refused: nothing was bought, so there is no `submitted` milestone to announce.
+    if (checkedOut.orders.length === 0) return 'failed';
+    orders = checkedOut.orders;
+    submittedAt = isoOf(now());
+    lastError = null;
+    return 'submitted';
+  }
+
+  /**
+   * Finds what Partner Center did with a cart that was (or may have been) checked out without our seeing the answer.
+   * The order list lags, so it looks again on timers; 'notOrdered' means checkout never happened. It keeps looking
+   * until the deadline whatever goes wrong, and then says `unknown`, never `failed`: the cart may have been bought.
+   */
+  function* recoverOrders(ref: CartRef): Step<'submitted' | 'notOrdered' | OutcomeStatus> {
+    stage = 'recoveringOrders';
+    const windowEnd = isoOf(addMs(now(), policy.recoveryWindowMs));
+    // Every recoveryRetryMs while the order list may still lag; after that less and less often, up to the deadline.
+    let looksAfterWindow = 0;
+    for (let outages = 0; ; ) {
+      const result = yield* run(activities.findCartOrders(ref));
+      if (result.ok && result.value.kind === 'notOrdered') return 'notOrdered';
+      if (result.ok && result.value.kind === 'ordered') {
+        const { orders: found, complete } = result.value;
+        if (complete || (isAtOrAfter(now(), windowEnd) && found.length > 0)) {
+          if (!complete) errors.push(workflowError('ordersIncomplete', `only some orders of cart ${ref.cartId} appeared in Partner Center's order list`));
+          orders = found;
+          submittedAt = isoOf(now());
+          lastError = null;
+          return 'submitted';
+        }
+        lastError = `orders of cart ${ref.cartId} are not yet in Partner Center's order list (it lags up to 15 minutes)`;
+      } else if (!result.ok && PASSING_FAILURES.has(result.failure.reason)) {
+        if ((yield* waitOut(result.failure, outages++)) === 'deadlinePassed') return checkoutUnknown(ref.cartId);
+        continue;
+      } else if (!result.ok) {
+        lastError = `cart ${ref.cartId} could not be read: ${result.failure.message}`;
+      }
+      const fireAt = addMs(now(), isAtOrAfter(now(), windowEnd) ? recoveryDelayMs(looksAfterWindow++, policy) : policy.recoveryRetryMs);
+      if (fireAt.getTime() > Date.parse(deadline)) return checkoutUnknown(ref.cartId);
+      yield* waitUntil(fireAt, 'orderList');
+    }
+  }
+
+  /** Polls every pending order on durable timers until all have settled or the deadline passes. */
+  function* pollUntilSettled(): Step<'settled' | 'deadlinePassed' | 'continuedAsNew'> {
+    stage = 'waitingForOrders';
+    let rounds = 0;
+    let outages = 0;
+    /** Set after a throttled or unavailable round: the next round comes after that wait, not the poll interval. */
+    let retry: { at: Date; for: Wait } | null = null;
+    for (;;) {
+      const pending = pendingOrders(orders);
+      if (pending.length === 0) return 'settled';
+      if (isAtOrAfter(now(), deadline)) return 'deadlinePassed';
+      if (rounds >= policy.pollsPerExecution) {
+        const carried: PollingState = { deadline, cartId: cart?.id ?? '', submittedAt: submittedAt ?? '', orders, errors, attempts, lastError };
+        // Not yielded: continueAsNew is fire-and-forget in the JS SDK.
+        context.df.continueAsNew({ ...input, resume: carried } satisfies ProcessOrderInput);
+        return 'continuedAsNew';
+      }
+      const next = retry ?? { at: addMs(now(), nextPollDelayMs(pending, attempts.polls, policy)), for: waitForPeople(pending) ? 'peopleToAct' : 'orders' };
+      yield* waitUntil(new Date(Math.min(next.at.getTime(), Date.parse(deadline))), next.for);
+      rounds++;
+      retry = null;
+      const failure = yield* pollRound(pending);
+      if (failure === undefined) {
+        // Only a round that read every order lengthens the interval.
+        attempts.polls++;
+        outages = 0;
+      } else {
+        const delay = passingDelayMs(failure, outages++);
+        lastError = failure.message;
+        retry = { at: addMs(now(), delay), for: WAIT_FOR_FAILURE[failure.reason] ?? 'orders' };
+      }
+    }
+  }
+
+  /** Reads each pending order; stops at a 429 or an outage and returns it, so the caller waits it out. */
+  function* pollRound(pending: OrderSummary[]): Step<Failure | undefined> {
+    for (const order of pending) {
+      const result = yield* run(activities.getOrder({ instanceId, customerId: request.customerId, orderId: order.id }));
+      if (result.ok) {
+        const read = result.value;
+        orders = orders.map((o) => (o.id === read.id ? read : o));
+        lastError = null;
+      } else if (PASSING_FAILURES.has(result.failure.reason)) {
+        return result.failure;
+      } else {
+        lastError = `reading order ${order.id}: ${result.failure.message}`;
+      }
+    }
+    return undefined;
+  }
+
+  /** The `submitted` milestone tells the ERP its Partner Center order ids early. Its loss does not fail the order. */
+  function* publishSubmittedMilestone(): Step<void> {
+    const milestone: SubmittedMilestone = {
+      kind: 'submitted',
+      orderId: request.orderId,
+      customerId: request.customerId,
+      instanceId,
+      cartId: cart?.id ?? '',
+      orders,
+      errors: [...errors],
+      submittedAt: submittedAt ?? isoOf(now()),
+    };
+    const result = yield* run(activities.publishResult(milestone));
+    if (!result.ok) lastError = `publishing the submitted milestone failed: ${result.failure.message}`;
+  }
+
+  /** The outcome must reach the ERP: if publishing fails after every retry the orchestration fails, visibly. */
+  function* publishOutcome(status: OutcomeStatus): Step<OrderOutcome> {
+    stage = 'publishing';
+    const message: OrderOutcome = {
+      kind: 'outcome',
+      status,
+      orderId: request.orderId,
+      customerId: request.customerId,
+      instanceId,
+      cartId: cart?.id ?? null,
+      orders,
+      errors,
+      receivedAt: input.receivedAt,
+      submittedAt,
+      finishedAt: isoOf(now()),
+    };
+    const result = yield* run(activities.publishResult(message));
+    if (!result.ok) throw new Error(`publishing the ${status} outcome of order ${request.orderId} failed: ${result.failure.message}`);
+    stage = 'finished';
+    outcome = status;
+    showStatus();
+    return message;
+  }
+
+  /** Waits out a 429 or an outage on a durable timer, unless the failure does not pass or the deadline comes first. */
+  function* waitOut(failure: Failure, outage: number, cancelTask?: Task): Step<'waited' | 'cancelled' | 'deadlinePassed' | 'notPassing'> {
+    const waitFor = WAIT_FOR_FAILURE[failure.reason];
+    if (waitFor === undefined) return 'notPassing';
+    const fireAt = addMs(now(), passingDelayMs(failure, outage));
+    if (fireAt.getTime() > Date.parse(deadline)) return 'deadlinePassed';
+    lastError = failure.message;
+    return yield* waitUntil(fireAt, waitFor, cancelTask);
+  }
+
+  /** Retry-After (or the outage backoff), plus jitter so orders throttled together do not retry together. */
+  function passingDelayMs(failure: Failure, outage: number): number {
+    const base = failure.reason === 'throttled' ? (failure.retryAfterSeconds ?? 0) * 1000 : outageDelayMs(outage, policy);
+    return base + jitterMs(instanceId, passingWaits++, policy);
+  }
+
+  /** Waits on a durable timer (no compute is billed meanwhile), or until cancelled when a cancel task is given. */
+  function* waitUntil(fireAt: Date, reason: Wait, cancelTask?: Task): Step<'waited' | 'cancelled'> {
+    waiting = { for: reason, until: isoOf(fireAt) };
+    showStatus();
+    const timer = context.df.createTimer(fireAt);
+    let ended: 'waited' | 'cancelled' = 'waited';
+    if (cancelTask === undefined) {
+      yield timer;
+    } else if ((yield context.df.Task.any([timer, cancelTask])) === cancelTask) {
+      // A timer left pending would keep the instance Running until it fires.
+      timer.cancel();
+      ended = 'cancelled';
+    }
+    waiting = null;
+    return ended;
+  }
+
+  /** Runs an activity once the status shows what the order is doing. */
+  function* run<T>(task: ActivityTask<T>) {
+    showStatus();
+    return yield* resultOf(context, task);
+  }
+
+  function cancelled(): OutcomeStatus {
+    errors.push(workflowError('cancelled', 'cancelled on request before checkout; nothing was bought'));
+    return 'cancelled';
+  }
+
+  function failedAtDeadline(failure: Failure): OutcomeStatus {
+    errors.push(workflowError('deadlinePassed', `gave up at the order's deadline ${deadline}; nothing was bought (last: ${failure.message})`));
+    return 'failed';
+  }
+
+  function checkoutUnknown(cartId: string): OutcomeStatus {
+    errors.push(workflowError('checkoutUnknown', `could not tell by the deadline ${deadline} whether cart ${cartId} was checked out; check Partner Center`));
+    return 'unknown';
+  }
+
+  function showStatus(): void {
+    const status: OrderCustomStatus = {
+      stage,
+      orderId: request.orderId,
+      cartId: cart?.id ?? null,
+      cartExpiresAt: cart?.expiresAt ?? null,
+      orders: orders.map(({ id, status: orderStatus }) => ({ id, status: orderStatus })),
+      attempts: { ...attempts },
+      lastError: lastError === null ? null : lastError.slice(0, LAST_ERROR_MAX),
+      waitingFor: waiting?.for ?? null,
+      nextCheckAt: waiting?.until ?? null,
+      outcome,
+    };
+    context.df.setCustomStatus(status);
+  }
 }
 
-function initialPollingState(run: OrderRun, checkout: Submitted): PollingState {
-  // The deadline counts on the orchestration's own clock, from the moment the instance started.
-  return {
-    cartId: checkout.cartId,
-    submittedAt: checkout.submittedAt,
-    deadline: isoOf(addSeconds(run.startedAt, run.policy.orderDeadlineSeconds)),
-    orders: checkout.orders,
-    errors: checkout.errors,
-    pollCount: 0,
-    cartAttempts: run.status.attempts.cart,
-    checkoutAttempts: run.status.attempts.checkout,
-    lastError: null,
-  };
-}
+const workflowError = (reason: WorkflowReason, message: string): OutcomeError => ({ source: 'workflow', reason, message });
 
-/** The `submitted` milestone tells the ERP its Partner Center order ids early. Its loss does not fail the order. */
-function* publishSubmitted(run: OrderRun, checkout: Submitted): Step<void> {
-  const { orderId, customerId } = run.input.request;
-  const milestone: SubmittedMilestone = {
-    kind: 'submitted',
-    orderId,
-    customerId,
-    instanceId: run.instanceId,
-    cartId: checkout.cartId,
-    orders: checkout.orders,
-    errors: checkout.errors,
-    submittedAt: checkout.submittedAt,
-  };
-  const call = yield* callActivity(run, ACTIVITY.publishResult, milestone, run.policy.publishRetry);
-  if (!call.ok) run.report({ lastError: `publishing the submitted milestone failed: ${call.error}` });
-}
-
-/** The outcome must reach the ERP: if publishing fails after every retry the orchestration fails, visibly. */
-function* publishOutcome(run: OrderRun, status: OutcomeStatus, details: OutcomeDetails): Step<OrderOutcome> {
-  const outcome = buildOutcome(run.input, run.instanceId, status, details, isoOf(run.now()));
-  run.report({ stage: 'publishing', nextCheckAt: null });
-  const call = yield* callActivity(run, ACTIVITY.publishResult, outcome, run.policy.publishRetry);
-  if (!call.ok) throw new Error(`publishing the ${status} outcome of order ${outcome.orderId} failed: ${call.error}`);
-  run.report({ stage: 'finished', outcome: status });
-  return outcome;
+/** A Partner Center refusal keeps its operation, status and code; a credentials or workflow failure its reason. */
+function failureError(failure: Failure): OutcomeError {
+  if (failure.operation === undefined) return { source: 'workflow', reason: failure.reason, message: failure.message };
+  const error: OutcomeError = { source: 'partnerCenter', reason: failure.reason, operation: failure.operation, description: failure.message };
+  if (failure.status !== undefined) error.status = failure.status;
+  if (failure.code !== undefined) error.code = failure.code;
+  return error;
 }

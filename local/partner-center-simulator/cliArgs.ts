@@ -24,7 +24,7 @@ Usage: npm run sim:partner-center -- [flags]
   --order-polls N          GETs an order stays pending before it settles (default 2)
   --order-delay D          simulator time before orders settle (default: polls only)
   --listing-delay D        new orders hidden from GET /orders for D (the service documents up to 15m; default 0)
-  --expired-cart M         bad-request (400/800002, default) | not-found (404/800008)
+  --expired-cart M         not-found (404/800008, default) | bad-request (400/800002)
   --error-code-format F    line-item errorCode as integer (default) | snake_case
   --seed N                 seed for fault injection (default 1)
   --latency-ms N           added latency on every request

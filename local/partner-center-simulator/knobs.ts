@@ -34,7 +34,7 @@ export const DEFAULT_KNOBS: SimulatorKnobs = {
   cartTtlMs: 7 * 86_400_000,
   checkoutReplay: 'idempotent',
   checkoutProcessingMs: 0,
-  expiredCartCheckout: 'bad-request',
+  expiredCartCheckout: 'not-found',
   lineItemErrorCodeFormat: 'integer',
   currencyCode: 'USD',
   orderPendingPolls: 2,

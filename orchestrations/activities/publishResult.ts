@@ -1,11 +1,10 @@
-// Publishes the milestone or the outcome. A failure is thrown so the Durable retry policy retries it; the derived
-// message id makes a retry that follows a lost acknowledgement a duplicate the topic drops.
+// Publishes the milestone or the outcome. A failure is thrown so the host's retry policy (publishRetry) retries it;
+// the derived message id makes a retry that follows a lost acknowledgement a duplicate the topic drops.
 
-import type { PublishResultInput, PublishResultOutput } from './contracts';
+import type { ResultMessage } from '../../shared/orders';
+import { succeeded, type ActivityResult } from './activityResult';
 import type { OrderActivityDeps } from './deps';
 
 export function publishResultActivity(deps: OrderActivityDeps) {
-  return async function publishResult(message: PublishResultInput): Promise<PublishResultOutput> {
-    return deps.publisher.publish(message);
-  };
+  return async (message: ResultMessage): Promise<ActivityResult<{ messageId: string }>> => succeeded(await deps.publisher.publish(message));
 }

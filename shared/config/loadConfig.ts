@@ -2,6 +2,7 @@
 
 import type { SecretValue } from './secretValue';
 import { SettingReader, type Env } from './settingReader';
+import type { WorkflowPolicy } from './workflowPolicy';
 
 export type SecretSourceSettings =
   | { mode: 'keyVault'; vaultUrl: string; secretName: string; secretVersion?: string }
@@ -31,13 +32,8 @@ export interface AppConfig {
     ordersQueue: string;
     resultsTopic: string;
   };
-  workflow: {
-    orderPollDeadlineMs: number;
-    orderPollInitialIntervalMs: number;
-    orderPollMaxIntervalMs: number;
-    cartExpiryMarginMs: number;
-    cartMaxRecreations: number;
-  };
+  /** The whole workflow policy: it travels in every order's orchestration input. */
+  workflow: WorkflowPolicy;
 }
 
 export class ConfigError extends Error {
@@ -126,14 +122,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const connection = readServiceBusConnection(r);
   const ordersQueue = r.matching('ORDERS_QUEUE', ENTITY_NAME);
   const resultsTopic = r.matching('RESULTS_TOPIC', ENTITY_NAME);
-  const orderPollDeadlineMs = r.durationMs('ORDER_POLL_DEADLINE', MINUTE, 90 * DAY);
-  const orderPollInitialIntervalMs = r.durationMs('ORDER_POLL_INITIAL_INTERVAL', 1_000, DAY);
-  const orderPollMaxIntervalMs = r.durationMs('ORDER_POLL_MAX_INTERVAL', 1_000, DAY);
-  const cartExpiryMarginMs = r.durationMs('CART_EXPIRY_MARGIN', 0, HOUR);
-  const cartMaxRecreations = r.integer('CART_MAX_RECREATIONS', 0, 10);
-  if (orderPollInitialIntervalMs !== undefined && orderPollMaxIntervalMs !== undefined && orderPollMaxIntervalMs < orderPollInitialIntervalMs) {
-    r.problem('ORDER_POLL_MAX_INTERVAL', 'must not be shorter than ORDER_POLL_INITIAL_INTERVAL');
-  }
+  const workflow = readWorkflowPolicy(r);
 
   if (r.problems.length > 0) throw new ConfigError(r.problems);
   // Every value below is defined: each undefined was recorded as a problem above.
@@ -148,12 +137,68 @@ export function loadConfig(env: Env = process.env): AppConfig {
     },
     credentials: { authorityHost: authorityHost!, secret: secret! },
     serviceBus: { connectionSetting: 'ServiceBusConnection', connection: connection!, ordersQueue: ordersQueue!, resultsTopic: resultsTopic! },
-    workflow: {
-      orderPollDeadlineMs: orderPollDeadlineMs!,
-      orderPollInitialIntervalMs: orderPollInitialIntervalMs!,
-      orderPollMaxIntervalMs: orderPollMaxIntervalMs!,
-      cartExpiryMarginMs: cartExpiryMarginMs!,
-      cartMaxRecreations: cartMaxRecreations!,
-    },
+    workflow: workflow!,
   };
+}
+
+/** Only the workflow policy from its settings (defaults for whatever is unset); throws one ConfigError. */
+export function loadWorkflowPolicy(env: Env = process.env): WorkflowPolicy {
+  const r = new SettingReader(env);
+  const policy = readWorkflowPolicy(r);
+  if (policy === undefined) throw new ConfigError(r.problems);
+  return policy;
+}
+
+/** Backoff of host retries doubles per attempt. */
+const RETRY_BACKOFF_COEFFICIENT = 2;
+
+/** The workflow policy from its settings, each duration converted once to milliseconds; undefined after a problem. */
+function readWorkflowPolicy(r: SettingReader): WorkflowPolicy | undefined {
+  const before = r.problems.length;
+  // Read in the settings table's order, so problems are listed as the table lists the settings.
+  const orderDeadlineMs = r.durationMs('ORDER_POLL_DEADLINE', MINUTE, 90 * DAY);
+  const pollInitialMs = r.durationMs('ORDER_POLL_INITIAL_INTERVAL', 1_000, DAY);
+  const pollMaxMs = r.durationMs('ORDER_POLL_MAX_INTERVAL', 1_000, DAY);
+  const humanWaitPollMs = r.durationMs('ORDER_POLL_HUMAN_WAIT_INTERVAL', MINUTE, DAY);
+  const pollsPerExecution = r.integer('ORDER_POLLS_PER_EXECUTION', 1, 1000);
+  const cartExpiryMarginMs = r.durationMs('CART_EXPIRY_MARGIN', 0, HOUR);
+  const cartMaxRecreations = r.integer('CART_MAX_RECREATIONS', 0, 10);
+  const checkoutMaxAttempts = r.integer('CHECKOUT_MAX_ATTEMPTS', 1, 50);
+  const cartBusyRetryMs = r.durationMs('CHECKOUT_BUSY_RETRY_INTERVAL', 1_000, HOUR);
+  const recoveryRetryMs = r.durationMs('ORDER_RECOVERY_RETRY_INTERVAL', 1_000, HOUR);
+  const recoveryWindowMs = r.durationMs('ORDER_RECOVERY_WINDOW', MINUTE, DAY);
+  const outageRetryInitialMs = r.durationMs('OUTAGE_RETRY_INITIAL_INTERVAL', 1_000, HOUR);
+  const outageRetryMaxMs = r.durationMs('OUTAGE_RETRY_MAX_INTERVAL', 1_000, DAY);
+  const retryJitterMs = r.durationMs('RETRY_JITTER', 0, 5 * MINUTE);
+  const activityFirstRetryMs = r.durationMs('ACTIVITY_RETRY_FIRST_INTERVAL', 1_000, 10 * MINUTE);
+  const activityMaxRetryMs = r.durationMs('ACTIVITY_RETRY_MAX_INTERVAL', 1_000, HOUR);
+  const activityMaxAttempts = r.integer('ACTIVITY_RETRY_MAX_ATTEMPTS', 1, 20);
+  const publishMaxRetryMs = r.durationMs('PUBLISH_RETRY_MAX_INTERVAL', 1_000, HOUR);
+  const publishMaxAttempts = r.integer('PUBLISH_RETRY_MAX_ATTEMPTS', 1, 50);
+  const policy = {
+    cartExpiryMarginMs,
+    cartMaxRecreations,
+    checkoutMaxAttempts,
+    cartBusyRetryMs,
+    recoveryRetryMs,
+    recoveryWindowMs,
+    pollInitialMs,
+    pollMaxMs,
+    humanWaitPollMs,
+    orderDeadlineMs,
+    pollsPerExecution,
+    outageRetryInitialMs,
+    outageRetryMaxMs,
+    retryJitterMs,
+    activityRetry: { firstRetryMs: activityFirstRetryMs, maxAttempts: activityMaxAttempts, backoffCoefficient: RETRY_BACKOFF_COEFFICIENT, maxRetryMs: activityMaxRetryMs },
+    publishRetry: { firstRetryMs: activityFirstRetryMs, maxAttempts: publishMaxAttempts, backoffCoefficient: RETRY_BACKOFF_COEFFICIENT, maxRetryMs: publishMaxRetryMs },
+  };
+  if (pollInitialMs !== undefined && pollMaxMs !== undefined && pollMaxMs < pollInitialMs) {
+    r.problem('ORDER_POLL_MAX_INTERVAL', 'must not be shorter than ORDER_POLL_INITIAL_INTERVAL');
+  }
+  if (outageRetryInitialMs !== undefined && outageRetryMaxMs !== undefined && outageRetryMaxMs < outageRetryInitialMs) {
+    r.problem('OUTAGE_RETRY_MAX_INTERVAL', 'must not be shorter than OUTAGE_RETRY_INITIAL_INTERVAL');
+  }
+  // Every field is defined when no problem was recorded.
+  return r.problems.length === before ? (policy as WorkflowPolicy) : undefined;
 }

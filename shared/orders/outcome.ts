@@ -3,9 +3,30 @@
 // errors, never whole Partner Center payloads.
 
 import type { BillingCycle, OrderStatus } from '../partner-center/models';
+import type { FailureReason } from './failure';
 import type { FieldError } from './request';
 
-export const OUTCOME_STATUSES = ['completed', 'partiallyCompleted', 'failed', 'rejected', 'cancelled', 'timedOut'] as const;
+/** The workflow's own reasons, stable for an ERP to act on (failure reasons from ./failure.ts appear too). */
+export type WorkflowReason =
+  | 'cancelled'
+  /** The order's deadline passed while it waited (throttling, an outage, orders that did not settle). */
+  | 'deadlinePassed'
+  /** Every cart expired before it could be checked out. */
+  | 'cartsExpired'
+  /** Checkout answered without buying, CHECKOUT_MAX_ATTEMPTS times. */
+  | 'checkoutAttemptsExhausted'
+  /** A checked-out cart's orders appeared only in part in Partner Center's order list. */
+  | 'ordersIncomplete'
+  /** A Partner Center order ended without (all of) its purchase. */
+  | 'orderNotCompleted'
+  /** Whether the cart was checked out could not be told by the deadline: check Partner Center. */
+  | 'checkoutUnknown';
+
+/**
+ * `unknown`: the workflow could not tell, up to the order's deadline, whether Partner Center checked the cart out; the
+ * outcome names the cart so an operator can look in Partner Center. It is never reported as `failed`.
+ */
+export const OUTCOME_STATUSES = ['completed', 'partiallyCompleted', 'failed', 'rejected', 'cancelled', 'timedOut', 'unknown'] as const;
 export type OutcomeStatus = (typeof OUTCOME_STATUSES)[number];
 
 export interface OrderLineSummary {
@@ -32,9 +53,9 @@ export type OutcomeError =
   /** An order group that checkout could not order (CartCheckoutResult.orderErrors). */
   | { source: 'orderGroup'; orderGroupId: string; code: number; description: string }
   /** A Partner Center call that failed for good. */
-  | { source: 'partnerCenter'; operation: string; status?: number; code?: string; description: string }
-  /** The workflow's own reason (deadline, too many cart attempts...). */
-  | { source: 'workflow'; message: string };
+  | { source: 'partnerCenter'; reason: FailureReason; operation: string; status?: number; code?: string; description: string }
+  /** The workflow's own reason (deadline, expired carts, credentials refused...), with a short message. */
+  | { source: 'workflow'; reason: WorkflowReason | FailureReason; message: string };
 
 interface MessageIdentity {
   /** The ERP order id (null only when a rejected message had none readable). */

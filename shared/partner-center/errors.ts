@@ -3,6 +3,43 @@
 
 export type PartnerCenterErrorKind = 'business' | 'throttled' | 'auth' | 'notFound' | 'transient';
 
+/**
+ * What a failure means for the workflow. Partner Center's codes are classified here and nowhere else, by code rather
+ * than by wording (descriptions are localised and change).
+ */
+export type PartnerCenterReason =
+  /** 429: wait Retry-After. */
+  | 'throttled'
+  /** 408, 5xx, no answer: worth trying again later with the same MS-RequestId. */
+  | 'unavailable'
+  /** 401 after one token refresh, or 403. */
+  | 'notAuthorized'
+  /** 404 other than a cart: unknown customer or order. */
+  | 'notFound'
+  /** 409/800064: another request is processing the cart. */
+  | 'cartBusy'
+  /** 400/800065: the cart was already checked out. */
+  | 'cartAlreadySubmitted'
+  /** 800008 "Unable to retrieve cart ID": the cart is gone. Partner Center documents no separate code for an expired
+   * cart (reference partner-center-api.md §1.5), so a vanished cart is how expiry shows. */
+  | 'cartExpired'
+  /** Any other refusal of the request itself. */
+  | 'refused';
+
+export const PARTNER_CENTER_CODES = { cartNotFound: '800008', cartBusy: '800064', cartAlreadySubmitted: '800065' } as const;
+
+export function partnerCenterReason(kind: PartnerCenterErrorKind, code: number | string | undefined): PartnerCenterReason {
+  const known = code === undefined ? undefined : String(code);
+  if (kind === 'throttled') return 'throttled';
+  if (kind === 'transient') return 'unavailable';
+  if (known === PARTNER_CENTER_CODES.cartBusy) return 'cartBusy';
+  if (known === PARTNER_CENTER_CODES.cartAlreadySubmitted) return 'cartAlreadySubmitted';
+  if (known === PARTNER_CENTER_CODES.cartNotFound) return 'cartExpired';
+  if (kind === 'auth') return 'notAuthorized';
+  if (kind === 'notFound') return 'notFound';
+  return 'refused';
+}
+
 export interface PartnerCenterErrorDetails {
   operation: string;
   requestId: string;
@@ -43,6 +80,10 @@ export class PartnerCenterError extends Error {
     this.description = details.description;
     this.data = details.data;
     this.source = details.source;
+  }
+
+  get reason(): PartnerCenterReason {
+    return partnerCenterReason(this.kind, this.code);
   }
 
   /** Worth retrying later with the same MS-RequestId (throttling and transient failures). */

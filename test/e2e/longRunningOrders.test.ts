@@ -2,10 +2,14 @@
 // never settles and times out at the 7-day deadline. The runtime's virtual clock jumps from timer to timer, so days
 // pass in moments; polling continues as new every `pollsPerExecution` polls to keep its history bounded.
 import { EventType, type HistoryEvent } from '../../local/runtime';
-import { DEFAULT_WORKFLOW_POLICY } from '../../orchestrations/policy';
+import { loadWorkflowPolicy } from '../../shared/config';
+import type { PollingState } from '../../orchestrations';
 import { orderInstanceId } from '../../shared/orders';
 import { ACCESS_LTSC, PERPETUAL_SOFTWARE, validOrder } from '../fixtures/orders/requests';
 import { customerIdFor, runOrderOverHttp, simulatorCalls, useE2eStack } from './stack';
+
+/** The policy every order of the e2e stack runs with: the settings table's defaults. */
+const DEFAULT_WORKFLOW_POLICY = loadWorkflowPolicy({});
 
 const stack = useE2eStack();
 
@@ -14,7 +18,7 @@ const DAY_MS = 24 * HOUR_MS;
 const POLLS_PER_EXECUTION = DEFAULT_WORKFLOW_POLICY.pollsPerExecution;
 
 /** The input of the current execution (after continue-as-new: the polling state it resumed from). */
-function executionInput(history: HistoryEvent[]): { resume?: { pollCount: number; deadline: string } } {
+function executionInput(history: HistoryEvent[]): { resume?: PollingState } {
   const started = history.find((e) => e.EventType === EventType.ExecutionStarted);
   return JSON.parse(started?.Input ?? 'null');
 }
@@ -23,8 +27,8 @@ function executionInput(history: HistoryEvent[]): { resume?: { pollCount: number
 function polledStatuses(history: HistoryEvent[]): string[] {
   const names = new Map(history.filter((e) => e.EventType === EventType.TaskScheduled).map((e) => [e.EventId, e.Name]));
   return history
-    .filter((e) => e.EventType === EventType.TaskCompleted && names.get(e.TaskScheduledId!) === 'getOrderStatus')
-    .map((e) => JSON.parse(e.Result!).order.status);
+    .filter((e) => e.EventType === EventType.TaskCompleted && names.get(e.TaskScheduledId!) === 'getOrder')
+    .map((e) => JSON.parse(e.Result!).value.status);
 }
 
 it('follows a purchase-order upload over simulated days to completed, continuing as new on the way', async () => {
@@ -47,7 +51,7 @@ it('follows a purchase-order upload over simulated days to completed, continuing
   expect(gets).toHaveLength(73);
   expect((final.customStatus as { attempts: { polls: number } }).attempts.polls).toBe(73);
   const history = await stack.runtime.getHistory(orderInstanceId(order.orderId));
-  expect(executionInput(history).resume?.pollCount).toBe(2 * POLLS_PER_EXECUTION);
+  expect(executionInput(history).resume?.attempts.polls).toBe(2 * POLLS_PER_EXECUTION);
   const statuses = polledStatuses(history);
   expect(statuses).toHaveLength(73 - 2 * POLLS_PER_EXECUTION);
   expect(statuses.at(-1)).toBe('completed');
@@ -73,7 +77,7 @@ it('publishes timedOut at the 7-day deadline for an order that never settles, af
   expect(outcome.orders.map((o: { status: string }) => o.status)).toEqual(['pending']);
   const history = await stack.runtime.getHistory(orderInstanceId(order.orderId));
   const resume = executionInput(history).resume!;
-  expect(outcome.errors).toEqual([{ source: 'workflow', message: `orders had not settled by the deadline ${resume.deadline}` }]);
+  expect(outcome.errors).toEqual([{ source: 'workflow', reason: 'deadlinePassed', message: `orders had not settled by the deadline ${resume.deadline}` }]);
   // The last timer fired exactly at the deadline, 7 days after the first execution started.
   expect(outcome.finishedAt).toBe(resume.deadline);
   // Checkout happened at the instance's first instant (no timer ran before it), so the deadline is exactly 7 days on.
@@ -81,8 +85,8 @@ it('publishes timedOut at the 7-day deadline for an order that never settles, af
 
   const polls = (final.customStatus as { attempts: { polls: number } }).attempts.polls;
   expect(simulatorCalls(stack, customerId, 'GET', /\/orders\/[^/]+$/)).toHaveLength(polls);
-  expect(resume.pollCount).toBe(Math.floor((polls - 1) / POLLS_PER_EXECUTION) * POLLS_PER_EXECUTION);
-  expect(resume.pollCount).toBeGreaterThanOrEqual(5 * POLLS_PER_EXECUTION);
+  expect(resume.attempts.polls).toBe(Math.floor((polls - 1) / POLLS_PER_EXECUTION) * POLLS_PER_EXECUTION);
+  expect(resume.attempts.polls).toBeGreaterThanOrEqual(5 * POLLS_PER_EXECUTION);
 }, 60_000);
 
 it('buys a new order normally after days of skipped timers: the simulator keeps up with the runtime clock', async () => {

@@ -113,7 +113,7 @@ it('waits out 429s on durable timers that fire Retry-After later, then completes
     { activity: 'createCart', method: 'POST', path: '/carts$', retryAfterSeconds: 45 },
     { activity: 'checkoutCart', method: 'POST', path: '/checkout$', retryAfterSeconds: 90 },
     // A poll: longer than the polling interval (2 minutes at that point), so Retry-After decides the wait.
-    { activity: 'getOrderStatus', method: 'GET', path: '/orders/[^/]+$', retryAfterSeconds: 600 },
+    { activity: 'getOrder', method: 'GET', path: '/orders/[^/]+$', retryAfterSeconds: 600 },
   ];
   stack.simulator.controls.setKnobs({ faults: throttled.map(({ method, path, retryAfterSeconds }) => ({ kind: 'status429', method, path, count: 1, retryAfterSeconds })) });
 
@@ -133,12 +133,15 @@ it('waits out 429s on durable timers that fire Retry-After later, then completes
   const history = await stack.runtime.getHistory(orderInstanceId('SO-PC-4'));
   const episodeAt = episodeTimes(history);
   const scheduled = new Map(history.filter((e) => e.EventType === EventType.TaskScheduled).map((e) => [e.EventId, e.Name]));
-  const throttledResults = history.filter((e) => e.EventType === EventType.TaskCompleted && JSON.parse(e.Result ?? 'null')?.kind === 'throttled');
+  const throttledResults = history.filter((e) => e.EventType === EventType.TaskCompleted && JSON.parse(e.Result ?? 'null')?.failure?.reason === 'throttled');
   expect(throttledResults.map((e) => scheduled.get(e.TaskScheduledId!))).toEqual(throttled.map((t) => t.activity));
   const timers = history.filter((e) => e.EventType === EventType.TimerCreated);
   throttled.forEach(({ retryAfterSeconds }, index) => {
     const next = timers.find((t) => history.indexOf(t) > history.indexOf(throttledResults[index]))!;
-    expect(Date.parse(next.FireAt!) - episodeAt.get(next)!).toBe(retryAfterSeconds * 1000);
+    // Retry-After plus the order's jitter (up to RETRY_JITTER, 5 s).
+    const waited = Date.parse(next.FireAt!) - episodeAt.get(next)!;
+    expect(waited).toBeGreaterThanOrEqual(retryAfterSeconds * 1000);
+    expect(waited).toBeLessThanOrEqual(retryAfterSeconds * 1000 + 5_000);
     // The throttled result was processed in the same episode that created the timer: no activity slept in between.
     expect(episodeAt.get(throttledResults[index])).toBe(episodeAt.get(next));
   });

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { orderInstanceId, requestIds, type OrderRequest } from '../../../shared/orders';
-import { PartnerCenterTransientError } from '../../../shared/partner-center';
 import { BUSINESS_BASIC, CUSTOMER_ID, M365_E3, PERPETUAL_SOFTWARE, validOrder } from '../../fixtures/orders/requests';
 import { startActivityHarness, type ActivityHarness } from './simulatorHarness';
+import type { ActivityResult } from '../../../orchestrations/activities/activityResult';
 
 let h: ActivityHarness;
 beforeAll(async () => {
@@ -18,17 +18,22 @@ const request: OrderRequest = validOrder();
 const otherCtx = () => ({ requestId: randomUUID(), correlationId: randomUUID() });
 
 async function createdCart(order: OrderRequest = request, attempt = 1) {
-  const result = await h.activities.createCart({ instanceId, attempt, request: order });
-  if (result.kind !== 'created') throw new Error(`expected a cart, got ${JSON.stringify(result)}`);
-  return result;
+  return valueOf(await h.activities.createCart({ instanceId, attempt, request: order }));
+}
+
+/** The value of a successful activity result; fails the test on a failure. */
+function valueOf<T>(result: ActivityResult<T>): T {
+  if (!result.ok) throw new Error(`expected a value, got ${JSON.stringify(result)}`);
+  return result.value;
 }
 
 describe('createCart activity', () => {
   test('creates the cart with the attempt\'s MS-RequestId and returns its id and expiry', async () => {
     const cart = await createdCart();
     expect(cart.lineItemErrors).toEqual([]);
-    expect(Date.parse(cart.expiresAt) - Date.parse(cart.createdAt)).toBe(7 * 86_400_000);
     const log = h.simulator.controls.requestLog();
+    const stored = await h.client.getCart(CUSTOMER_ID, cart.cartId, otherCtx());
+    expect(Date.parse(cart.expiresAt) - Date.parse(stored.creationTimestamp)).toBe(7 * 86_400_000);
     expect(log).toHaveLength(1);
     expect(log[0]).toMatchObject({ method: 'POST', status: 201, requestId: requestIds.createCart(instanceId, 1), correlationId: requestIds.correlation(instanceId) });
   });
@@ -52,26 +57,31 @@ describe('createCart activity', () => {
 
   test('returns throttling as a value with Retry-After', async () => {
     h.simulator.controls.setKnobs({ faults: [{ kind: 'status429', path: '/carts$', retryAfterSeconds: 7, count: 1 }] });
-    expect(await h.activities.createCart({ instanceId, attempt: 1, request })).toEqual({ kind: 'throttled', retryAfterSeconds: 7 });
+    expect(await h.activities.createCart({ instanceId, attempt: 1, request })).toEqual({
+      ok: false,
+      failure: { reason: 'throttled', message: 'Partner Center throttled the call', operation: 'createCart', status: 429, retryAfterSeconds: 7 },
+    });
   });
 
-  test('throws a transient failure so the Durable retry policy retries it', async () => {
+  test('returns an outage as unavailable, so the orchestration waits it out on a durable timer', async () => {
     h.simulator.controls.setKnobs({ faults: [{ kind: 'status5xx', status: 503, path: '/carts$', count: 1 }] });
-    await expect(h.activities.createCart({ instanceId, attempt: 1, request })).rejects.toBeInstanceOf(PartnerCenterTransientError);
+    expect(await h.activities.createCart({ instanceId, attempt: 1, request })).toMatchObject({
+      ok: false,
+      failure: { reason: 'unavailable', message: 'Partner Center was unavailable (HTTP 503)', operation: 'createCart', status: 503 },
+    });
     expect((await createdCart()).cartId).toEqual(expect.any(String));
   });
 
   test('returns a refusal (unknown customer id is not a GUID to Partner Center) as rejected', async () => {
     const result = await h.activities.createCart({ instanceId, attempt: 1, request: { ...request, customerId: 'not-a-guid' } });
-    expect(result).toMatchObject({ kind: 'rejected', error: { operation: 'createCart', status: 400, code: '2000' } });
+    expect(result).toMatchObject({ ok: false, failure: { reason: 'refused', operation: 'createCart', status: 400, code: '2000' } });
   });
 });
 
 describe('checkoutCart activity', () => {
   test('submits the cart with the cart\'s MS-RequestId and returns small order summaries', async () => {
     const cart = await createdCart();
-    const result = await h.activities.checkoutCart({ instanceId, customerId: CUSTOMER_ID, cartId: cart.cartId });
-    if (result.kind !== 'submitted') throw new Error(JSON.stringify(result));
+    const result = valueOf(await h.activities.checkoutCart({ instanceId, customerId: CUSTOMER_ID, cartId: cart.cartId }));
     expect(result.orderErrors).toEqual([]);
     // Monthly E3 and one-time software fall into two order groups, so two orders.
     expect(result.orders.map((o) => o.billingCycle).sort()).toEqual(['monthly', 'one_time']);
@@ -86,35 +96,45 @@ describe('checkoutCart activity', () => {
     const cart = await createdCart();
     h.simulator.controls.setKnobs({ faults: [{ kind: 'dropAfterCommit', path: '/checkout$', count: 1 }] });
     const ref = { instanceId, customerId: CUSTOMER_ID, cartId: cart.cartId };
-    await expect(h.activities.checkoutCart(ref)).rejects.toBeInstanceOf(PartnerCenterTransientError);
-    const retried = await h.activities.checkoutCart(ref);
-    expect(retried.kind).toBe('submitted');
+    expect(await h.activities.checkoutCart(ref)).toMatchObject({ ok: false, failure: { reason: 'unavailable', operation: 'checkout' } });
+    const retried = valueOf(await h.activities.checkoutCart(ref));
+    expect(retried.orders).toHaveLength(2);
     expect(h.simulator.controls.counts(CUSTOMER_ID).checkouts).toBe(1);
     expect(h.simulator.controls.counts(CUSTOMER_ID).orders).toBe(2);
   });
 
-  test('400/800065 (already submitted by another request) is reported as alreadySubmitted', async () => {
+  test('400/800065 (already submitted by another request) is reported as cartAlreadySubmitted', async () => {
     h.simulator.controls.setKnobs({ checkoutReplay: 'reject' });
     const cart = await createdCart();
     await h.client.checkout(CUSTOMER_ID, cart.cartId, otherCtx());
-    expect(await h.activities.checkoutCart({ instanceId, customerId: CUSTOMER_ID, cartId: cart.cartId })).toEqual({ kind: 'alreadySubmitted' });
+    expect(await h.activities.checkoutCart({ instanceId, customerId: CUSTOMER_ID, cartId: cart.cartId })).toMatchObject({
+      ok: false,
+      failure: { reason: 'cartAlreadySubmitted', operation: 'checkout', status: 400, code: '800065' },
+    });
   });
 
-  test('409/800064 (being processed by another request) is reported as busy', async () => {
+  test('409/800064 (being processed by another request) is reported as cartBusy', async () => {
     // The other checkout holds the cart for a while; ours arrives well inside that window.
     h.simulator.controls.setKnobs({ checkoutProcessingMs: 1_500 });
     const cart = await createdCart();
     const other = h.client.checkout(CUSTOMER_ID, cart.cartId, otherCtx());
     await new Promise((resolve) => setTimeout(resolve, 200));
-    expect(await h.activities.checkoutCart({ instanceId, customerId: CUSTOMER_ID, cartId: cart.cartId })).toEqual({ kind: 'busy' });
+    expect(await h.activities.checkoutCart({ instanceId, customerId: CUSTOMER_ID, cartId: cart.cartId })).toMatchObject({
+      ok: false,
+      failure: { reason: 'cartBusy', status: 409, code: '800064' },
+    });
     await other;
   });
 
-  test.each(['not-found', 'bad-request'] as const)('an expired cart (%s) is reported as expired', async (mode) => {
+  test.each([
+    ['not-found', { reason: 'cartExpired', status: 404, code: '800008' }],
+    // 400/800002 is "invalid request input" whatever its wording: classified by code, it is a refusal.
+    ['bad-request', { reason: 'refused', status: 400, code: '800002' }],
+  ] as const)('an expired cart (%s) is classified by its code', async (mode, failure) => {
     h.simulator.controls.setKnobs({ expiredCartCheckout: mode });
     const cart = await createdCart();
     h.simulator.controls.advanceClock('8d');
-    expect(await h.activities.checkoutCart({ instanceId, customerId: CUSTOMER_ID, cartId: cart.cartId })).toEqual({ kind: 'expired' });
+    expect(await h.activities.checkoutCart({ instanceId, customerId: CUSTOMER_ID, cartId: cart.cartId })).toMatchObject({ ok: false, failure: { operation: 'checkout', ...failure } });
   });
 
   test('order groups that fail at checkout come back in orderErrors next to the orders', async () => {
@@ -122,23 +142,28 @@ describe('checkoutCart activity', () => {
     const cart = await createdCart();
     const result = await h.activities.checkoutCart({ instanceId, customerId: CUSTOMER_ID, cartId: cart.cartId });
     expect(result).toEqual({
-      kind: 'submitted',
-      orders: [expect.objectContaining({ billingCycle: 'monthly', status: 'pending' })],
-      orderErrors: [{ orderGroupId: expect.any(String), code: 800005, description: 'Create order isn\'t successful' }],
+      ok: true,
+      value: {
+        orders: [expect.objectContaining({ billingCycle: 'monthly', status: 'pending' })],
+        orderErrors: [{ orderGroupId: expect.any(String), code: 800005, description: 'Create order isn\'t successful' }],
+      },
     });
   });
 
   test('checkout throttling comes back as a value', async () => {
     const cart = await createdCart();
     h.simulator.controls.setKnobs({ faults: [{ kind: 'status429', path: '/checkout$', retryAfterSeconds: 3 }] });
-    expect(await h.activities.checkoutCart({ instanceId, customerId: CUSTOMER_ID, cartId: cart.cartId })).toEqual({ kind: 'throttled', retryAfterSeconds: 3 });
+    expect(await h.activities.checkoutCart({ instanceId, customerId: CUSTOMER_ID, cartId: cart.cartId })).toMatchObject({
+      ok: false,
+      failure: { reason: 'throttled', operation: 'checkout', status: 429, retryAfterSeconds: 3 },
+    });
   });
 });
 
-describe('recoverOrders activity', () => {
+describe('findCartOrders activity', () => {
   test('a cart that was never checked out is notOrdered', async () => {
     const cart = await createdCart();
-    expect(await h.activities.recoverOrders({ instanceId, customerId: CUSTOMER_ID, cartId: cart.cartId })).toEqual({ kind: 'notOrdered' });
+    expect(await h.activities.findCartOrders({ instanceId, customerId: CUSTOMER_ID, cartId: cart.cartId })).toEqual({ ok: true, value: { kind: 'notOrdered' } });
   });
 
   test('finds the orders of an ordered cart once the order list shows them', async () => {
@@ -149,35 +174,33 @@ describe('recoverOrders activity', () => {
     const submitted = await h.client.checkout(CUSTOMER_ID, cart.cartId, otherCtx());
     const ref = { instanceId, customerId: CUSTOMER_ID, cartId: cart.cartId };
 
-    expect(await h.activities.recoverOrders(ref)).toEqual({ kind: 'recovered', orders: [], complete: false });
+    expect(await h.activities.findCartOrders(ref)).toEqual({ ok: true, value: { kind: 'ordered', orders: [], complete: false } });
     h.simulator.controls.advanceClock('16m');
-    const recovered = await h.activities.recoverOrders(ref);
-    expect(recovered).toMatchObject({ kind: 'recovered', complete: true });
-    if (recovered.kind !== 'recovered') return;
+    const recovered = valueOf(await h.activities.findCartOrders(ref));
+    expect(recovered).toMatchObject({ kind: 'ordered', complete: true });
+    if (recovered.kind !== 'ordered') return;
     expect(recovered.orders.map((o) => o.id).sort()).toEqual(submitted.orders.map((o) => o.id).sort());
   });
 });
 
-describe('getOrderStatus activity', () => {
+describe('getOrder activity', () => {
   test('follows an order from pending to completed with its subscription id', async () => {
     const cart = await createdCart(validOrder({ lineItems: [{ catalogItemId: M365_E3, quantity: 2, billingCycle: 'monthly', termDuration: 'P1M' }] }));
-    const submitted = await h.activities.checkoutCart({ instanceId, customerId: CUSTOMER_ID, cartId: cart.cartId });
-    if (submitted.kind !== 'submitted') throw new Error(JSON.stringify(submitted));
+    const submitted = valueOf(await h.activities.checkoutCart({ instanceId, customerId: CUSTOMER_ID, cartId: cart.cartId }));
     const ref = { instanceId, customerId: CUSTOMER_ID, orderId: submitted.orders[0].id };
     const statuses: string[] = [];
     for (let i = 0; i < 4; i++) {
-      const result = await h.activities.getOrderStatus(ref);
-      if (result.kind !== 'order') throw new Error(JSON.stringify(result));
-      statuses.push(result.order.status);
-      if (result.order.status === 'completed') expect(result.order.lineItems[0].subscriptionId).toEqual(expect.any(String));
+      const order = valueOf(await h.activities.getOrder(ref));
+      statuses.push(order.status);
+      if (order.status === 'completed') expect(order.lineItems[0].subscriptionId).toEqual(expect.any(String));
     }
     expect(statuses).toEqual(['pending', 'pending', 'completed', 'completed']);
   });
 
   test('an unknown order is a rejection naming Partner Center\'s code', async () => {
-    expect(await h.activities.getOrderStatus({ instanceId, customerId: CUSTOMER_ID, orderId: 'a68736758d9c' })).toMatchObject({
-      kind: 'rejected',
-      error: { operation: 'getOrder', status: 404, code: '20000' },
+    expect(await h.activities.getOrder({ instanceId, customerId: CUSTOMER_ID, orderId: 'a68736758d9c' })).toMatchObject({
+      ok: false,
+      failure: { reason: 'notFound', operation: 'getOrder', status: 404, code: '20000' },
     });
   });
 });

@@ -18,12 +18,13 @@ const unusedPublisher: ResultPublisher = {
 
 export async function startActivityHarness(options: PartnerCenterSimulatorOptions = {}): Promise<ActivityHarness> {
   const simulator = await startPartnerCenterSimulator({ port: 0, ...options });
-  // No quick retries inside the client: a transient failure must surface so the Durable retry policy sees it.
+  // No quick retries inside the client: a transient failure must surface as the activity's result.
   const client = createPartnerCenterClient({
     baseUrl: simulator.url,
     tokenProvider: staticTokenProvider('test-token'),
     maxTransientRetries: 0,
     timeoutMs: 5_000,
   });
-  return { simulator, client, activities: createOrderActivities({ partnerCenter: client, publisher: unusedPublisher }) };
+  // Failures are logged by the activities; the tests assert the results, so the log is kept quiet.
+  return { simulator, client, activities: createOrderActivities({ partnerCenter: client, publisher: unusedPublisher, log: () => undefined }) };
 }

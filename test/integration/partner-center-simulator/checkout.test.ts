@@ -85,7 +85,14 @@ describe('checkout', () => {
     expect(sim.controls.counts(CUSTOMER).orders).toBe(1);
   });
 
-  it('refuses an expired cart with a description that says it expired (400/800002 by default)', async () => {
+  it('refuses an expired cart with 404/800008 by default, and can answer 400/800002 instead', async () => {
+    const expiring = await newCart();
+    sim.controls.advanceClock('7d');
+    const notFound = await client.checkout(expiring.id);
+    expect(notFound.status).toBe(404);
+    expect(notFound.body.code).toBe(800008);
+
+    sim.controls.setKnobs({ expiredCartCheckout: 'bad-request' } as never);
     const cart = await newCart();
     sim.controls.advanceClock('7d');
 

@@ -47,12 +47,24 @@ test('the minimal Azure settings load, with every default applied', () => {
       ordersQueue: 'orders',
       resultsTopic: 'order-results',
     },
+    // The whole workflow policy in milliseconds, every default from the settings table.
     workflow: {
-      orderPollDeadlineMs: 7 * 24 * 3600_000,
-      orderPollInitialIntervalMs: 60_000,
-      orderPollMaxIntervalMs: 3600_000,
       cartExpiryMarginMs: 600_000,
       cartMaxRecreations: 3,
+      checkoutMaxAttempts: 6,
+      cartBusyRetryMs: 30_000,
+      recoveryRetryMs: 120_000,
+      recoveryWindowMs: 1_200_000,
+      pollInitialMs: 60_000,
+      pollMaxMs: 3600_000,
+      humanWaitPollMs: 3600_000,
+      orderDeadlineMs: 7 * 24 * 3600_000,
+      pollsPerExecution: 25,
+      outageRetryInitialMs: 30_000,
+      outageRetryMaxMs: 900_000,
+      retryJitterMs: 5_000,
+      activityRetry: { firstRetryMs: 5_000, maxAttempts: 5, backoffCoefficient: 2, maxRetryMs: 60_000 },
+      publishRetry: { firstRetryMs: 5_000, maxAttempts: 10, backoffCoefficient: 2, maxRetryMs: 300_000 },
     },
   });
 });

@@ -1,3 +1,4 @@
+import { loadWorkflowPolicy } from '../../../shared/config';
 // The HTTP triggers' handlers over the in-memory Durable client stand-in (see inMemoryInstances.ts for why).
 import { HttpRequest, HttpResponse, InvocationContext } from '@azure/functions';
 import { createOrderCancelHandler } from '../../../functions/orderCancelHttp';
@@ -32,13 +33,14 @@ const customStatus = (stage: OrderCustomStatus['stage'], extra: Partial<OrderCus
   orders: [],
   attempts: { cart: 1, checkout: 0, polls: 0 },
   lastError: null,
+  waitingFor: null,
   nextCheckAt: null,
   outcome: null,
   ...extra,
 });
 
 describe('POST /api/orders', () => {
-  const start = createOrdersHttpStartHandler({ getClient: () => instances, policy: {}, now: () => NOW });
+  const start = createOrdersHttpStartHandler({ getClient: () => instances, policy: loadWorkflowPolicy({}), now: () => NOW });
 
   test('starts the order: 202, Location of the friendly status, and the Durable status links', async () => {
     const response = await read(start(post(JSON.stringify(validOrder())), context()));
@@ -103,6 +105,7 @@ describe('GET /api/orders/{orderId}', () => {
         orders: [{ id: 'ord-1', status: 'pending_po_upload' }],
         errors: [],
         lastError: null,
+        waitingFor: null,
         nextCheckAt: '2026-03-02T10:00:00.000Z',
         createdAt: '2026-03-02T09:00:00.000Z',
         lastUpdatedAt: '2026-03-02T09:05:00.000Z',

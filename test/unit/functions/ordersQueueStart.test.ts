@@ -1,3 +1,4 @@
+import { loadWorkflowPolicy } from '../../../shared/config';
 // The queue trigger's handler with the real results publisher on the local broker; the Durable client is the
 // in-memory stand-in (see inMemoryInstances.ts for why).
 import { InvocationContext } from '@azure/functions';
@@ -18,6 +19,8 @@ let instances: InMemoryInstances;
 let handler: ReturnType<typeof createOrdersQueueHandler>;
 const logs: string[] = [];
 
+const POLICY = loadWorkflowPolicy({ ORDER_POLL_INITIAL_INTERVAL: 'PT20S' });
+
 beforeAll(async () => {
   broker = await startServiceBusBroker({ port: 0 });
   publisher = createServiceBusResultPublisher({ target: { connectionString: broker.connectionString }, topic: RESULTS_TOPIC, clientOptions: FAST });
@@ -29,7 +32,7 @@ afterAll(async () => {
 beforeEach(() => {
   instances = new InMemoryInstances();
   logs.length = 0;
-  handler = createOrdersQueueHandler({ publisher, getClient: () => instances, policy: { pollInitialSeconds: 20 }, now: () => NOW });
+  handler = createOrdersQueueHandler({ publisher, getClient: () => instances, policy: POLICY, now: () => NOW });
 });
 
 const context = (messageId: string) =>
@@ -49,7 +52,7 @@ describe('ordersQueueStart', () => {
   test('starts processOrder under the order\'s instance id with the request, receipt time and policy', async () => {
     await handler(validOrder(), context('m-1'));
     expect(instances.starts).toEqual([
-      { name: 'processOrder', instanceId: 'order-SO-10001', input: { request: validOrder(), receivedAt: NOW.toISOString(), policy: { pollInitialSeconds: 20 } } satisfies ProcessOrderInput },
+      { name: 'processOrder', instanceId: 'order-SO-10001', input: { request: validOrder(), receivedAt: NOW.toISOString(), policy: POLICY } satisfies ProcessOrderInput },
     ]);
     expect(logs.join('\n')).toMatch(/SO-10001 \(message m-1\) started as instance order-SO-10001/);
   });

@@ -58,7 +58,7 @@ beforeAll(() => {
 describe('functions/index.ts', () => {
   test('registers the orchestration, its five activities and the four triggers', () => {
     expect(registered.map((r) => r.name).sort()).toEqual(
-      ['checkoutCart', 'createCart', 'getOrderStatus', 'orderCancelHttp', 'orderStatusHttp', 'ordersHttpStart', 'ordersQueueStart', 'processOrder', 'publishResult', 'recoverOrders'].sort(),
+      ['checkoutCart', 'createCart', 'findCartOrders', 'getOrder', 'orderCancelHttp', 'orderStatusHttp', 'ordersHttpStart', 'ordersQueueStart', 'processOrder', 'publishResult'].sort(),
     );
     expect(byName('processOrder')).toEqual([expect.objectContaining({ type: 'orchestrationTrigger' })]);
     expect(byName('createCart')).toEqual([expect.objectContaining({ type: 'activityTrigger' })]);

@@ -1,34 +1,40 @@
-// After 800065 (the cart was already submitted, but this workflow never saw the answer) find the orders the cart
-// produced: read the cart, and if it is `Ordered`, look for the customer's orders created since the cart whose items
-// are the cart's items. The order list lags up to 15 minutes (reference §2.1), so an incomplete match is reported as
-// such and the orchestrator looks again later.
+// After 800065 or a checkout whose answer was lost: find out what Partner Center did with the cart. Read the cart; if
+// it is `Ordered`, look for the customer's orders created since the cart whose items are the cart's items. The order
+// list lags up to 15 minutes (reference §2.1), so an incomplete match is reported as such and the orchestration looks
+// again later.
 
-import { requestIds } from '../../shared/orders';
-import type { Cart, Order } from '../../shared/partner-center';
-import type { CartRef, RecoverOrdersResult } from './contracts';
-import type { OrderActivityDeps } from './deps';
-import { summarizeOrder } from './orderSummary';
-import { throttledOrRejected } from './partnerCenterFailures';
 import { randomUUID } from 'node:crypto';
+import { requestIds, type OrderSummary } from '../../shared/orders';
+import type { Cart, Order } from '../../shared/partner-center';
+import { failedWith, succeeded, type ActivityResult } from './activityResult';
+import type { CartRef } from './checkoutCart';
+import { logOf, type OrderActivityDeps } from './deps';
+import { summarizeOrder } from './orderSummary';
+
+export type CartOrders =
+  /** The cart is still `Active`: checkout never happened, so it can be tried again. */
+  | { kind: 'notOrdered' }
+  /** `complete` is false while the order list does not yet show every cart item. */
+  | { kind: 'ordered'; orders: OrderSummary[]; complete: boolean };
 
 /** Clock skew tolerated between the cart's and the orders' timestamps. */
 const SKEW_MS = 5 * 60_000;
 
-export function recoverOrdersActivity(deps: OrderActivityDeps) {
+export function findCartOrdersActivity(deps: OrderActivityDeps) {
   const newRequestId = deps.newRequestId ?? randomUUID;
-  return async function recoverOrders(input: CartRef): Promise<RecoverOrdersResult> {
+  return async (input: CartRef): Promise<ActivityResult<CartOrders>> => {
     const { instanceId, customerId, cartId } = input;
     const correlationId = requestIds.correlation(instanceId);
     try {
       const cart = await deps.partnerCenter.getCart(customerId, cartId, { requestId: newRequestId(), correlationId });
-      if (cart.status.toLowerCase() !== 'ordered') return { kind: 'notOrdered' };
+      if (cart.status.toLowerCase() !== 'ordered') return succeeded({ kind: 'notOrdered' });
       const list = await deps.partnerCenter.listOrders(customerId, { requestId: newRequestId(), correlationId });
       const orders = ordersOfCart(cart, list.items);
       const offers = new Set(orders.flatMap((order) => order.lineItems.map((line) => line.offerId.toUpperCase())));
       const complete = cart.lineItems.every((line) => line.error !== undefined || offers.has(line.catalogItemId.toUpperCase()));
-      return { kind: 'recovered', orders: orders.map(summarizeOrder), complete };
+      return succeeded({ kind: 'ordered', orders: orders.map(summarizeOrder), complete });
     } catch (error) {
-      return throttledOrRejected(error);
+      return failedWith(error, logOf(deps));
     }
   };
 }

@@ -1,8 +1,8 @@
-// What the outside world knows about the processOrder orchestration: its name, input, the event that cancels it and
-// the custom status it keeps (which the status and cancel endpoints read).
+// What the outside world knows about the processOrder orchestration: its name, its input, the event that cancels it
+// and the custom status it shows (which the status and cancel endpoints read).
 
+import type { WorkflowPolicy } from '../shared/config';
 import type { OrderRequest, OrderSummary, OutcomeError, OutcomeStatus } from '../shared/orders';
-import type { WorkflowPolicy } from './policy';
 
 export const PROCESS_ORDER = 'processOrder';
 export const CANCEL_EVENT = 'cancel';
@@ -11,23 +11,29 @@ export interface ProcessOrderInput {
   request: OrderRequest;
   /** When the starter accepted the order (ISO), reported in the outcome. */
   receivedAt: string;
-  policy?: Partial<WorkflowPolicy>;
+  /** The whole policy, resolved by the starter: an order decides with the values it started with. */
+  policy: WorkflowPolicy;
   /** Present after continue-as-new: where polling left off. */
   resume?: PollingState;
 }
 
 /** Everything polling needs, carried across continue-as-new. */
 export interface PollingState {
+  /** The order's deadline, fixed when it started. */
+  deadline: string;
   cartId: string;
   submittedAt: string;
-  deadline: string;
   orders: OrderSummary[];
-  /** Errors known so far (order groups refused at checkout). */
+  /** Errors known so far (order groups refused at checkout, orders missing from a recovered cart). */
   errors: OutcomeError[];
-  pollCount: number;
-  cartAttempts: number;
-  checkoutAttempts: number;
+  attempts: Attempts;
   lastError: string | null;
+}
+
+export interface Attempts {
+  cart: number;
+  checkout: number;
+  polls: number;
 }
 
 export const STAGES = ['creatingCart', 'checkingOut', 'recoveringOrders', 'waitingForOrders', 'publishing', 'finished'] as const;
@@ -36,16 +42,22 @@ export type Stage = (typeof STAGES)[number];
 /** Before checkout an order can still be cancelled; from checkout on it is with Partner Center. */
 export const CANCELLABLE_STAGES: ReadonlySet<Stage> = new Set(['creatingCart']);
 
+/** What the order is waiting for while `nextCheckAt` is set. */
+export const WAITS = ['partnerCenterThrottling', 'partnerCenterOutage', 'credentialsOutage', 'cartBusy', 'orderList', 'orders', 'peopleToAct'] as const;
+export type Wait = (typeof WAITS)[number];
+
+/** Derived from the orchestration's local state each time it changes; never read back by the orchestration. */
 export interface OrderCustomStatus {
   stage: Stage;
   orderId: string;
   cartId: string | null;
   cartExpiresAt: string | null;
   orders: { id: string; status: string }[];
-  attempts: { cart: number; checkout: number; polls: number };
-  /** The last problem seen (Partner Center's description or the workflow's reason); never secrets. */
+  attempts: Attempts;
+  /** The last problem seen, short (Partner Center's description or the workflow's reason); never secrets. */
   lastError: string | null;
-  /** When the orchestration looks again (polling, throttling or busy waits). */
+  waitingFor: Wait | null;
+  /** When the orchestration looks again. */
   nextCheckAt: string | null;
   outcome: OutcomeStatus | null;
 }
