@@ -18,7 +18,7 @@ param environmentName string
 })
 param location string
 
-@description('Object id of the person or pipeline running the deployment (azd sets AZURE_PRINCIPAL_ID). It gets Key Vault Secrets Officer so it can store the Partner Center secret. Leave empty to grant nothing.')
+@description('Object id of the person or pipeline running the deployment (azd sets AZURE_PRINCIPAL_ID). It gets Key Vault Secrets Officer on the Partner Center secret alone so it can store it. Leave empty to grant nothing.')
 param principalId string = ''
 
 @allowed([
@@ -56,6 +56,11 @@ param durableBackend string = 'AzureStorage'
 @description('Durable Task Scheduler SKU (used only when durableBackend is DurableTaskScheduler).')
 param schedulerSkuName string = 'Consumption'
 
+@minValue(1)
+@maxValue(3)
+@description('Capacity units (CUs) of the Dedicated Durable Task Scheduler SKU, used only with schedulerSkuName Dedicated. One CU dispatches up to 2,000 actions per second, far above what Partner Center\'s rate limits let this app use; three CUs are needed for zone redundancy, and three is the most the SKU offers.')
+param schedulerCapacity int = 1
+
 @allowed([
   '20'
   '22'
@@ -86,6 +91,9 @@ param erpPrincipalId string = ''
 ])
 @description('Kind of principal behind erpPrincipalId.')
 param erpPrincipalType string = 'ServicePrincipal'
+
+@description('False until the first deployment has created the Partner Center secret as a disabled placeholder (the roles are scoped to that secret, which must exist). azd sets it from this template\'s own output PARTNER_CENTER_SECRET_SLOT_CREATED, so later deployments never write over the stored secret.')
+param partnerCenterSecretSlotCreated bool = false
 
 @description('Turn on Key Vault purge protection. Recommended for production; it stops `azd down --purge` from purging the vault.')
 param enableKeyVaultPurgeProtection bool = false
@@ -217,6 +225,8 @@ module keyVault 'app/keyvault.bicep' = {
     location: location
     tags: tags
     enablePurgeProtection: enableKeyVaultPurgeProtection
+    secretName: partnerCenterSecretName
+    createSecretPlaceholder: !partnerCenterSecretSlotCreated
   }
 }
 
@@ -228,6 +238,7 @@ module scheduler 'app/scheduler.bicep' = if (useScheduler) {
     location: location
     tags: tags
     skuName: schedulerSkuName
+    capacity: schedulerCapacity
     taskHubName: durableTaskHubName
   }
 }
@@ -291,6 +302,7 @@ module keyVaultAccess 'app/rbac/keyvault.bicep' = {
   scope: rg
   params: {
     vaultName: keyVault.outputs.name
+    secretName: keyVault.outputs.secretName
     appPrincipalId: appIdentity.outputs.principalId
     deployerPrincipalId: principalId
     deployerPrincipalType: principalType
@@ -326,6 +338,8 @@ output AZURE_MANAGED_IDENTITY_CLIENT_ID string = appIdentity.outputs.clientId
 output KEY_VAULT_NAME string = keyVault.outputs.name
 output KEY_VAULT_URL string = keyVault.outputs.uri
 output PARTNER_CENTER_SECRET_NAME string = partnerCenterSecretName
+// Read back by main.parameters.json on the next `azd provision`: the placeholder is created once, never again.
+output PARTNER_CENTER_SECRET_SLOT_CREATED bool = true
 output SERVICE_BUS_NAMESPACE string = serviceBus.outputs.name
 output SERVICE_BUS_FULLY_QUALIFIED_NAMESPACE string = serviceBus.outputs.fullyQualifiedNamespace
 output ORDERS_QUEUE string = serviceBus.outputs.ordersQueueName

@@ -52,8 +52,9 @@ var azureStorageBackendSettings = {
 }
 
 // The Durable Task Scheduler backend: host.json names the AzureStorage provider, so these app settings override
-// it (AzureFunctionsJobHost__<path> replaces a host.json value). The "connection string" holds no secret: an
-// endpoint, the auth mode and the identity's client id.
+// it (AzureFunctionsJobHost__<path> replaces a host.json value). host.json cannot read the backend from a setting:
+// the Durable extension resolves %SETTING% in hubName only and matches storageProvider.type as written. The
+// "connection string" holds no secret: an endpoint, the auth mode and the identity's client id.
 var schedulerBackendSettings = {
   AzureFunctionsJobHost__extensions__durableTask__storageProvider__type: 'azureManaged'
   AzureFunctionsJobHost__extensions__durableTask__storageProvider__connectionStringName: 'DURABLE_TASK_SCHEDULER_CONNECTION_STRING'

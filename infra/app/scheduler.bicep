@@ -4,6 +4,8 @@ param name string
 param location string = resourceGroup().location
 param tags object = {}
 param skuName string
+@description('Capacity units of the Dedicated SKU; the Consumption SKU takes none.')
+param capacity int
 param taskHubName string
 
 resource scheduler 'Microsoft.DurableTask/schedulers@2026-02-01' = {
@@ -17,6 +19,8 @@ resource scheduler 'Microsoft.DurableTask/schedulers@2026-02-01' = {
     ]
     sku: {
       name: skuName
+      // Dedicated is billed and sized per capacity unit, so it needs one; Consumption has no capacity to set.
+      capacity: skuName == 'Dedicated' ? capacity : null
     }
   }
 }

@@ -12,7 +12,7 @@ import { routeReceiver, routeSender } from './linkRouting';
 import { handleManagementRequest } from './management';
 import { acceptedState } from './outcomes';
 import { serveProducerLink } from './producerLink';
-import { localAttach } from './rheaInternals';
+import { localAttach, settleAlone } from './rheaInternals';
 import type { SharedAccessKey } from './sasToken';
 
 export interface BrokerHandlerDeps {
@@ -49,7 +49,7 @@ export function createBrokerContainer({ registry, keys, maxMessageSize, log }: B
       'message',
       guarded(log, 'a request', (context) => {
         const request = context.message as Message;
-        context.delivery?.update(true, acceptedState());
+        if (context.delivery) settleAlone(context.delivery, acceptedState());
         const replyTo = request.reply_to;
         const replyLink = typeof replyTo === 'string' ? stateOf(receiver.connection).findReplyLink(replyTo) : undefined;
         if (replyLink) replyLink.send(answer(request));

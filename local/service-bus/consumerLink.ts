@@ -10,7 +10,7 @@ import { deliveryTagFor } from './lockToken';
 import { encodeStoredMessage } from './messageCodec';
 import { acceptedState, rejectedState } from './outcomes';
 import type { MessageStore } from './messageStore';
-import { isTransmitted, linkCredit, outgoingSlots } from './rheaInternals';
+import { isTransmitted, linkCredit, outgoingSlots, settleAlone } from './rheaInternals';
 import type { Consumer, Outcome } from './storedMessage';
 
 interface RemoteOutcome {
@@ -76,7 +76,7 @@ export function serveConsumerLink(sender: Sender, store: MessageStore, mode: Con
       if (!token) return; // pre-settled (receive-and-delete): nothing to settle
       lockTokens.delete(delivery);
       const settled = store.settle(token, outcomeOf(event, delivery.remote_state as RemoteOutcome | undefined));
-      delivery.update(true, settled ? acceptedState() : rejectedState(lockLost(token)));
+      settleAlone(delivery, settled ? acceptedState() : rejectedState(lockLost(token)));
     });
   for (const event of ['accepted', 'rejected', 'modified', 'released']) sender.on(event, onDisposition(event));
   const dispatch = guarded(log, `credit from a receiver on '${store.path}'`, () => store.dispatch());

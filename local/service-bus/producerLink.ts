@@ -1,7 +1,8 @@
 /**
  * A client's sender link, served by a broker-side rhea receiver: decodes each transfer (single message or batch),
  * refuses what the broker does not support, and stores the messages. The disposition is sent only once the
- * messages are stored, so a resolved SDK send means the broker holds them (or dropped them as duplicates).
+ * messages are stored, so a resolved SDK send means the broker holds them (or dropped them as duplicates). Each
+ * transfer is settled with its own disposition frame, so sends in flight together never share an outcome.
  */
 import { randomUUID } from 'node:crypto';
 import type { Delivery, EventContext, Message, Receiver } from 'rhea';
@@ -10,6 +11,7 @@ import type { SendTarget } from './entityRegistry';
 import { guarded, type BrokerLogger } from './guard';
 import { decodeTransfer } from './messageCodec';
 import { acceptedState, rejectedState } from './outcomes';
+import { settleAlone } from './rheaInternals';
 
 function unsupportedFeature(message: Message): string | undefined {
   const annotations = (message.message_annotations ?? {}) as Record<string, unknown>;
@@ -22,16 +24,16 @@ function store(delivery: Delivery, format: number | undefined, payload: Message 
   try {
     decoded = decodeTransfer(format, payload);
   } catch (error) {
-    delivery.update(true, rejectedState(invalidField(`Cannot decode the transfer to '${target.path}': ${(error as Error).message}`)));
+    settleAlone(delivery, rejectedState(invalidField(`Cannot decode the transfer to '${target.path}': ${(error as Error).message}`)));
     return;
   }
   if (decoded.size > maxMessageSize) {
-    delivery.update(true, rejectedState(messageTooLarge(decoded.size, maxMessageSize)));
+    settleAlone(delivery, rejectedState(messageTooLarge(decoded.size, maxMessageSize)));
     return;
   }
   const unsupported = decoded.messages.map(unsupportedFeature).find((feature) => feature !== undefined);
   if (unsupported) {
-    delivery.update(true, rejectedState(notImplemented(unsupported)));
+    settleAlone(delivery, rejectedState(notImplemented(unsupported)));
     return;
   }
   const averageSize = Math.ceil(decoded.size / decoded.messages.length);
@@ -46,7 +48,7 @@ function store(delivery: Delivery, format: number | undefined, payload: Message 
   }
   if (duplicates > 0) log(`dropped ${duplicates} duplicate message(s) sent to ${target.path}`);
   if (unmatched > 0) log(`${unmatched} message(s) sent to ${target.path} matched no subscription and were dropped`);
-  delivery.update(true, acceptedState());
+  settleAlone(delivery, acceptedState());
 }
 
 export function serveProducerLink(receiver: Receiver, target: SendTarget, maxMessageSize: number, log: BrokerLogger): void {

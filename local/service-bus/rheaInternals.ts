@@ -1,9 +1,22 @@
 /**
  * The few rhea internals a server needs and its typings do not expose. rhea answers an incoming attach with a local
  * attach it builds itself; Service Bus semantics need some of its fields set (settle modes, max_message_size), and
- * credit accounting needs to know which deliveries rhea has not yet put on the wire. Kept here, in one place.
+ * credit accounting needs to know which deliveries rhea has not yet put on the wire, and settling needs one
+ * disposition frame per delivery (see settleAlone). Kept here, in one place.
  */
 import type { Delivery, link, Sender } from 'rhea';
+
+// rhea builds its frames in this module; its typings do not declare it.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const frames = require('rhea/lib/frames') as { disposition(fields: DispositionFields): unknown };
+
+interface DispositionFields {
+  role: boolean;
+  first: number;
+  last: number;
+  settled: boolean;
+  state: unknown;
+}
 
 interface LocalAttach {
   snd_settle_mode?: number;
@@ -25,6 +38,14 @@ interface SessionInternals {
 
 interface DeliveryInternals {
   id: number;
+  settled: boolean;
+  remote_settled: boolean;
+  state: unknown;
+  link: {
+    is_receiver(): boolean;
+    session: { output(frame: unknown): void };
+    connection: { _register(): void };
+  };
 }
 
 export function localAttach(l: link): LocalAttach {
@@ -44,4 +65,21 @@ export function isTransmitted(sender: Sender, delivery: Delivery): boolean {
 /** Free slots in the session's outgoing delivery buffer (rhea throws if it overflows). */
 export function outgoingSlots(sender: Sender): number {
   return (sender.session as unknown as SessionInternals).outgoing.available();
+}
+
+/**
+ * Settles a delivery with a disposition frame of its own. Delivery.update() queues the disposition, and rhea's
+ * session writes queued dispositions of consecutive deliveries as one frame covering the range with the first
+ * delivery's state; it compares states only from the third delivery on (write_dispositions in rhea/lib/session.js),
+ * so a refused transfer right after an accepted one would be reported accepted. One frame per delivery, written
+ * at once, never merges: the same fields rhea would write, without the queue.
+ */
+export function settleAlone(delivery: Delivery, state: unknown): void {
+  const d = delivery as unknown as DeliveryInternals;
+  d.settled = true;
+  d.state = state;
+  // A delivery the peer already settled needs no answer (rhea skips it the same way).
+  if (!d.remote_settled) d.link.session.output(frames.disposition({ role: d.link.is_receiver(), first: d.id, last: d.id, settled: true, state }));
+  // rhea drops settled deliveries from the session on its next pass.
+  d.link.connection._register();
 }

@@ -1,6 +1,9 @@
-// Key Vault roles: the app may read secret values; the deployer may write them (to store the Partner Center
-// secret once after `azd up`). Neither gets key, certificate or administration rights.
+// Key Vault roles, scoped to the one Partner Center secret rather than the vault: the app may read that secret's
+// value; the deployer may write it (to store the Partner Center secret after `azd up` and rotate it). Neither can
+// list or read any other secret, nor touch keys, certificates or the vault's settings.
 param vaultName string
+@description('The Partner Center secret; it must exist (keyvault.bicep creates it as a disabled placeholder).')
+param secretName string
 param appPrincipalId string
 param deployerPrincipalId string = ''
 param deployerPrincipalType string = 'User'
@@ -11,21 +14,26 @@ resource vault 'Microsoft.KeyVault/vaults@2023-07-01' existing = {
   name: vaultName
 }
 
-resource appReadsSecrets 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  name: guid(vault.id, appPrincipalId, roles.KeyVaultSecretsUser)
-  scope: vault
+resource secret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' existing = {
+  parent: vault
+  name: secretName
+}
+
+resource appReadsSecret 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(secret.id, appPrincipalId, roles.KeyVaultSecretsUser.id)
+  scope: secret
   properties: {
-    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.KeyVaultSecretsUser)
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.KeyVaultSecretsUser.id)
     principalId: appPrincipalId
     principalType: 'ServicePrincipal'
   }
 }
 
-resource deployerWritesSecrets 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (!empty(deployerPrincipalId)) {
-  name: guid(vault.id, deployerPrincipalId, roles.KeyVaultSecretsOfficer)
-  scope: vault
+resource deployerWritesSecret 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (!empty(deployerPrincipalId)) {
+  name: guid(secret.id, deployerPrincipalId, roles.KeyVaultSecretsOfficer.id)
+  scope: secret
   properties: {
-    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.KeyVaultSecretsOfficer)
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.KeyVaultSecretsOfficer.id)
     principalId: deployerPrincipalId
     principalType: deployerPrincipalType
   }

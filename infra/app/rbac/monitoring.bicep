@@ -10,10 +10,10 @@ resource applicationInsights 'Microsoft.Insights/components@2020-02-02' existing
 }
 
 resource appPublishesTelemetry 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  name: guid(applicationInsights.id, appPrincipalId, roles.MonitoringMetricsPublisher)
+  name: guid(applicationInsights.id, appPrincipalId, roles.MonitoringMetricsPublisher.id)
   scope: applicationInsights
   properties: {
-    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.MonitoringMetricsPublisher)
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.MonitoringMetricsPublisher.id)
     principalId: appPrincipalId
     principalType: 'ServicePrincipal'
   }

@@ -9,10 +9,10 @@ resource scheduler 'Microsoft.DurableTask/schedulers@2026-02-01' existing = {
 }
 
 resource appRunsTaskHub 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  name: guid(scheduler.id, appPrincipalId, roles.DurableTaskDataContributor)
+  name: guid(scheduler.id, appPrincipalId, roles.DurableTaskDataContributor.id)
   scope: scheduler
   properties: {
-    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.DurableTaskDataContributor)
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.DurableTaskDataContributor.id)
     principalId: appPrincipalId
     principalType: 'ServicePrincipal'
   }

@@ -1,5 +1,6 @@
-// Service Bus roles scoped to single entities, not the namespace: the app may only receive from the orders queue
-// and only send to the results topic. An optional ERP identity gets the mirror image: send orders, read results
+// Service Bus roles scoped to single entities, not the namespace: the app owns only the orders queue (the trigger
+// receives from it, and target-based scaling reads its message counts, which needs Data Owner: see roles.json) and
+// may only send to the results topic. An optional ERP identity gets the mirror image: send orders, read results
 // from its own subscription.
 param namespaceName string
 param ordersQueueName string
@@ -31,41 +32,42 @@ resource erpSubscription 'Microsoft.ServiceBus/namespaces/topics/subscriptions@2
   name: erpSubscriptionName
 }
 
-resource appReceivesOrders 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  name: guid(ordersQueue.id, appPrincipalId, roles.AzureServiceBusDataReceiver)
+// Data Owner includes receiving, so no separate Data Receiver grant: one assignment, on the queue alone.
+resource appOwnsOrdersQueue 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(ordersQueue.id, appPrincipalId, roles.AzureServiceBusDataOwner.id)
   scope: ordersQueue
   properties: {
-    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.AzureServiceBusDataReceiver)
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.AzureServiceBusDataOwner.id)
     principalId: appPrincipalId
     principalType: 'ServicePrincipal'
   }
 }
 
 resource appSendsResults 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  name: guid(resultsTopic.id, appPrincipalId, roles.AzureServiceBusDataSender)
+  name: guid(resultsTopic.id, appPrincipalId, roles.AzureServiceBusDataSender.id)
   scope: resultsTopic
   properties: {
-    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.AzureServiceBusDataSender)
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.AzureServiceBusDataSender.id)
     principalId: appPrincipalId
     principalType: 'ServicePrincipal'
   }
 }
 
 resource erpSendsOrders 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (grantErp) {
-  name: guid(ordersQueue.id, erpPrincipalId, roles.AzureServiceBusDataSender)
+  name: guid(ordersQueue.id, erpPrincipalId, roles.AzureServiceBusDataSender.id)
   scope: ordersQueue
   properties: {
-    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.AzureServiceBusDataSender)
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.AzureServiceBusDataSender.id)
     principalId: erpPrincipalId
     principalType: erpPrincipalType
   }
 }
 
 resource erpReceivesResults 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (grantErp) {
-  name: guid(erpSubscription.id, erpPrincipalId, roles.AzureServiceBusDataReceiver)
+  name: guid(erpSubscription.id, erpPrincipalId, roles.AzureServiceBusDataReceiver.id)
   scope: erpSubscription
   properties: {
-    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.AzureServiceBusDataReceiver)
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.AzureServiceBusDataReceiver.id)
     principalId: erpPrincipalId
     principalType: erpPrincipalType
   }

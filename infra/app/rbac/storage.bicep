@@ -11,30 +11,30 @@ resource storageAccount 'Microsoft.Storage/storageAccounts@2023-05-01' existing 
 }
 
 resource appBlobDataOwner 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  name: guid(storageAccount.id, appPrincipalId, roles.StorageBlobDataOwner)
+  name: guid(storageAccount.id, appPrincipalId, roles.StorageBlobDataOwner.id)
   scope: storageAccount
   properties: {
-    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.StorageBlobDataOwner)
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.StorageBlobDataOwner.id)
     principalId: appPrincipalId
     principalType: 'ServicePrincipal'
   }
 }
 
 resource appQueueDataContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (grantQueueAndTable) {
-  name: guid(storageAccount.id, appPrincipalId, roles.StorageQueueDataContributor)
+  name: guid(storageAccount.id, appPrincipalId, roles.StorageQueueDataContributor.id)
   scope: storageAccount
   properties: {
-    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.StorageQueueDataContributor)
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.StorageQueueDataContributor.id)
     principalId: appPrincipalId
     principalType: 'ServicePrincipal'
   }
 }
 
 resource appTableDataContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (grantQueueAndTable) {
-  name: guid(storageAccount.id, appPrincipalId, roles.StorageTableDataContributor)
+  name: guid(storageAccount.id, appPrincipalId, roles.StorageTableDataContributor.id)
   scope: storageAccount
   properties: {
-    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.StorageTableDataContributor)
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.StorageTableDataContributor.id)
     principalId: appPrincipalId
     principalType: 'ServicePrincipal'
   }

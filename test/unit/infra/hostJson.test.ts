@@ -4,6 +4,7 @@
 import { readBicep } from './support/bicepFile';
 import { textOf } from './support/bicepValues';
 import { MAIN_BICEP, readRepoJson } from './support/repo';
+import { parseHostConfig } from '../../../local/runtime/hostConfig';
 
 interface HostJson {
   version: string;
@@ -63,6 +64,22 @@ describe('host.json', () => {
     const sampling = host.logging.applicationInsights.samplingSettings;
     expect(sampling.isEnabled).toBe(true);
     expect(sampling.excludedTypes.split(';').sort()).toEqual(['Exception', 'Request']);
+  });
+
+  it('names the Durable backend literally: the extension resolves %SETTING% in hubName only, never in storageProvider.type', () => {
+    // Azure/azure-functions-durable-extension: DurableTaskOptions.ResolveAppSettingOptions resolves HubName alone,
+    // and DurableTaskExtension.GetDurabilityProviderFactory matches storageProvider.type as written, so
+    // "%DURABLE_BACKEND_TYPE%" would stop the host with "Storage provider type (...) was not found". The scheduler
+    // backend is therefore chosen by an AzureFunctionsJobHost__ app setting (appSettings.test.ts).
+    expect(JSON.stringify(durable.storageProvider)).not.toContain('%');
+    expect(durable.storageProvider.type).toBe('AzureStorage');
+  });
+
+  it('starts the local runtime as written, with no app settings at all', () => {
+    const local = parseHostConfig(host, {});
+    expect(local.durable.hubName).toBe(durable.hubName);
+    expect(local.durable.maxConcurrentActivityFunctions).toBe(durable.maxConcurrentActivityFunctions);
+    expect(local.routePrefix).toBe(host.extensions.http.routePrefix);
   });
 
   it('does not trace orchestration inputs and outputs (they hold customer and order data)', () => {

@@ -8,7 +8,7 @@ import { REPO_ROOT, listFiles, readRepoFile, readRepoJson, repoPath } from './su
 
 const azureYaml = parseSimpleYaml(readRepoFile('azure.yaml'));
 const ignored = parseIgnoreFile(readRepoFile('.funcignore'));
-const packageJson = readRepoJson<{ main: string; scripts: Record<string, string> }>('package.json');
+const packageJson = readRepoJson<{ main: string; scripts: Record<string, string>; dependencies: Record<string, string>; devDependencies: Record<string, string> }>('package.json');
 const tsconfigBuild = readRepoJson<{ include: string[] }>('tsconfig.build.json');
 const relative = (file: string) => path.relative(REPO_ROOT, file).split(path.sep).join('/');
 const PRODUCTION_DIRS = ['functions', 'orchestrations', 'shared'];
@@ -31,6 +31,38 @@ describe('azure.yaml', () => {
       expect({ shell, run }).toEqual({ shell, run: 'npm ci && npm run build' });
     }
     expect(packageJson.scripts.build).toBeDefined();
+  });
+});
+
+describe('the remote build', () => {
+  // Flex Consumption builds with Oryx (Kudu's FunctionAppOryxArguments passes no prune_dev_dependencies property,
+  // and Oryx reads only that property, not the PRUNE_DEV_DEPENDENCIES setting): `npm install` with devDependencies,
+  // `npm run build`, then `npm run build:azure` when package.json has it (microsoft/Oryx doc/runtimes/nodejs.md,
+  // NodeBashBuildSnippet.sh.tpl). build:azure is therefore where the dev tools leave the package.
+  it('compiles with the dev tools, then prunes the devDependencies', () => {
+    expect(packageJson.scripts.build).toMatch(/^tsc /);
+    expect(packageJson.scripts['build:azure']).toBe('npm prune --omit=dev');
+    expect(Object.keys(packageJson.devDependencies)).toEqual(expect.arrayContaining(['typescript']));
+  });
+
+  it('never prunes on this machine: the packaging hook and the local scripts leave build:azure alone', () => {
+    for (const shell of ['posix', 'windows']) expect(String(yamlAt(azureYaml, 'hooks', 'prepackage', shell, 'run'))).not.toContain('build:azure');
+    const callers = Object.entries(packageJson.scripts).filter(([name, script]) => name !== 'build:azure' && /build:azure|prune/.test(script));
+    expect(callers).toEqual([]);
+  });
+
+  it('keeps every package production code imports: only dependencies and Node built-ins, never a devDependency', () => {
+    const files = PRODUCTION_DIRS.flatMap((dir) => (fs.existsSync(repoPath(dir)) ? listFiles(repoPath(dir)) : [])).filter((f) => f.endsWith('.ts'));
+    const imported = new Set<string>();
+    for (const file of files) {
+      const code = fs.readFileSync(file, 'utf8');
+      // `import type` is erased by tsc, so it needs nothing at run time.
+      for (const [, specifier] of code.matchAll(/^\s*(?:import|export)\s+(?!type\b)[^'";]*?from\s+'([^'.][^']*)'/gm)) imported.add(specifier);
+      for (const [, specifier] of code.matchAll(/(?:require|import)\(\s*'([^'.][^']*)'\s*\)/g)) imported.add(specifier);
+    }
+    const packages = [...imported].filter((s) => !s.startsWith('node:')).map((s) => (s.startsWith('@') ? s.split('/').slice(0, 2).join('/') : s.split('/')[0]));
+    expect(packages.length).toBeGreaterThan(2);
+    expect([...new Set(packages)].filter((name) => !(name in packageJson.dependencies)).sort()).toEqual([]);
   });
 });
 

@@ -9,6 +9,9 @@ import { DEPLOYER, ERP, Grant, SCENARIOS, roleAssignments } from './support/depl
 //   Publisher: Azure-Samples/durable-functions-quickstart-typescript-azd infra/app/rbac.bicep.
 // - Azure Service Bus Data Receiver: Azure-Samples/functions-quickstart-dotnet-azd-service-bus infra/main.bicep.
 // - Azure Service Bus Data Sender: jornpe/BlinkyProject deployment/modules/roleAssignments/assignMessageQueueRole.bicep.
+// - Azure Service Bus Data Owner: MicrosoftDocs azure-docs articles/role-based-access-control/built-in-roles (Integration);
+//   it is the trigger role MicrosoftDocs azure-docs includes/functions-service-bus-permissions.md names besides Data
+//   Receiver, and the one the Service Bus extension's scale monitor needs for queue runtime properties (roles.json).
 // - Key Vault Secrets User / Secrets Officer: MicrosoftDocs azure-docs articles/key-vault/general/rbac-guide.md.
 // - Durable Task Data Contributor: Azure-Samples/durable-functions-quickstart-typescript-azd infra/main.bicep.
 const DOCUMENTED_ROLE_IDS: Record<string, string> = {
@@ -18,16 +21,16 @@ const DOCUMENTED_ROLE_IDS: Record<string, string> = {
   'Monitoring Metrics Publisher': '3913510d-42f4-4e42-8a64-420c390055eb',
   'Azure Service Bus Data Receiver': '4f6d3b9b-027b-4f4c-9142-0e5a2a2247e0',
   'Azure Service Bus Data Sender': '69a216fc-b8fb-44d8-bc22-1f3c2cd27a39',
+  'Azure Service Bus Data Owner': '090c5cfd-751d-490a-894a-3ce6f1109419',
   'Key Vault Secrets User': '4633458b-17de-408a-b874-0445c86b69e6',
   'Key Vault Secrets Officer': 'b86a8fe4-44ce-4948-aee5-eccb2c155cd7',
   'Durable Task Data Contributor': '0ad04412-c4d5-4796-b79c-f76d14c8d402',
 };
-// Roles broader than anything this app needs; they must never appear (Data Owner is what the Service Bus sample
-// grants, least privilege is Sender/Receiver on single entities).
+// Roles broader than anything this app needs; they must never appear. (Azure Service Bus Data Owner may, but only
+// for the app on the orders queue: see the test below and roles.json.)
 const TOO_BROAD: Record<string, string> = {
   Owner: '8e3af657-a8ff-443c-a75c-2fe8c4bcb635',
   Contributor: 'b24988ac-6180-42a0-ab88-20f7382dd24c',
-  'Azure Service Bus Data Owner': '090c5cfd-751d-490a-894a-3ce6f1109419',
   'Key Vault Administrator': '00482a5a-887f-4fb3-b363-3b7fe8e74483',
   'Storage Blob Data Contributor': 'ba92f5b4-2d11-453d-a403-e96b0029c9fe',
 };
@@ -39,10 +42,10 @@ const GUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
 const grantLine = (g: Grant) => `${g.principal} ${g.roleKey} on ${g.scopeType} ${g.scopeName}`;
 
 describe('infra/roles.json', () => {
-  const roles = readRepoJson<Record<string, string>>('infra', 'roles.json');
+  const roles = readRepoJson<Record<string, { id: string; why: string }>>('infra', 'roles.json');
 
   it('maps each role name (without spaces) to its documented id', () => {
-    for (const [key, id] of Object.entries(roles)) {
+    for (const [key, { id }] of Object.entries(roles)) {
       const documented = Object.keys(DOCUMENTED_ROLE_IDS).find((name) => keyOf(name) === key);
       expect({ key, documented: documented ?? 'no documented role of that name' }).toEqual({ key, documented: expect.any(String) });
       expect({ key, id }).toEqual({ key, id: DOCUMENTED_ROLE_IDS[documented!] });
@@ -51,8 +54,15 @@ describe('infra/roles.json', () => {
 
   it('holds none of the broad roles', () => {
     const broadIds = Object.values(TOO_BROAD);
-    expect(Object.values(roles).filter((id) => broadIds.includes(id))).toEqual([]);
+    expect(Object.values(roles).filter(({ id }) => broadIds.includes(id))).toEqual([]);
     expect(Object.keys(roles).filter((key) => Object.keys(TOO_BROAD).map(keyOf).includes(key))).toEqual([]);
+  });
+
+  it('says for each role who gets it, on what, and why', () => {
+    const vague = Object.entries(roles).filter(([, { why }]) => typeof why !== 'string' || !/^(App|Deployer|Optional ERP identity)\b.*, on /.test(why));
+    expect(vague.map(([key]) => key)).toEqual([]);
+    expect(roles.AzureServiceBusDataOwner.why).toMatch(/target-based scaling.*runtime properties/);
+    expect(roles.AzureServiceBusDataOwner.why).toMatch(/Trade-off/);
   });
 
   it('is the only place a role id is written: no .bicep file contains a GUID', () => {
@@ -77,9 +87,9 @@ describe.each(SCENARIOS)('role assignments ($label)', (scenario) => {
   it('grant exactly the least-privilege set', () => {
     const expected = [
       `${APP} StorageBlobDataOwner on Microsoft.Storage/storageAccounts <storage.outputs.name>`,
-      `${APP} AzureServiceBusDataReceiver on Microsoft.ServiceBus/namespaces/queues "orders"`,
+      `${APP} AzureServiceBusDataOwner on Microsoft.ServiceBus/namespaces/queues "orders"`,
       `${APP} AzureServiceBusDataSender on Microsoft.ServiceBus/namespaces/topics "order-results"`,
-      `${APP} KeyVaultSecretsUser on Microsoft.KeyVault/vaults <'kv-\${resourceToken}'>`,
+      `${APP} KeyVaultSecretsUser on Microsoft.KeyVault/vaults/secrets "partner-center-client-secret"`,
       `${APP} MonitoringMetricsPublisher on Microsoft.Insights/components <appInsights.outputs.name>`,
     ];
     if (durableBackend.v === 'AzureStorage') {
@@ -90,7 +100,7 @@ describe.each(SCENARIOS)('role assignments ($label)', (scenario) => {
     } else {
       expected.push(`${APP} DurableTaskDataContributor on Microsoft.DurableTask/schedulers <'dts-\${resourceToken}'>`);
     }
-    if (principalId.v) expected.push(`"${DEPLOYER}" KeyVaultSecretsOfficer on Microsoft.KeyVault/vaults <'kv-\${resourceToken}'>`);
+    if (principalId.v) expected.push(`"${DEPLOYER}" KeyVaultSecretsOfficer on Microsoft.KeyVault/vaults/secrets "partner-center-client-secret"`);
     if (erpPrincipalId.v) {
       expected.push(
         `"${ERP}" AzureServiceBusDataSender on Microsoft.ServiceBus/namespaces/queues "orders"`,
@@ -98,6 +108,19 @@ describe.each(SCENARIOS)('role assignments ($label)', (scenario) => {
       );
     }
     expect(grants.map(grantLine).sort()).toEqual(expected.sort());
+  });
+
+  it('give Data Owner to the app on the orders queue alone, where the trigger and its scaler need it', () => {
+    const owners = grants.filter((g) => g.roleKey === 'AzureServiceBusDataOwner').map(grantLine);
+    expect(owners).toEqual([`${APP} AzureServiceBusDataOwner on Microsoft.ServiceBus/namespaces/queues "orders"`]);
+    // Data Owner includes receiving: no second, redundant grant on the same queue.
+    expect(grants.filter((g) => g.principal === APP && g.scopeName === '"orders"')).toHaveLength(1);
+  });
+
+  it('reach Key Vault only through the one secret, which the deployment itself creates', () => {
+    const vaultGrants = grants.filter((g) => g.roleKey.startsWith('KeyVault'));
+    expect(vaultGrants.length).toBeGreaterThan(0);
+    expect(vaultGrants.filter((g) => g.scopeType !== 'Microsoft.KeyVault/vaults/secrets')).toEqual([]);
   });
 
   it("declare the app's identity as a service principal", () => {

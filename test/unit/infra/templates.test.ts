@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { allowedValues, isRegistryModule, localModulePath, readBicep } from './support/bicepFile';
-import { describe as show, evaluate, rootScope } from './support/bicepEval';
+import { describe as show, evaluate, moduleScope, rootScope, str } from './support/bicepEval';
 import { scan } from './support/bicepText';
 import { at, textOf } from './support/bicepValues';
 import { parseSimpleYaml, yamlAt } from './support/simpleYaml';
@@ -162,6 +162,37 @@ describe('resources', () => {
     expect(show(evaluate({ kind: 'expr', text: 'durableTaskHubName' }, root))).toBe(JSON.stringify(hostJson.extensions.durableTask.hubName));
     expect(textOf(at(moduleParams('scheduler'), 'taskHubName'))).toBe('durableTaskHubName');
     expect(main.modules.get('scheduler')?.condition).toBe('useScheduler');
+  });
+
+  it('create the Partner Center secret once, disabled and without its value, so the roles can be scoped to it', () => {
+    const placeholderFor = (slotCreated: boolean) => {
+      const vault = moduleScope(rootScope(MAIN_BICEP, { ...SCENARIOS[0].params, partnerCenterSecretSlotCreated: { t: 'bool', v: slotCreated } }), 'keyVault');
+      const resource = vault.file.resources.get('secretPlaceholder')!;
+      return { created: show(evaluate({ kind: 'expr', text: resource.condition! }, vault)), name: show(evaluate(at(resource.body, 'name')!, vault)), resource };
+    };
+    const first = placeholderFor(false);
+    expect({ created: first.created, name: first.name }).toEqual({ created: 'true', name: '"partner-center-client-secret"' });
+    expect(textOf(at(first.resource.body, 'properties', 'attributes', 'enabled'))).toBe('false');
+    expect(textOf(at(first.resource.body, 'properties', 'value'))).toMatch(/^placeholder: /);
+    expect(placeholderFor(true).created).toBe('false');
+    // azd feeds the template's own output back in: after the first deployment the placeholder is never written again.
+    const parameters = readRepoJson<{ parameters: Record<string, { value: string }> }>('infra', 'main.parameters.json').parameters;
+    expect(parameters.partnerCenterSecretSlotCreated.value).toBe('${PARTNER_CENTER_SECRET_SLOT_CREATED=false}');
+    expect(textOf(main.outputs.get('PARTNER_CENTER_SECRET_SLOT_CREATED')?.value)).toBe('true');
+  });
+
+  it('size the Dedicated Durable Task Scheduler in capacity units, and leave the Consumption SKU without one', () => {
+    const capacityParam = main.params.get('schedulerCapacity')!;
+    expect(textOf(capacityParam.defaultValue)).toBe('1');
+    expect(capacityParam.decorators).toEqual(expect.arrayContaining(['@minValue(1)', '@maxValue(3)']));
+    const capacityFor = (sku: string) => {
+      const scope = moduleScope(rootScope(MAIN_BICEP, { durableBackend: str('DurableTaskScheduler'), schedulerSkuName: str(sku), principalId: str(''), erpPrincipalId: str('') }), 'scheduler');
+      return show(evaluate(at(scope.file.resources.get('scheduler')?.body, 'properties', 'sku', 'capacity')!, scope));
+    };
+    expect(capacityFor('Dedicated')).toBe('1');
+    expect(capacityFor('Consumption')).toBe('null');
+    const parameters = readRepoJson<{ parameters: Record<string, { value: string }> }>('infra', 'main.parameters.json').parameters;
+    expect(parameters.schedulerCapacity.value).toBe('${DURABLE_TASK_SCHEDULER_CAPACITY=1}');
   });
 
   it('offer both Durable backends, Azure Storage by default', () => {

@@ -72,7 +72,7 @@ export interface Grant {
   principalType: string;
 }
 
-const ROLE_DEFINITION_ID = /^subscriptionResourceId\('Microsoft\.Authorization\/roleDefinitions',\s*roles\.(\w+)\)$/;
+const ROLE_DEFINITION_ID = /^subscriptionResourceId\('Microsoft\.Authorization\/roleDefinitions',\s*roles\.(\w+)\.id\)$/;
 
 function roleGrants(file: BicepFile, scope: Scope): Grant[] {
   const grants: Grant[] = [];
@@ -82,8 +82,8 @@ function roleGrants(file: BicepFile, scope: Scope): Grant[] {
     const where = `${file.file} ${resource.symbol}`;
     const definition = textOf(at(resource.body, 'properties', 'roleDefinitionId')) ?? '';
     const match = ROLE_DEFINITION_ID.exec(definition);
-    if (!match) throw new Error(`${where}: roleDefinitionId must be subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.<Role>), got ${definition}`);
-    const guid = evaluate({ kind: 'expr', text: `roles.${match[1]}` }, scope);
+    if (!match) throw new Error(`${where}: roleDefinitionId must be subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.<Role>.id), got ${definition}`);
+    const guid = evaluate({ kind: 'expr', text: `roles.${match[1]}.id` }, scope);
     const scopeSymbol = textOf(at(resource.body, 'scope')) ?? '';
     const target = file.resources.get(scopeSymbol);
     if (!target) throw new Error(`${where}: scope "${scopeSymbol}" is not a resource declared in the file`);
@@ -93,7 +93,7 @@ function roleGrants(file: BicepFile, scope: Scope): Grant[] {
       symbol: resource.symbol,
       roleKey: match[1],
       roleDefinitionGuid: guid.t === 'str' ? guid.v : describe(guid),
-      nameRoleKey: /roles\.(\w+)\)$/.exec(nameText)?.[1],
+      nameRoleKey: /roles\.(\w+)\.id\)$/.exec(nameText)?.[1],
       scopeType: target.type,
       scopeName: describe(evaluate({ kind: 'expr', text: `${scopeSymbol}.name` }, scope)),
       principal: describe(evaluate(at(resource.body, 'properties', 'principalId')!, scope)),
