@@ -263,7 +263,8 @@ describe('processOrder transient failures (Durable retry policy)', () => {
     await replay.start();
     await replay.completeActivity('createCart', { kind: 'rejected', error: { operation: 'createCart', description: 'nope' } });
     await replay.failActivity('publishResult', 'broker unreachable', { untilExhausted: true });
-    expect(replay.state?.error).toMatch(/publishing the failed outcome of order SO-10001 failed: .*broker unreachable/);
+    expect(replay.runtimeStatus).toBe('Failed');
+    expect(replay.output).toMatch(/^Orchestrator function 'processOrder' failed: .*publishing the failed outcome of order SO-10001 failed: .*broker unreachable/);
   });
 });
 
@@ -336,7 +337,6 @@ describe('processOrder polling', () => {
       lastError: null,
     });
 
-    await replay.runContinuedExecution();
     expect(status(replay)).toMatchObject({ stage: 'waitingForOrders', cartId: 'cart-1', attempts: { polls: 2 } });
     // The backoff continues from the carried poll count: 30 * 2^2.
     expect(secondsBetween(replay.now, replay.openTimers()[0].fireAt)).toBe(120);
