@@ -10,6 +10,7 @@ import { createDispatcher, type Dispatcher } from '../../../local/runtime/durabl
 import { EventType, type HistoryEvent } from '../../../local/runtime/durable/historyEvents';
 import { selectBatch } from '../../../local/runtime/durable/inboxBatch';
 import { runEpisode } from '../../../local/runtime/durable/orchestrationEpisode';
+import { decodeSdkInput } from '../../../local/runtime/durable/sdkActions';
 import { createMemoryStore, type TaskHubStore } from '../../../local/runtime/durable/store';
 import { createTaskHubClient, type TaskHubClient } from '../../../local/runtime/durable/taskHubClient';
 import type { ActivityTask, EpisodeCommit, InstanceRecord, RuntimeStatus } from '../../../local/runtime/durable/taskHubState';
@@ -17,7 +18,10 @@ import { createInvoker, typedDataToValue, type Invoker } from '../../../local/ru
 import { createLogger } from '../../../local/runtime/logger';
 import type { FunctionRegistry } from '../../../local/runtime/registry';
 
-/** An activity the orchestration scheduled. `attempt` counts the runtime's retries of one callActivityWithRetry. */
+/**
+ * An activity the orchestration scheduled. `input` is what the activity function receives; `attempt` counts the
+ * runtime's retries of one callActivityWithRetry.
+ */
 export interface ScheduledActivity {
   /** The sequence id (TaskScheduled EventId) within its execution. */
   id: number;
@@ -146,7 +150,7 @@ export class OrchestrationDriver {
 
   /** Activities waiting for the test's answer, in sequence-id order. */
   openActivities(): ScheduledActivity[] {
-    return [...this.waiting.values()].map(({ id, name, input, attempt }) => ({ id, name, input, attempt })).sort((a, b) => a.id - b.id);
+    return this.waitingActivities().map(({ id, name, input, attempt }) => ({ id, name, input, attempt }));
   }
 
   /** Timers that have not fired (cancelled timers are dropped by the runtime), earliest first. */
@@ -254,9 +258,14 @@ export class OrchestrationDriver {
     return this.store.state.instances.get(this.instanceId);
   }
 
+  /** Invocations still owed to the runtime: the store drops the activities of an execution that has ended. */
+  private waitingActivities(): WaitingActivity[] {
+    return [...this.waiting.values()].filter((w) => this.store.state.activities.has(w.task.id)).sort((a, b) => a.id - b.id);
+  }
+
   private takeWaiting(name: string): WaitingActivity {
     const { id } = this.activity(name);
-    const entry = [...this.waiting.values()].find((w) => w.id === id) as WaitingActivity;
+    const entry = this.waitingActivities().find((w) => w.id === id) as WaitingActivity;
     this.waiting.delete(entry.task.id);
     return entry;
   }
@@ -365,7 +374,7 @@ export class OrchestrationDriver {
     for (const event of appended.filter((e) => e.EventType === EventType.TaskScheduled)) {
       const previousAttempt = retried.map((id) => this.activitiesById.get(key(id))).find((a) => a?.name === event.Name);
       if (previousAttempt) retried.splice(retried.indexOf(previousAttempt.id), 1);
-      const activity: ScheduledActivity = { id: event.EventId, name: event.Name as string, input: parseJson(event.Input), attempt: (previousAttempt?.attempt ?? 0) + 1 };
+      const activity: ScheduledActivity = { id: event.EventId, name: event.Name as string, input: decodeSdkInput(parseJson(event.Input)), attempt: (previousAttempt?.attempt ?? 0) + 1 };
       this.activitiesById.set(key(activity.id), activity);
       if (activity.attempt === 1) this.scheduled.push(activity);
     }
