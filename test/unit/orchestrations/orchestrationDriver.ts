@@ -204,7 +204,7 @@ export class OrchestrationDriver {
     }
   }
 
-  /** Moves the clock to the earliest open timer (or `timer`) so that it fires; returns it. */
+  /** Moves the clock to the earliest open timer (or to `timer`, firing every timer due by then); returns it. */
   async fireTimer(timer?: DurableTimer): Promise<DurableTimer> {
     const target = timer ?? this.openTimers()[0];
     if (!target) throw new Error(`no open timer; open: ${this.describeOpen()}`);
