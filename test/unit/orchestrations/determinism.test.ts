@@ -1,7 +1,15 @@
 // Orchestrator code is replayed: it must not read the clock, randomness, the environment or do I/O (reference
-// durable-functions-protocol.md §6). This test reads the orchestration sources and fails on any such use.
+// durable-functions-protocol.md §6). This test reads the orchestration sources and fails on any such use, and drives
+// processOrder through the local runtime, whose episodes replay the orchestrator over its whole stored history and
+// fail the instance when the orchestrator asks for different work than history recorded.
+import { appFunctions } from './durableHost';
+import * as df from 'durable-functions';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { EventType } from '../../../local/runtime/durable/historyEvents';
+import { OrchestrationDriver } from './orchestrationDriver';
+import { CANCEL_EVENT } from '../../../orchestrations';
+import { INSTANCE_ID, START, checkedOut, newOrderReplay, order, orderStatus } from './scenario';
 
 const ORCHESTRATIONS = path.join(__dirname, '../../../orchestrations');
 
@@ -52,5 +60,43 @@ describe('orchestrator determinism', () => {
 
   test('the orchestrator files were found', () => {
     expect(orchestratorFiles).toEqual(expect.arrayContaining(['processOrder.ts', 'cartSteps.ts', 'pollingSteps.ts', 'orderRun.ts', 'pollingPolicy.ts']));
+  });
+});
+
+describe('orchestrator determinism under the runtime\'s replay', () => {
+  // Module state survives between episodes but not between hosts: here it stands for any hidden input.
+  let episodes = 0;
+  df.app.orchestration('flipFlop', function* (context: df.OrchestrationContext) {
+    yield context.df.callActivity(episodes++ === 0 ? 'first' : 'second');
+    return 'done';
+  });
+  df.app.activity('first', { handler: () => undefined });
+  df.app.activity('second', { handler: () => undefined });
+
+  test('the replay check itself fails an orchestrator that asks for different work on replay', async () => {
+    const driver = new OrchestrationDriver({ functions: appFunctions, orchestrator: 'flipFlop', instanceId: 'flip-1', input: null, start: START });
+    await driver.start();
+    await driver.completeActivity('first', null);
+    expect(driver.runtimeStatus).toBe('Failed');
+    expect(driver.output).toMatch(/Non-deterministic workflow detected: sequence id 0 was TaskScheduled "first" in history but the orchestrator now asks for TaskScheduled "second"/);
+  });
+
+  test('processOrder replays its whole history in every episode, through retries, a cancel and continue-as-new, to Completed', async () => {
+    const driver = newOrderReplay({ pollsPerExecution: 1, activityRetry: { firstRetryMs: 1000, maxAttempts: 2, backoffCoefficient: 1, maxRetryMs: 1000 } });
+    await checkedOut(driver, [order('ord-1', 'pending')]);
+    await driver.raiseEvent(CANCEL_EVENT);
+    await driver.fireTimer();
+    await driver.failActivity('getOrderStatus', 'Partner Center answered 503');
+    await driver.completeActivity('getOrderStatus', orderStatus(order('ord-1', 'pending')));
+    await driver.fireTimer();
+    await driver.completeActivity('getOrderStatus', orderStatus(order('ord-1', 'completed', 'monthly', 'sub-1')));
+    await driver.completeActivity('publishResult', {});
+    expect(driver.runtimeStatus).toBe('Completed');
+    expect(driver.output).toMatchObject({ status: 'completed', instanceId: INSTANCE_ID, cartId: 'cart-1' });
+    expect(driver.executions).toHaveLength(2);
+    // One episode per step (start, cart, gate, checkout, milestone, cancel, poll timer, failed attempt, retry timer,
+    // last poll), each replaying all the earlier ones.
+    expect(driver.history(0).filter((e) => e.EventType === EventType.OrchestratorStarted)).toHaveLength(10);
+    expect(driver.history(0).filter((e) => e.EventType === EventType.EventRaised).map((e) => e.Name)).toEqual([CANCEL_EVENT]);
   });
 });

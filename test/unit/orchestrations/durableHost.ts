@@ -1,30 +1,30 @@
-// Captures what `df.app.orchestration` registers, through the `@azure/functions-core` module the Functions worker
-// provides (reference durable-functions-protocol.md §7). jest resolves modules through its own registry, so the
-// worker's require hook cannot be used here; a virtual jest mock stands in for the worker's module. This is the only
-// stand-in: the handler captured is the durable-functions SDK's real orchestrator entry.
+// The Functions host's side of app registration, for unit tests: `@azure/functions-core` (the module the Node worker
+// provides in-process, reference durable-functions-protocol.md §7) is the local runtime's own core API over a function
+// registry, so `df.app.*` registers exactly as it does under `npm start`. jest resolves modules through its own
+// registry, so the worker's require hook cannot provide the module here; a virtual jest mock hands over the runtime's
+// core API object instead. This is the only stand-in: the registered handlers are the durable-functions SDK's.
+import * as df from 'durable-functions';
+import { createCoreApi } from '../../../local/runtime/coreApi';
+import { createFunctionRegistry, type FunctionRegistry } from '../../../local/runtime/registry';
 
-type Handler = (triggerInput: unknown, context: unknown) => Promise<unknown>;
+const mockAppFunctions = createFunctionRegistry();
 
-const registered = new Map<string, { metadata: { name: string; bindings: Record<string, { type: string }> }; handler: Handler }>();
+jest.mock('@azure/functions-core', () => createCoreApi(mockAppFunctions, () => undefined), { virtual: true });
 
-jest.mock(
-  '@azure/functions-core',
-  () => ({
-    version: 'test',
-    hostVersion: '4.0.0',
-    setProgrammingModel: () => undefined,
-    getProgrammingModel: () => undefined,
-    registerHook: () => ({ dispose: () => undefined }),
-    registerFunction: (metadata: { name: string; bindings: Record<string, { type: string }> }, handler: Handler) => {
-      registered.set(metadata.name, { metadata, handler });
-      return { dispose: () => registered.delete(metadata.name) };
-    },
-  }),
-  { virtual: true },
-);
+/** Every function the app registered in this test file, as the host sees them. */
+export const appFunctions: FunctionRegistry = mockAppFunctions;
 
-export function registeredFunction(name: string) {
-  const entry = registered.get(name);
-  if (!entry) throw new Error(`no function named ${name} was registered (registered: ${[...registered.keys()].join(', ')})`);
-  return entry;
+/**
+ * Registers activities through `df.app.activity`, as the app does, for an orchestration driver to answer: the driver
+ * replaces their handler per invocation, so this one only runs if something else invokes them.
+ */
+export function registerAnsweredActivities(names: readonly string[]): void {
+  for (const name of names) {
+    if (appFunctions.get(name)) continue;
+    df.app.activity(name, {
+      handler: () => {
+        throw new Error(`activity ${name} is answered by the test through OrchestrationDriver; nothing else may invoke it`);
+      },
+    });
+  }
 }

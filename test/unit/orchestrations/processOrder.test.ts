@@ -1,4 +1,5 @@
 import './durableHost';
+import { EventType } from '../../../local/runtime/durable/historyEvents';
 import { CANCEL_EVENT, type OrderCustomStatus, type ProcessOrderInput } from '../../../orchestrations';
 import type { OrderOutcome, SubmittedMilestone } from '../../../shared/orders';
 import { CUSTOMER_ID } from '../../fixtures/orders/requests';
@@ -233,10 +234,15 @@ describe('processOrder transient failures (Durable retry policy)', () => {
     await checkedOut(replay, [order('ord-1', 'pending')]);
     await replay.fireTimer();
     const first = replay.activity('getOrderStatus');
+    // failActivity answers one step (1 s) after the previous one.
+    const failedAt = replay.now.getTime() + 1000;
     await replay.failActivity('getOrderStatus', 'Partner Center answered 503');
     const retry = replay.activity('getOrderStatus');
-    expect(retry.id).toBe(first.id + 2);
+    // The runtime's retry timer takes the sequence id after the failed attempt and waits firstRetryMs.
+    expect(replay.history().find((e) => e.EventType === EventType.TimerCreated && e.EventId === first.id + 1)?.FireAt).toBe(new Date(failedAt + 5000).toISOString());
+    expect(retry).toMatchObject({ id: first.id + 2, attempt: 2 });
     expect(retry.input).toEqual(first.input);
+    expect(replay.now.getTime()).toBe(failedAt + 5000);
     await replay.completeActivity('getOrderStatus', orderStatus(order('ord-1', 'completed', 'monthly', 'sub-1')));
     expect(published(replay)).toMatchObject({ status: 'completed' });
   });
@@ -246,6 +252,9 @@ describe('processOrder transient failures (Durable retry policy)', () => {
     await replay.start();
     await replay.failActivity('createCart', 'connection failed (ECONNRESET)', { untilExhausted: true });
     expect(published(replay)).toMatchObject({ status: 'failed', errors: [{ source: 'workflow', message: expect.stringContaining('ECONNRESET') }] });
+    // maxAttempts attempts, then the orchestrator saw the failure; retries are not new calls of the orchestrator.
+    expect(replay.history().filter((e) => e.EventType === EventType.TaskScheduled && e.Name === 'createCart')).toHaveLength(3);
+    expect(names(replay)).toEqual(['createCart', 'publishResult']);
   });
 
   test('checkout failing on every attempt does not guess: it reads the cart to find out whether it was ordered', async () => {
@@ -263,7 +272,8 @@ describe('processOrder transient failures (Durable retry policy)', () => {
     await replay.start();
     await replay.completeActivity('createCart', { kind: 'rejected', error: { operation: 'createCart', description: 'nope' } });
     await replay.failActivity('publishResult', 'broker unreachable', { untilExhausted: true });
-    expect(replay.state?.error).toMatch(/publishing the failed outcome of order SO-10001 failed: .*broker unreachable/);
+    expect(replay.runtimeStatus).toBe('Failed');
+    expect(replay.output).toMatch(/^Orchestrator function 'processOrder' failed: .*publishing the failed outcome of order SO-10001 failed: .*broker unreachable/);
   });
 });
 
@@ -319,9 +329,12 @@ describe('processOrder polling', () => {
       await replay.fireTimer();
       await replay.completeActivity('getOrderStatus', orderStatus(order('ord-1', 'pending')));
     }
-    expect(replay.isDone).toBe(true);
+    // The runtime ended the first execution with ContinueAsNew and started the next one at once with the carried input.
     expect(replay.executions).toHaveLength(2);
     const carried = replay.executions[1] as ProcessOrderInput;
+    expect(replay.history(0).filter((e) => e.EventType === EventType.ContinueAsNew).map((e) => JSON.parse(e.Result as string))).toEqual([carried]);
+    expect(replay.history().find((e) => e.EventType === EventType.ExecutionStarted)?.Input).toBe(JSON.stringify(carried));
+    expect(replay.runtimeStatus).toBe('Running');
     expect(carried.request).toEqual((replay.executions[0] as ProcessOrderInput).request);
     expect(carried.receivedAt).toBe(START.toISOString());
     expect(carried.resume).toEqual({
@@ -336,7 +349,6 @@ describe('processOrder polling', () => {
       lastError: null,
     });
 
-    await replay.runContinuedExecution();
     expect(status(replay)).toMatchObject({ stage: 'waitingForOrders', cartId: 'cart-1', attempts: { polls: 2 } });
     // The backoff continues from the carried poll count: 30 * 2^2.
     expect(secondsBetween(replay.now, replay.openTimers()[0].fireAt)).toBe(120);
@@ -379,12 +391,17 @@ describe('processOrder cancel', () => {
   test('cancel while the checkout gate is open wins over checkout', async () => {
     const replay = newOrderReplay();
     await replay.start();
+    // The gate is a zero-length timer, due at once: a cancel wins only if it reaches the instance after the cart and
+    // before the gate fires, i.e. while the episode that takes the cart (and opens the gate) runs.
+    replay.raiseEventDuringNextEpisode(CANCEL_EVENT);
     await replay.completeActivity('createCart', cartCreated());
-    expect(replay.openTimers()).toHaveLength(1);
-    expect(status(replay).stage).toBe('creatingCart');
-    await replay.raiseEvent(CANCEL_EVENT);
+    const [gate] = replay.timers;
+    expect(gate.fireAt).toBe(replay.now.toISOString());
+    const arrivals = replay.history().filter((e) => e.EventType === EventType.EventRaised || (e.EventType === EventType.TimerFired && e.TimerId === gate.id));
+    expect(arrivals.map((e) => e.EventType)).toEqual([EventType.EventRaised, EventType.TimerFired]);
     expect(replay.openTimers()).toHaveLength(0);
     expect(published(replay)).toMatchObject({ status: 'cancelled', cartId: 'cart-1' });
+    expect(names(replay)).toEqual(['createCart', 'publishResult']);
   });
 
   test('cancel after checkout has started is ignored: the order goes on with Partner Center', async () => {

@@ -1,20 +1,22 @@
-// Builds processOrder replays and the activity results they are answered with.
-import { registeredFunction } from './durableHost';
-import { OrchestrationReplay } from './replay';
+// Builds processOrder drivers and the activity results they are answered with.
+import { appFunctions, registerAnsweredActivities } from './durableHost';
+import { EventType } from '../../../local/runtime/durable/historyEvents';
+import { OrchestrationDriver } from './orchestrationDriver';
 import { PROCESS_ORDER, registerProcessOrderOrchestration, type ProcessOrderInput, type WorkflowPolicy } from '../../../orchestrations';
-import type { CheckoutResult, CreateCartResult, GetOrderStatusResult } from '../../../orchestrations/activities/contracts';
+import { ACTIVITY, type CheckoutResult, type CreateCartResult, type GetOrderStatusResult } from '../../../orchestrations/activities/contracts';
 import { orderInstanceId, type OrderSummary } from '../../../shared/orders';
 import { validOrder } from '../../fixtures/orders/requests';
 
 registerProcessOrderOrchestration();
+registerAnsweredActivities(Object.values(ACTIVITY));
 
 export const START = new Date('2026-03-02T09:00:00.000Z');
 export const INSTANCE_ID = orderInstanceId('SO-10001');
 export const DAY_MS = 86_400_000;
 
-export function newOrderReplay(policy?: Partial<WorkflowPolicy>): OrchestrationReplay {
+export function newOrderReplay(policy?: Partial<WorkflowPolicy>): OrchestrationDriver {
   const input: ProcessOrderInput = { request: validOrder(), receivedAt: START.toISOString(), policy };
-  return new OrchestrationReplay(registeredFunction(PROCESS_ORDER).handler, INSTANCE_ID, input, START);
+  return new OrchestrationDriver({ functions: appFunctions, orchestrator: PROCESS_ORDER, instanceId: INSTANCE_ID, input, start: START });
 }
 
 export const cartCreated = (cartId = 'cart-1', expiresAt = new Date(START.getTime() + 7 * DAY_MS).toISOString()): CreateCartResult => ({
@@ -42,17 +44,22 @@ export const orderStatus = (summary: OrderSummary): GetOrderStatusResult => ({ k
 
 export const secondsBetween = (from: Date | string, to: string) => (Date.parse(to) - new Date(from).getTime()) / 1000;
 
-/** Answers createCart with a cart and opens the checkout gate (the zero-length timer raced with cancel). */
-export async function cartReady(replay: OrchestrationReplay, result: CreateCartResult = cartCreated()) {
-  await replay.completeActivity('createCart', result);
-  const gate = await replay.fireTimer();
-  expect(gate.fireAt).toBe(new Date(replay.now).toISOString());
+/**
+ * Answers createCart with a cart. The checkout gate that follows is a zero-length timer raced with cancel: it is due at
+ * once, so the runtime fires it in the next episode and checkout starts without the test moving the clock.
+ */
+export async function cartReady(driver: OrchestrationDriver, result: CreateCartResult = cartCreated()) {
+  await driver.completeActivity('createCart', result);
+  const gate = driver.timers[driver.timers.length - 1];
+  expect(gate.fireAt).toBe(driver.now.toISOString());
+  expect(driver.history().filter((e) => e.EventType === EventType.TimerFired && e.TimerId === gate.id)).toHaveLength(1);
+  expect(driver.openTimers()).toEqual([]);
 }
 
 /** Runs an order to the point where polling starts: cart created, checkout answered, milestone published. */
-export async function checkedOut(replay: OrchestrationReplay, orders: OrderSummary[], orderErrors: Parameters<typeof submitted>[1] = []) {
-  await replay.start();
-  await cartReady(replay);
-  await replay.completeActivity('checkoutCart', submitted(orders, orderErrors));
-  await replay.completeActivity('publishResult', { messageId: `${INSTANCE_ID}:submitted` });
+export async function checkedOut(driver: OrchestrationDriver, orders: OrderSummary[], orderErrors: Parameters<typeof submitted>[1] = []) {
+  await driver.start();
+  await cartReady(driver);
+  await driver.completeActivity('checkoutCart', submitted(orders, orderErrors));
+  await driver.completeActivity('publishResult', { messageId: `${INSTANCE_ID}:submitted` });
 }
