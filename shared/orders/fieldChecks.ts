@@ -1,6 +1,7 @@
 // Small readers used by the order validation: each returns the value when it fits, or records one FieldError naming
 // the field and what was expected, and returns undefined. None of them throws, whatever the input.
 
+import { printable } from './orderId';
 import type { FieldError } from './request';
 
 export type Json = Record<string, unknown>;
@@ -13,13 +14,16 @@ const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
 
 export const isGuid = (value: string) => GUID.test(value);
 
-/** A short, printable description of what was received, for error messages (never the whole value). */
+/**
+ * A short, printable description of what was received, for error messages (never the whole value). Strings are quoted
+ * with every invisible, bidi or separator character escaped: the message reaches logs and the ERP.
+ */
 export function describe(value: unknown): string {
   if (value === undefined) return 'nothing';
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
   if (typeof value === 'object') return 'an object';
-  if (typeof value === 'string') return value.length > 40 ? `a ${value.length}-character string` : JSON.stringify(value);
+  if (typeof value === 'string') return value.length > 40 ? `a ${value.length}-character string` : printable(JSON.stringify(value));
   return `${typeof value} ${String(value)}`;
 }
 
@@ -80,6 +84,6 @@ export class FieldErrors {
  */
 export function join(path: string, key: string | number): string {
   if (typeof key === 'number') return `${path}[${key}]`;
-  if (!/^[A-Za-z_$][\w$-]*$/.test(key)) return `${path}[${JSON.stringify(key)}]`;
+  if (!/^[A-Za-z_$][\w$-]*$/.test(key)) return `${path}[${printable(JSON.stringify(key), 80)}]`;
   return path === '' ? key : `${path}.${key}`;
 }

@@ -3,3 +3,4 @@ export * from './validation';
 export * from './instanceId';
 export * from './requestIds';
 export * from './outcome';
+export * from './orderId';
