@@ -55,7 +55,9 @@ export class FieldErrors {
 
   guid(value: unknown, field: string): string | undefined {
     if (typeof value !== 'string' || !isGuid(value)) {
-      return this.add(field, `must be a GUID such as 0b7f0e3a-1c2d-4e5f-8a9b-0c1d2e3f4a5b (got ${describe(value)})`);
+      // A wrong id is never echoed, not even escaped: rejections and logs carry only a GUID that is one.
+      const got = typeof value === 'string' ? `a ${value.length}-character string` : describe(value);
+      return this.add(field, `must be a GUID such as 0b7f0e3a-1c2d-4e5f-8a9b-0c1d2e3f4a5b (got ${got})`);
     }
     return value.toLowerCase();
   }

@@ -22,7 +22,7 @@ export type OrderIdCheck = { ok: true; orderId: string } | { ok: false; message:
 /** The order id in its one accepted form (NFC), or why it is refused. Never throws, whatever the input. */
 export function checkOrderId(value: unknown): OrderIdCheck {
   if (typeof value !== 'string') return { ok: false, message: `must be a string (got ${value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value})` };
-  if (value.length === 0) return { ok: false, message: 'must not be empty' };
+  if (value.trim().length === 0) return { ok: false, message: 'must not be empty' };
   if (value.length > MAX_ORDER_ID_LENGTH) return { ok: false, message: `must be at most ${MAX_ORDER_ID_LENGTH} characters (got ${value.length})` };
   if (LONE_SURROGATE.test(value)) return { ok: false, message: 'must be well-formed Unicode (it contains a lone surrogate)' };
   const orderId = value.normalize('NFC');
@@ -30,7 +30,9 @@ export function checkOrderId(value: unknown): OrderIdCheck {
   if (forbidden) {
     return {
       ok: false,
-      message: `must not contain control, format, bidi, separator, invisible or replacement characters, nor white space other than a plain space (found ${codePoint(forbidden[0])})`,
+      message:
+        'must not contain control characters, format characters (zero-width, bidi), line or paragraph separators, invisible, private-use, ' +
+        `unassigned or replacement characters, nor white space other than a plain space (found ${codePoint(forbidden[0])})`,
     };
   }
   if (orderId.trim() !== orderId) return { ok: false, message: 'must not start or end with white space' };
