@@ -226,8 +226,10 @@ export function createPartnerCenterClient(options: PartnerCenterClientOptions): 
     const rule = PATH_IDS[name];
     if (typeof value !== 'string' || !rule.pattern.test(value)) {
       const shown = typeof value === 'string' ? JSON.stringify(value.length > 64 ? `${value.slice(0, 64)}…` : value).replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`) : typeof value;
-      throw new PartnerCenterInvalidIdError(`${name} must be ${rule.expected} (got ${shown}); the call was not sent`, {
+      const description = `${name} must be ${rule.expected} (got ${shown}); the call was not sent`;
+      throw new PartnerCenterInvalidIdError(description, {
         operation,
+        description,
         requestId: ctx.requestId,
         correlationId: ctx.correlationId,
       });

@@ -163,7 +163,10 @@ describe('no management URL or system key in any response', () => {
     const started = await call('POST', '/runtime/webhooks/durabletask/orchestrators/processOrder/order-SO-SEC-DOTS', { key: KEYS.master, body: JSON.stringify(input) });
     expect(started.status).toBe(202);
     const final = await stack.runtime.waitForInstance('order-SO-SEC-DOTS', { timeoutMs: 30_000 });
-    expect(JSON.stringify(final.output)).toMatch(/customerId must be a GUID[^"]*the call was not sent/);
+    expect(final.output).toMatchObject({
+      status: 'failed',
+      errors: [{ source: 'partnerCenter', operation: 'createCart', description: 'customerId must be a GUID (got ".."); the call was not sent' }],
+    });
     // Every call that reached Partner Center addressed a customer by GUID; ".." never resolved into another path.
     expect(stack.simulator.controls.requestLog().filter((r) => !/^\/v1\/customers\/[0-9a-f-]{36}\//.test(r.path))).toEqual([]);
     expect(stack.simulator.controls.requestLog().filter((r) => r.path.includes('..'))).toEqual([]);
