@@ -1,18 +1,48 @@
 import { HttpResponse, type HttpRequest } from '@azure/functions';
-import type { FieldError } from '../shared/orders';
+import { checkOrderId, type FieldError } from '../shared/orders';
 
 export const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
   new HttpResponse({ status, jsonBody: body, headers: { 'Content-Type': 'application/json', ...headers } });
 
 export const problem = (status: number, message: string, errors?: FieldError[]) => json(status, errors ? { error: message, errors } : { error: message });
 
-/** The friendly status URL of an order, on the origin the caller used. */
+/** Service Bus standard tier's message limit: an order the queue could not carry is not taken over HTTP either. */
+export const MAX_ORDER_BODY_BYTES = 256 * 1024;
+
+/**
+ * The order's own status URL (GET for the status, DELETE to cancel), as a path built from the request's route: never
+ * from the Host header or any other origin the caller controls. A relative Location is valid HTTP (RFC 9110 §10.2.2).
+ * `/api/orders` (POST) and `/api/orders/{id}` (GET, DELETE) both lead to the collection path `/api/orders`.
+ */
 export function orderStatusUrl(request: HttpRequest, orderId: string): string {
-  return new URL(`/api/orders/${encodeURIComponent(orderId)}`, new URL(request.url).origin).toString();
+  const path = new URL(request.url).pathname.replace(/\/+$/, '');
+  const collection = request.params.orderId === undefined ? path : path.slice(0, path.lastIndexOf('/'));
+  return `${collection}/${encodeURIComponent(orderId)}`;
 }
 
-/** The route's orderId, or undefined when it is empty or too long to be one of ours. */
-export function routeOrderId(request: HttpRequest): string | undefined {
-  const value = request.params.orderId;
-  return typeof value === 'string' && value.trim() !== '' && value.length <= 100 ? value : undefined;
+/** The route's orderId in its accepted form, or the field error that refuses it (the same rules as the order body). */
+export function routeOrderId(request: HttpRequest): { ok: true; orderId: string } | { ok: false; response: HttpResponse } {
+  const checked = checkOrderId(request.params.orderId);
+  if (checked.ok) return checked;
+  return { ok: false, response: problem(400, 'the orderId in the path is not a valid order id', [{ field: 'orderId', message: checked.message }]) };
+}
+
+/**
+ * The request body as text: refused with 413 above MAX_ORDER_BODY_BYTES (by Content-Length before reading, and by
+ * what arrived) and with 400 when it is not UTF-8, so two different invalid byte sequences never decode to one id.
+ */
+export async function readOrderBody(request: HttpRequest): Promise<{ ok: true; text: string } | { ok: false; response: HttpResponse }> {
+  const tooLarge = (size: number) => ({
+    ok: false as const,
+    response: problem(413, `the request body must be at most ${MAX_ORDER_BODY_BYTES} bytes (got ${size})`, [{ field: '(body)', message: `must be at most ${MAX_ORDER_BODY_BYTES} bytes` }]),
+  });
+  const declared = Number(request.headers.get('content-length') ?? '0');
+  if (Number.isFinite(declared) && declared > MAX_ORDER_BODY_BYTES) return tooLarge(declared);
+  const bytes = new Uint8Array(await request.arrayBuffer());
+  if (bytes.byteLength > MAX_ORDER_BODY_BYTES) return tooLarge(bytes.byteLength);
+  try {
+    return { ok: true, text: new TextDecoder('utf-8', { fatal: true }).decode(bytes) };
+  } catch {
+    return { ok: false, response: problem(400, 'the request body must be a JSON order', [{ field: '(body)', message: 'must be UTF-8 (it contains bytes that are not)' }]) };
+  }
 }

@@ -12,8 +12,9 @@ const FINISHED = new Set(['Completed', 'Failed', 'Terminated', 'Canceled']);
 
 export function createOrderCancelHandler(getClient: (context: InvocationContext) => OrderInstances, now: () => Date = () => new Date()) {
   return async function orderCancelHttp(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
-    const orderId = routeOrderId(request);
-    if (orderId === undefined) return problem(400, 'orderId in the path must be 1 to 100 characters');
+    const route = routeOrderId(request);
+    if (!route.ok) return route.response;
+    const { orderId } = route;
     const client = getClient(context);
     const instanceId = orderInstanceId(orderId);
     const status = await findInstance(client, instanceId);

@@ -1,16 +1,21 @@
 // One ERP order id, one orchestration instance: find it, or start it exactly once.
 //
-// The check comes first because host.json's overridableExistingInstanceStates (NonRunningStates) would let startNew
+// The extension offers no setting that refuses a start over a *finished* instance: overridableExistingInstanceStates
+// is NonRunningStates (the default; the backend refuses a start while an instance with the id is Pending, Running,
+// ContinuedAsNew or Suspended) or AnyState, which refuses nothing and would let a start overwrite a running order
+// (OverridableStates.cs, ToDedupeStatuses). So the check comes first: NonRunningStates alone would let startNew
 // overwrite a Completed/Failed instance, i.e. buy again. A start racing another start for the same id is refused by
 // the backend ("already exists"); the second look at the status turns that refusal into a duplicate, not a failure.
+// What stays open is documented in the README (Orders API security): a start whose look found nothing while another
+// start of the same id ran to completion in between, and any id whose history an operator purged.
 
 import type { DurableClient, DurableOrchestrationStatus } from 'durable-functions';
 import { PROCESS_ORDER, type ProcessOrderInput } from '../orchestrations';
 import type { WorkflowPolicy } from '../shared/config';
 import { orderInstanceId, type OrderRequest } from '../shared/orders';
 
-/** The part of the Durable client the triggers use. */
-export type OrderInstances = Pick<DurableClient, 'getStatus' | 'startNew' | 'raiseEvent' | 'createHttpManagementPayload'>;
+/** The part of the Durable client the triggers use (no management URLs: they carry the system key). */
+export type OrderInstances = Pick<DurableClient, 'getStatus' | 'startNew' | 'raiseEvent'>;
 
 export type StartOutcome =
   | { kind: 'started'; instanceId: string }

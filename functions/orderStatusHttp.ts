@@ -9,8 +9,9 @@ import { orderView } from './orderView';
 
 export function createOrderStatusHandler(getClient: (context: InvocationContext) => OrderInstances) {
   return async function orderStatusHttp(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
-    const orderId = routeOrderId(request);
-    if (orderId === undefined) return problem(400, 'orderId in the path must be 1 to 100 characters');
+    const route = routeOrderId(request);
+    if (!route.ok) return route.response;
+    const { orderId } = route;
     const status = await findInstance(getClient(context), orderInstanceId(orderId));
     if (!status) return problem(404, `no order with id ${orderId}`);
     return json(200, orderView(orderId, status));

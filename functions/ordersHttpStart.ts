@@ -1,10 +1,12 @@
 // POST /api/orders: the same validation and start as the queue, answered synchronously.
-// 202 + status links when started; 400 with field errors; 200 with the current status when the order id exists.
+// 202 + the order's own status URL when started; 400 with field errors; 413 for a body over 256 KB; 200 with the
+// current status when the order id exists. Responses never carry Durable management URLs or the system key: those let
+// the holder start, terminate or purge any instance without the API's checks, so they are for operators only.
 
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
 import { validateOrderRequest } from '../shared/orders';
-import { json, orderStatusUrl, problem } from './httpResponses';
+import { json, orderStatusUrl, problem, readOrderBody } from './httpResponses';
 import { startOrderOnce, type OrderInstances, type StartDeps } from './orderInstances';
 import { orderView } from './orderView';
 
@@ -14,9 +16,11 @@ export interface OrdersHttpStartDeps extends StartDeps {
 
 export function createOrdersHttpStartHandler(deps: OrdersHttpStartDeps) {
   return async function ordersHttpStart(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
+    const text = await readOrderBody(request);
+    if (!text.ok) return text.response;
     let body: unknown;
     try {
-      body = JSON.parse(await request.text());
+      body = JSON.parse(text.text);
     } catch {
       return problem(400, 'the request body must be a JSON order', [{ field: '(body)', message: 'must be valid JSON' }]);
     }
@@ -24,16 +28,15 @@ export function createOrdersHttpStartHandler(deps: OrdersHttpStartDeps) {
     if (!validation.ok) return problem(400, 'the order request is invalid', validation.errors);
 
     const { orderId } = validation.request;
-    const client = deps.getClient(context);
-    const started = await startOrderOnce(client, validation.request, deps);
+    // Computed before anything starts: a failure here must not leave a started order behind a 500.
     const statusUrl = orderStatusUrl(request, orderId);
-    const links = client.createHttpManagementPayload(started.instanceId);
+    const started = await startOrderOnce(deps.getClient(context), validation.request, deps);
     if (started.kind === 'duplicate') {
       context.warn(`POST /orders: order ${orderId} already has instance ${started.instanceId}; nothing started`);
-      return json(200, { alreadyExists: true, statusUrl, links, order: orderView(orderId, started.existing) }, { Location: statusUrl });
+      return json(200, { alreadyExists: true, statusUrl, cancelUrl: statusUrl, order: orderView(orderId, started.existing) }, { Location: statusUrl });
     }
     context.log(`POST /orders: order ${orderId} started as instance ${started.instanceId}`);
-    return json(202, { orderId, instanceId: started.instanceId, statusUrl, links }, { Location: statusUrl, 'Retry-After': '10' });
+    return json(202, { orderId, instanceId: started.instanceId, statusUrl, cancelUrl: statusUrl }, { Location: statusUrl, 'Retry-After': '10' });
   };
 }
 

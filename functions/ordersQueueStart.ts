@@ -1,26 +1,36 @@
 // Service Bus queue trigger: the ERP's order requests. Parse, validate, start processOrder once per ERP order id.
-// - invalid message: its `rejected` outcome is published and the message completes (retrying cannot fix it);
+// - invalid message: a rejection naming the message (and the order id it claimed, and whether that order exists) is
+//   published and the message completes (retrying cannot fix it); the rejection never reads as an order's outcome;
 // - duplicate (an instance exists in any state): logged and completed, nothing is started again;
 // - the Durable backend unreachable: thrown, so Service Bus redelivers and, after max delivery count, dead-letters.
 
 import { app, type InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
-import { validateOrderRequest, type OrderOutcome, type OrderValidation } from '../shared/orders';
+import { orderInstanceId, printable, validateOrderRequest, type MessageRejection, type OrderValidation } from '../shared/orders';
 import type { ResultPublisher } from '../shared/results';
-import { startOrderOnce, type OrderInstances, type StartDeps } from './orderInstances';
+import { findInstance, startOrderOnce, type OrderInstances, type StartDeps } from './orderInstances';
 
 export interface OrdersQueueDeps extends StartDeps {
   publisher: ResultPublisher;
   getClient: (context: InvocationContext) => OrderInstances;
 }
 
-/** The body as JSON: the host hands over a parsed object, a string or bytes depending on how it was sent. */
-function readBody(message: unknown): { ok: true; value: unknown } | { ok: false } {
+/**
+ * The body as JSON: the host hands over a parsed object, a string or bytes depending on how it was sent. Bytes must
+ * be UTF-8: two different invalid sequences would otherwise decode to the same U+FFFD text.
+ */
+function readBody(message: unknown): { ok: true; value: unknown } | { ok: false; message: string } {
   if (Buffer.isBuffer(message) || typeof message === 'string') {
+    let text: string;
     try {
-      return { ok: true, value: JSON.parse(message.toString()) };
+      text = typeof message === 'string' ? message : new TextDecoder('utf-8', { fatal: true }).decode(message);
     } catch {
-      return { ok: false };
+      return { ok: false, message: 'must be UTF-8 JSON (the message body has bytes that are not UTF-8)' };
+    }
+    try {
+      return { ok: true, value: JSON.parse(text) };
+    } catch {
+      return { ok: false, message: 'must be a JSON object (the message body is not valid JSON)' };
     }
   }
   return { ok: true, value: message };
@@ -30,27 +40,24 @@ export function createOrdersQueueHandler(deps: OrdersQueueDeps) {
   return async function ordersQueueStart(message: unknown, context: InvocationContext): Promise<void> {
     const messageId = String(context.triggerMetadata?.messageId ?? context.invocationId);
     const body = readBody(message);
-    const validation: OrderValidation = body.ok
-      ? validateOrderRequest(body.value)
-      : { ok: false, errors: [{ field: '(body)', message: 'must be a JSON object (the message body is not valid JSON)' }] };
+    const validation: OrderValidation = body.ok ? validateOrderRequest(body.value) : { ok: false, errors: [{ field: '(body)', message: body.message }] };
     if (!validation.ok) {
-      const now = deps.now().toISOString();
-      const rejected: OrderOutcome = {
-        kind: 'outcome',
-        status: 'rejected',
-        orderId: validation.orderId ?? null,
+      const claimed = validation.claimedOrderId;
+      // The claimed id is looked up only to say whether such an order exists; the rejection never touches it.
+      const existing = claimed === undefined ? undefined : await findInstance(deps.getClient(context), orderInstanceId(claimed));
+      const rejection: MessageRejection = {
+        kind: 'rejection',
+        messageId,
+        claimedOrderId: claimed === undefined ? null : printable(claimed),
+        claimedOrderExists: existing !== undefined,
+        claimedInstanceId: existing?.instanceId ?? null,
         customerId: validation.customerId ?? null,
-        instanceId: null,
-        cartId: null,
-        orders: [],
         errors: validation.errors.map((e) => ({ source: 'validation', ...e })),
-        receivedAt: now,
-        submittedAt: null,
-        finishedAt: now,
-        sourceMessageId: messageId,
+        rejectedAt: deps.now().toISOString(),
       };
-      await deps.publisher.publish(rejected);
-      context.warn(`Order message ${messageId} rejected (order id ${validation.orderId ?? 'unreadable'}): ${validation.errors.map((e) => `${e.field} ${e.message}`).join('; ')}`);
+      await deps.publisher.publish(rejection);
+      const claim = claimed === undefined ? 'no readable order id' : `claimed order id ${printable(claimed)}${existing ? ` (an existing order, ${String(existing.runtimeStatus)}, left as it is)` : ''}`;
+      context.warn(`Order message ${printable(messageId)} rejected (${claim}): ${validation.errors.map((e) => `${e.field} ${e.message}`).join('; ')}`);
       return;
     }
     const started = await startOrderOnce(deps.getClient(context), validation.request, deps);

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { startIdentityStandIns, type IdentityStandIns } from './identity';
 import { LOCAL_IDENTITY_DEFAULTS } from './identity/localDefaults';
 import { startPartnerCenterSimulator, type PartnerCenterSimulator, type PartnerCenterSimulatorOptions } from './partner-center-simulator';
-import { spawnLocalRuntime, type ChildRuntimeHandle, type ClockOption, type StoreOption } from './runtime';
+import { spawnLocalRuntime, type ChildRuntimeHandle, type ClockOption, type FunctionKeys, type StoreOption } from './runtime';
 import { startServiceBusBroker, type ServiceBusBroker } from './service-bus';
 
 export interface LocalStackOptions {
@@ -24,6 +24,8 @@ export interface LocalStackOptions {
   simulator?: Omit<PartnerCenterSimulatorOptions, 'port' | 'auth'>;
   /** Where the runtime's output lines go (default: dropped). They never contain secrets or tokens. */
   onRuntimeOutput?: (line: string) => void;
+  /** Function keys: when set, routes need them as in Azure, and the Durable webhooks need the master (system) key. */
+  keys?: FunctionKeys;
   /** Where the CA certificate is written for the runtime process (NODE_EXTRA_CA_CERTS); a temp folder by default. */
   caFile?: string;
 }
@@ -96,6 +98,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       clock: options.clock,
       store: options.store,
       env: settings,
+      keys: options.keys,
       onOutput: options.onRuntimeOutput,
     });
     stoppers.push(() => runtime.stop());

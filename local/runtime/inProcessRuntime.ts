@@ -86,14 +86,22 @@ export async function startInProcessRuntime(options: LocalRuntimeOptions = {}): 
     mounts: [
       { prefix: host.routePrefix ? `/${host.routePrefix}` : '', handler: httpTriggers },
       { prefix: '/runtime/webhooks/durabletask', handler: (req, res, sub, url) => webhookGuard(req, res, sub, url) },
-      { prefix: '/durabletask', handler: (req, res, sub, url) => durableApi(req, res, sub, url) },
       { prefix: '/runtime/local', handler: (req, res, sub, url) => (late.controlApi as NonNullable<typeof late.controlApi>)(req, res, sub, url) },
     ],
+  });
+  // The durable client's RPC API answers without a key, so, as the extension's LocalHttpListener does (127.0.0.1:17071,
+  // LocalHttpListener.cs), it has its own loopback listener and is not served on the app's port: callers of the app
+  // reach the Durable API only through the webhook, with the system key.
+  const rpcServer = await startRuntimeServer({
+    host: '127.0.0.1',
+    port: 0,
+    logger,
+    mounts: [{ prefix: '/durabletask', handler: (req, res, sub, url) => durableApi(req, res, sub, url) }],
   });
   const baseUrl = `http://${options.host ?? '127.0.0.1'}:${server.port}`;
   const endpoints: DurableEndpoints = {
     webhookBaseUrl: `${baseUrl}/runtime/webhooks/durabletask`,
-    rpcBaseUrl: `${baseUrl}/durabletask/`,
+    rpcBaseUrl: `http://127.0.0.1:${rpcServer.port}/durabletask/`,
     taskHubName: host.durable.hubName,
     connectionName: 'Storage',
     systemKey: keys.master,
@@ -182,6 +190,7 @@ export async function startInProcessRuntime(options: LocalRuntimeOptions = {}): 
       await dispatcher.stop();
       for (const hook of registry.hooks('appTerminate')) await hook({ hookData: {}, appHookData: appHookContext.appHookData });
       await server.close();
+      await rpcServer.close();
       store.close();
     },
   };

@@ -4,6 +4,7 @@ import type { LocalRuntimeOptions, RuntimeHandle } from './options';
 
 export type { LocalRuntimeOptions, RuntimeHandle, RuntimeStats, FunctionInfo, ClockOption, StoreOption } from './options';
 export type { ChildRuntimeHandle } from './childRuntime';
+export type { FunctionKeys } from './http/keys';
 export type { HistoryEvent } from './durable/historyEvents';
 export { EventType } from './durable/historyEvents';
 export { spawnLocalRuntime } from './childRuntime';

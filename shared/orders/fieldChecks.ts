@@ -1,6 +1,7 @@
 // Small readers used by the order validation: each returns the value when it fits, or records one FieldError naming
 // the field and what was expected, and returns undefined. None of them throws, whatever the input.
 
+import { printable } from './orderId';
 import type { FieldError } from './request';
 
 export type Json = Record<string, unknown>;
@@ -13,13 +14,16 @@ const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
 
 export const isGuid = (value: string) => GUID.test(value);
 
-/** A short, printable description of what was received, for error messages (never the whole value). */
+/**
+ * A short, printable description of what was received, for error messages (never the whole value). Strings are quoted
+ * with every invisible, bidi or separator character escaped: the message reaches logs and the ERP.
+ */
 export function describe(value: unknown): string {
   if (value === undefined) return 'nothing';
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
   if (typeof value === 'object') return 'an object';
-  if (typeof value === 'string') return value.length > 40 ? `a ${value.length}-character string` : JSON.stringify(value);
+  if (typeof value === 'string') return value.length > 40 ? `a ${value.length}-character string` : printable(JSON.stringify(value));
   return `${typeof value} ${String(value)}`;
 }
 
@@ -51,7 +55,9 @@ export class FieldErrors {
 
   guid(value: unknown, field: string): string | undefined {
     if (typeof value !== 'string' || !isGuid(value)) {
-      return this.add(field, `must be a GUID such as 0b7f0e3a-1c2d-4e5f-8a9b-0c1d2e3f4a5b (got ${describe(value)})`);
+      // A wrong id is never echoed, not even escaped: rejections and logs carry only a GUID that is one.
+      const got = typeof value === 'string' ? `a ${value.length}-character string` : describe(value);
+      return this.add(field, `must be a GUID such as 0b7f0e3a-1c2d-4e5f-8a9b-0c1d2e3f4a5b (got ${got})`);
     }
     return value.toLowerCase();
   }
@@ -80,6 +86,6 @@ export class FieldErrors {
  */
 export function join(path: string, key: string | number): string {
   if (typeof key === 'number') return `${path}[${key}]`;
-  if (!/^[A-Za-z_$][\w$-]*$/.test(key)) return `${path}[${JSON.stringify(key)}]`;
+  if (!/^[A-Za-z_$][\w$-]*$/.test(key)) return `${path}[${printable(JSON.stringify(key), 80)}]`;
   return path === '' ? key : `${path}.${key}`;
 }

@@ -4,3 +4,4 @@ export * from './instanceId';
 export * from './requestIds';
 export * from './outcome';
 export * from './failure';
+export * from './orderId';

@@ -1,19 +1,22 @@
-// One ERP order id ↔ one orchestration instance id. The mapping is deterministic and injective:
-// - an id that already obeys the Durable instance-id rules and is short becomes `order-<id>` (readable in the portal);
-// - any other id becomes `order~<sha256 hex>`. The `~` can never appear in the readable form, so the two forms
+// One ERP order id ↔ one orchestration instance id. The mapping is deterministic, and injective over the ids'
+// comparison keys (orderIdKey: NFC of the case fold, so "so-1" and "SO-1" are one instance):
+// - a key that already obeys the Durable instance-id rules and is short becomes `order-<id>` (readable in the portal);
+// - any other key becomes `order~<sha256 hex>`. The `~` can never appear in the readable form, so the two forms
 //   cannot collide, and SHA-256 keeps different hashed ids apart.
 // Durable rules (reference durable-functions-protocol.md §6): no leading `@`, no `/ \ # ?` or control characters,
 // at most 256 characters. We stay far below that: the id also prefixes Service Bus message ids (max 128).
 
 import { createHash } from 'node:crypto';
+import { orderIdKey } from './orderId';
 
 const READABLE_ORDER_ID = /^[A-Za-z0-9._-]{1,80}$/;
 const READABLE_PREFIX = 'order-';
 const HASHED_PREFIX = 'order~';
 
 export function orderInstanceId(orderId: string): string {
-  if (READABLE_ORDER_ID.test(orderId)) return READABLE_PREFIX + orderId;
-  return HASHED_PREFIX + createHash('sha256').update(orderId, 'utf8').digest('hex');
+  const key = orderIdKey(orderId);
+  if (READABLE_ORDER_ID.test(key)) return READABLE_PREFIX + key;
+  return HASHED_PREFIX + createHash('sha256').update(key, 'utf8').digest('hex');
 }
 
 /** The longest instance id this mapping produces (message ids append at most ~20 characters). */

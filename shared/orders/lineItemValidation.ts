@@ -30,6 +30,11 @@ export const LINE_ITEM_FIELDS = [
 export const MAX_QUANTITY = 100_000;
 export const MAX_FRIENDLY_NAME_LENGTH = 256;
 const MAX_ADDITIONAL_RESELLERS = 5;
+/**
+ * Bounds on provisioningContext, which travels in the orchestration input and its history: Partner Center's documented
+ * contexts hold a handful of short values (subscriptionId, scope, duration, parentSubscriptionId; reference §1.3).
+ */
+export const PROVISIONING_CONTEXT_LIMITS = { maxKeys: 20, maxKeyLength: 64, maxValueLength: 1024 } as const;
 
 /** `productId:skuId:availabilityId`, e.g. CFQ7TTC0LF8S:0001:CFQ7TTC0VZW5 (12, 4 and 12 letters or digits). */
 const CATALOG_ITEM_ID = /^[A-Za-z0-9]{12}:[A-Za-z0-9]{4}:[A-Za-z0-9]{12}$/;
@@ -92,10 +97,17 @@ function catalogId(value: unknown, field: string, errors: FieldErrors, required:
 function stringMap(value: unknown, field: string, errors: FieldErrors): Record<string, string> | undefined {
   if (value === undefined) return undefined;
   if (!isObject(value)) return errors.add(field, `must be an object of string values (got ${describe(value)})`);
+  const { maxKeys, maxKeyLength, maxValueLength } = PROVISIONING_CONTEXT_LIMITS;
+  const entries = Object.entries(value);
+  if (entries.length > maxKeys) return errors.add(field, `must have at most ${maxKeys} keys (got ${entries.length})`);
   const result: Record<string, string> = {};
-  for (const [key, entry] of Object.entries(value)) {
-    if (key.trim() === '') errors.add(join(field, key), 'must have a non-empty key');
-    else if (typeof entry !== 'string') errors.add(join(field, key), `must be a string (got ${describe(entry)})`);
+  for (const [key, entry] of entries) {
+    const at = join(field, key.length > maxKeyLength ? key.slice(0, maxKeyLength) : key);
+    if (key.trim() === '') errors.add(at, 'must have a non-empty key');
+    else if (key.length > maxKeyLength) errors.add(at, `must have a key of at most ${maxKeyLength} characters (got ${key.length})`);
+    else if (isObject(entry) || Array.isArray(entry)) errors.add(at, `must be a string: provisioningContext is one level deep (got ${describe(entry)})`);
+    else if (typeof entry !== 'string') errors.add(at, `must be a string (got ${describe(entry)})`);
+    else if (entry.length > maxValueLength) errors.add(at, `must be at most ${maxValueLength} characters (got ${entry.length})`);
     else result[key] = entry;
   }
   return result;

@@ -1,5 +1,6 @@
-// What the workflow tells the ERP: a `submitted` milestone as soon as checkout returns order ids, and exactly one
-// outcome per order. Both travel on the results topic (shared/results/) and are small on purpose: ids, statuses and
+// What the workflow tells the ERP: a `submitted` milestone as soon as checkout returns order ids, exactly one
+// outcome per order, and a rejection per queue message that could not be read or validated (about the message, never
+// an order's outcome). All travel on the results topic (shared/results/) and are small on purpose: ids, statuses and
 // errors, never whole Partner Center payloads.
 
 import type { BillingCycle, OrderStatus } from '../partner-center/models';
@@ -26,7 +27,7 @@ export type WorkflowReason =
  * `unknown`: the workflow could not tell, up to the order's deadline, whether Partner Center checked the cart out; the
  * outcome names the cart so an operator can look in Partner Center. It is never reported as `failed`.
  */
-export const OUTCOME_STATUSES = ['completed', 'partiallyCompleted', 'failed', 'rejected', 'cancelled', 'timedOut', 'unknown'] as const;
+export const OUTCOME_STATUSES = ['completed', 'partiallyCompleted', 'failed', 'cancelled', 'timedOut', 'unknown'] as const;
 export type OutcomeStatus = (typeof OUTCOME_STATUSES)[number];
 
 export interface OrderLineSummary {
@@ -58,10 +59,10 @@ export type OutcomeError =
   | { source: 'workflow'; reason: WorkflowReason | FailureReason; message: string };
 
 interface MessageIdentity {
-  /** The ERP order id (null only when a rejected message had none readable). */
+  /** The ERP order id. */
   orderId: string | null;
   customerId: string | null;
-  /** The orchestration instance (null for a rejection that never started one). */
+  /** The orchestration instance. */
   instanceId: string | null;
 }
 
@@ -79,18 +80,41 @@ export interface OrderOutcome extends MessageIdentity {
   cartId: string | null;
   orders: OrderSummary[];
   errors: OutcomeError[];
-  /** When the workflow accepted the order (or rejected it). */
+  /** When the workflow accepted the order. */
   receivedAt: string;
   /** When checkout returned the orders, if it did. */
   submittedAt: string | null;
   finishedAt: string;
-  /** For a rejected queue message: its Service Bus message id, so the rejection can be traced and deduplicated. */
-  sourceMessageId?: string;
 }
 
-export type ResultMessage = SubmittedMilestone | OrderOutcome;
+/**
+ * The answer to a queue message that could not be read or validated. It names the message and what it claimed; it
+ * is never an order's outcome: it carries no `orderId` or `instanceId`, and its correlationId on the topic is the
+ * rejected message's id. When an order with the claimed id exists, `claimedOrderExists` says so: that order and its
+ * own outcome are unaffected.
+ */
+export interface MessageRejection {
+  kind: 'rejection';
+  /** The rejected queue message's Service Bus message id. */
+  messageId: string;
+  /**
+   * The order id the message claimed, as a printable rendering (invisible, bidi and separator characters shown as
+   * \u{XXXX}); null when the message had no string order id of at most 100 characters.
+   */
+  claimedOrderId: string | null;
+  /** Whether an order with the claimed id exists (its instance id then, for operators); false when none was claimed. */
+  claimedOrderExists: boolean;
+  claimedInstanceId: string | null;
+  /** The message's customerId, only when it was a valid GUID. */
+  customerId: string | null;
+  errors: OutcomeError[];
+  rejectedAt: string;
+}
 
-/** The message's subject on the topic: the outcome status, or the milestone name. */
+export type ResultMessage = SubmittedMilestone | OrderOutcome | MessageRejection;
+
+/** The message's subject on the topic: the outcome status, `submitted`, or `rejected` for a message rejection. */
 export function resultSubject(message: ResultMessage): string {
+  if (message.kind === 'rejection') return 'rejected';
   return message.kind === 'outcome' ? message.status : message.kind;
 }

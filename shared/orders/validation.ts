@@ -3,17 +3,22 @@
 
 import { FieldErrors, describe, isObject, join } from './fieldChecks';
 import { validateLineItem } from './lineItemValidation';
+import { checkOrderId, MAX_ORDER_ID_LENGTH } from './orderId';
 import type { FieldError, OrderLineItemRequest, OrderRequest } from './request';
 
 export const ORDER_REQUEST_FIELDS = ['orderId', 'customerId', 'lineItems'] as const;
-export const MAX_ORDER_ID_LENGTH = 100;
 /** This workflow's bound on line items per order: keeps the orchestration input and history small. */
 export const MAX_LINE_ITEMS = 100;
+/** Errors listed in one answer: a rejection must stay far below the topic's 256 KB message limit. */
+export const MAX_REPORTED_ERRORS = 50;
 
 export type OrderValidation =
   | { ok: true; request: OrderRequest }
-  /** `orderId`/`customerId` are whatever could be read, so a rejection can still be correlated. */
-  | { ok: false; errors: FieldError[]; orderId?: string; customerId?: string };
+  /**
+   * `claimedOrderId` is the order id as sent when it was a short string, valid or not (to name it in a rejection, never
+   * to act on it); `customerId` only when it is a valid GUID.
+   */
+  | { ok: false; errors: FieldError[]; claimedOrderId?: string; customerId?: string };
 
 export function validateOrderRequest(raw: unknown): OrderValidation {
   const errors = new FieldErrors();
@@ -22,15 +27,13 @@ export function validateOrderRequest(raw: unknown): OrderValidation {
     return { ok: false, errors: errors.errors };
   }
   errors.unknownFields(raw, ORDER_REQUEST_FIELDS, '');
-  const orderId = errors.string(raw.orderId, 'orderId', { maxLength: MAX_ORDER_ID_LENGTH, required: true });
-  // URLs resolve these segments away (/api/orders/.. is /api/), so such an order could never be looked up or cancelled.
-  // The id is still returned with the errors, so a rejection stays correlated.
-  if (orderId === '.' || orderId === '..') errors.add('orderId', 'must not be "." or ".." (the status URL /api/orders/{orderId} cannot address it)');
+  const checked = checkOrderId(raw.orderId);
+  const orderId = checked.ok ? checked.orderId : errors.add('orderId', checked.message);
   const customerId = errors.guid(raw.customerId, 'customerId');
   const lineItems = validateLineItems(raw.lineItems, errors);
 
   if (errors.errors.length > 0 || orderId === undefined || customerId === undefined || lineItems === undefined) {
-    return { ok: false, errors: errors.errors, orderId, customerId: customerId ?? readableString(raw.customerId) };
+    return { ok: false, errors: capped(errors.errors), claimedOrderId: orderId ?? readableString(raw.orderId), customerId };
   }
   return { ok: true, request: { orderId, customerId, lineItems } };
 }
@@ -49,4 +52,10 @@ function describeArray(value: unknown): string {
 
 function readableString(value: unknown): string | undefined {
   return typeof value === 'string' && value.length <= MAX_ORDER_ID_LENGTH ? value : undefined;
+}
+
+function capped(errors: FieldError[]): FieldError[] {
+  if (errors.length <= MAX_REPORTED_ERRORS) return errors;
+  const more = errors.length - MAX_REPORTED_ERRORS;
+  return [...errors.slice(0, MAX_REPORTED_ERRORS), { field: '(body)', message: `has ${more} more error(s) not listed; fix the ones above first` }];
 }

@@ -9,6 +9,7 @@ import type { Cart, CartCheckoutResult, CartLineItemInput, Order, OrderList } fr
 import {
   PartnerCenterAuthError,
   PartnerCenterBusinessError,
+  PartnerCenterInvalidIdError,
   PartnerCenterNotFoundError,
   PartnerCenterThrottledError,
   PartnerCenterTransientError,
@@ -88,6 +89,17 @@ interface RawResponse {
   headers: Headers;
   body: unknown;
 }
+
+/**
+ * The ids Partner Center issues and expects in paths (reference partner-center-api.md §1: customer tenant ids and cart
+ * ids are GUIDs; order ids are short letters-and-digits tokens such as the new-commerce "a68736758d9c"). Anything else,
+ * "." and ".." included, is refused before a URL is built.
+ */
+const PATH_IDS = {
+  customerId: { pattern: /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, expected: 'a GUID' },
+  cartId: { pattern: /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, expected: 'a GUID' },
+  orderId: { pattern: /^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/, expected: '1 to 128 letters, digits, "-" or "_", starting with a letter or digit' },
+} as const;
 
 const TRANSIENT_STATUSES = (status: number) => status === 408 || (status >= 500 && status !== 501 && status !== 505);
 
@@ -209,35 +221,51 @@ export function createPartnerCenterClient(options: PartnerCenterClientOptions): 
     if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
   }
 
-  const customerPath = (customerId: string) => `/v1/customers/${encodeURIComponent(customerId)}`;
+  /** A path segment, or the refusal to build one: every id is checked against what Partner Center issues. */
+  const segment = (operation: string, ctx: RequestContext, name: keyof typeof PATH_IDS, value: unknown): string => {
+    const rule = PATH_IDS[name];
+    if (typeof value !== 'string' || !rule.pattern.test(value)) {
+      const shown = typeof value === 'string' ? JSON.stringify(value.length > 64 ? `${value.slice(0, 64)}…` : value).replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`) : typeof value;
+      const description = `${name} must be ${rule.expected} (got ${shown}); the call was not sent`;
+      throw new PartnerCenterInvalidIdError(description, {
+        operation,
+        description,
+        requestId: ctx.requestId,
+        correlationId: ctx.correlationId,
+      });
+    }
+    return encodeURIComponent(value);
+  };
+  const customerPath = (operation: string, ctx: RequestContext, customerId: string) => `/v1/customers/${segment(operation, ctx, 'customerId', customerId)}`;
+  const cartPath = (operation: string, ctx: RequestContext, customerId: string, cartId: string) =>
+    `${customerPath(operation, ctx, customerId)}/carts/${segment(operation, ctx, 'cartId', cartId)}`;
 
   return {
     async createCart(customerId, lineItems, ctx) {
       const lines = lineItems.map((item, index) => ({ ...item, id: item.id ?? index }));
-      const body = await call({ operation: 'createCart', method: 'POST', path: `${customerPath(customerId)}/carts`, body: { lineItems: lines } }, ctx);
+      const body = await call({ operation: 'createCart', method: 'POST', path: `${customerPath('createCart', ctx, customerId)}/carts`, body: { lineItems: lines } }, ctx);
       return parseCart(body);
     },
     async getCart(customerId, cartId, ctx) {
-      const body = await call({ operation: 'getCart', method: 'GET', path: `${customerPath(customerId)}/carts/${encodeURIComponent(cartId)}` }, ctx);
+      const body = await call({ operation: 'getCart', method: 'GET', path: cartPath('getCart', ctx, customerId, cartId) }, ctx);
       return parseCart(body);
     },
     async updateCart(customerId, cart, ctx) {
-      const path = `${customerPath(customerId)}/carts/${encodeURIComponent(cart.id)}`;
-      const body = await call({ operation: 'updateCart', method: 'PUT', path, body: cart }, ctx);
+      const body = await call({ operation: 'updateCart', method: 'PUT', path: cartPath('updateCart', ctx, customerId, cart.id), body: cart }, ctx);
       return parseCart(body);
     },
     async checkout(customerId, cartId, ctx) {
-      const path = `${customerPath(customerId)}/carts/${encodeURIComponent(cartId)}/checkout`;
-      const body = await call({ operation: 'checkout', method: 'POST', path }, ctx);
+      const body = await call({ operation: 'checkout', method: 'POST', path: `${cartPath('checkout', ctx, customerId, cartId)}/checkout` }, ctx);
       return parseCheckoutResult(body);
     },
     async getOrder(customerId, orderId, ctx) {
-      const body = await call({ operation: 'getOrder', method: 'GET', path: `${customerPath(customerId)}/orders/${encodeURIComponent(orderId)}` }, ctx);
+      const path = `${customerPath('getOrder', ctx, customerId)}/orders/${segment('getOrder', ctx, 'orderId', orderId)}`;
+      const body = await call({ operation: 'getOrder', method: 'GET', path }, ctx);
       return parseOrder(body);
     },
     async listOrders(customerId, ctx, listOptions) {
       const query = listOptions?.billingType ? `?billingType=${encodeURIComponent(listOptions.billingType)}` : '';
-      const body = await call({ operation: 'listOrders', method: 'GET', path: `${customerPath(customerId)}/orders${query}` }, ctx);
+      const body = await call({ operation: 'listOrders', method: 'GET', path: `${customerPath('listOrders', ctx, customerId)}/orders${query}` }, ctx);
       return parseOrderList(body);
     },
   };

@@ -99,6 +99,13 @@ export class PartnerCenterBusinessError extends PartnerCenterError {
   }
 }
 
+/**
+ * Not an answer from Partner Center: the client refused to send a call whose path id is not what the API expects
+ * (a customer or cart id that is not a GUID, an order id with characters outside letters, digits, '-' and '_', or a
+ * "." / ".." segment that URL resolution would turn into another resource). Retrying cannot fix it.
+ */
+export class PartnerCenterInvalidIdError extends PartnerCenterBusinessError {}
+
 /** 429: the caller must wait `retryAfterSeconds` before calling again. The client never sleeps on it. */
 export class PartnerCenterThrottledError extends PartnerCenterError {
   readonly retryAfterSeconds: number;

@@ -104,7 +104,9 @@ it('answers 400 for the order ids "." and "..", which no status URL can address,
   const accepted = await postJson(`${api}/orders`, validOrder({ orderId, customerId: customerIdFor('awkward-id') }));
   expect(accepted.status).toBe(202);
   await stack.runtime.waitForInstance(orderInstanceId(orderId), { timeoutMs: 30_000 });
-  const view = await getJson(accepted.headers.get('location')!);
+  // The Location is a path built from the route; it resolves against the URL the POST went to.
+  expect(accepted.headers.get('location')).toBe(`/api/orders/${encodeURIComponent(orderId)}`);
+  const view = await getJson(new URL(accepted.headers.get('location')!, `${api}/orders`).toString());
   expect(view.status).toBe(200);
   expect(view.body).toMatchObject({ orderId, instanceId: orderInstanceId(orderId), outcome: 'completed' });
 }, 60_000);

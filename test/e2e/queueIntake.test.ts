@@ -1,6 +1,6 @@
 // Orders as the ERP sends them: messages on the `orders` queue, sent with the real @azure/service-bus sender, and the
 // answers it reads from the `erp` subscription. A message is always completed: bought once, reported as a duplicate,
-// or answered with a `rejected` outcome; never retried into the dead-letter queue.
+// or answered with a rejection (subject `rejected`); never retried into the dead-letter queue.
 import { orderInstanceId } from '../../shared/orders';
 import { M365_E3, PERPETUAL_SOFTWARE, validOrder } from '../fixtures/orders/requests';
 import { customerIdFor, receiveResults, resultsFor, simulatorCalls, waitFor, useE2eStack } from './stack';
@@ -75,7 +75,7 @@ it('buys once when the same order arrives twice (two messages, same orderId) and
   expect(stack.output.some((line) => line.includes(`Order ${order.orderId} (message erp-msg-q2-`) && line.includes('already has instance'))).toBe(true);
 }, 60_000);
 
-it('answers an unreadable message and an order with field errors with rejected outcomes, and buys nothing', async () => {
+it('answers an unreadable message and an order with field errors with message rejections, and buys nothing', async () => {
   const customerId = customerIdFor('queue-invalid');
   const invalid = {
     orderId: 'SO-Q-3',
@@ -104,12 +104,15 @@ it('answers an unreadable message and an order with field errors with rejected o
 
   const badJson = rejections.find((m) => m.messageId === 'rejected:erp-msg-bad-json')!;
   expect(badJson.subject).toBe('rejected');
-  expect(badJson.body).toMatchObject({ kind: 'outcome', status: 'rejected', orderId: null, instanceId: null, sourceMessageId: 'erp-msg-bad-json' });
+  expect(badJson.correlationId).toBe('erp-msg-bad-json');
+  expect(badJson.body).toMatchObject({ kind: 'rejection', messageId: 'erp-msg-bad-json', claimedOrderId: null, claimedOrderExists: false });
   expect((badJson.body as { errors: { field: string }[] }).errors.map((e) => e.field)).toEqual(['(body)']);
 
   const badFields = rejections.find((m) => m.messageId === 'rejected:erp-msg-bad-fields')!;
-  expect(badFields.correlationId).toBe('SO-Q-3');
-  expect(badFields.body).toMatchObject({ status: 'rejected', orderId: 'SO-Q-3', customerId, instanceId: null, cartId: null, orders: [] });
+  // Correlated with the message it answers, not with the order id it claimed: it is not that order's outcome.
+  expect(badFields.correlationId).toBe('erp-msg-bad-fields');
+  expect(badFields.body).toMatchObject({ kind: 'rejection', messageId: 'erp-msg-bad-fields', claimedOrderId: 'SO-Q-3', claimedOrderExists: false, claimedInstanceId: null, customerId });
+  expect(badFields.body).not.toHaveProperty('orderId');
   const errors = (badFields.body as { errors: { source: string; field: string; message: string }[] }).errors;
   expect(errors.map((e) => e.field).sort()).toEqual(['lineItems[0].quantity', 'lineItems[0].termDuration']);
   expect(errors.every((e) => e.source === 'validation' && e.message.length > 0)).toBe(true);

@@ -33,7 +33,11 @@ export async function startRuntimeServer(options: { host: string; port: number; 
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
-    const url = new URL(req.url ?? '/', `http://${req.headers.host ?? `${options.host}`}`);
+    // The URL the app sees is built on this listener's own address, never on the Host header (or an absolute-form
+    // request target): a caller must not be able to choose the origin of the URLs the app builds from it.
+    const origin = `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${(server.address() as AddressInfo).port}`;
+    const target = new URL(req.url ?? '/', origin);
+    const url = new URL(`${target.pathname}${target.search}`, origin);
     const path = url.pathname;
     if (path === '/admin/host/status') return sendJson(res, 200, { state: 'Running' });
     for (const mount of mounts) {

@@ -72,9 +72,10 @@ describe('createCart activity', () => {
     expect((await createdCart()).cartId).toEqual(expect.any(String));
   });
 
-  test('returns a refusal (unknown customer id is not a GUID to Partner Center) as rejected', async () => {
-    const result = await h.activities.createCart({ instanceId, attempt: 1, request: { ...request, customerId: 'not-a-guid' } });
-    expect(result).toMatchObject({ ok: false, failure: { reason: 'refused', operation: 'createCart', status: 400, code: '2000' } });
+  test('returns the client\'s refusal of a customer id that is not a GUID as refused, without calling Partner Center', async () => {
+    const result = await h.activities.createCart({ instanceId, attempt: 1, request: { ...request, customerId: '../not-a-guid' } });
+    expect(result).toEqual({ ok: false, failure: { reason: 'refused', operation: 'createCart', message: 'customerId must be a GUID (got "../not-a-guid"); the call was not sent' } });
+    expect(h.simulator.controls.requestLog()).toEqual([]);
   });
 });
 

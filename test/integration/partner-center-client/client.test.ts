@@ -7,6 +7,7 @@ import {
   createPartnerCenterClient,
   PartnerCenterAuthError,
   PartnerCenterBusinessError,
+  PartnerCenterInvalidIdError,
   PartnerCenterNotFoundError,
   PartnerCenterThrottledError,
   PartnerCenterTransientError,
@@ -248,6 +249,30 @@ describe('orders', () => {
   });
 });
 
+describe('path ids', () => {
+  const CART = 'f0f0f0f0-0000-4000-8000-000000000000';
+  it.each([
+    ['getOrder', (c: ReturnType<typeof clientFor>) => c.getOrder(CUSTOMER, '..', ctx()), 'orderId'],
+    ['getOrder', (c: ReturnType<typeof clientFor>) => c.getOrder(CUSTOMER, '.', ctx()), 'orderId'],
+    ['getOrder', (c: ReturnType<typeof clientFor>) => c.getOrder(CUSTOMER, 'a/../b', ctx()), 'orderId'],
+    ['getOrder', (c: ReturnType<typeof clientFor>) => c.getOrder(CUSTOMER, 'ord\r\n1', ctx()), 'orderId'],
+    ['getCart', (c: ReturnType<typeof clientFor>) => c.getCart(CUSTOMER, '..', ctx()), 'cartId'],
+    ['checkout', (c: ReturnType<typeof clientFor>) => c.checkout(CUSTOMER, 'cart-1', ctx()), 'cartId'],
+    ['listOrders', (c: ReturnType<typeof clientFor>) => c.listOrders('..', ctx()), 'customerId'],
+    ['createCart', (c: ReturnType<typeof clientFor>) => c.createCart('../customers/other', DOCS_LINE_ITEMS.slice(0, 1), ctx()), 'customerId'],
+    ['getCart', (c: ReturnType<typeof clientFor>) => c.getCart(`${CUSTOMER}/..`, CART, ctx()), 'customerId'],
+  ])('%s refuses a %s that is not what the API expects, naming it, and sends nothing', async (operation, call, name) => {
+    const before = sim.controls.requestLog().length;
+    const error = await call(clientFor()).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PartnerCenterInvalidIdError);
+    expect(error).toBeInstanceOf(PartnerCenterBusinessError);
+    expect(error).toMatchObject({ operation, kind: 'business', status: undefined });
+    expect((error as Error).message).toMatch(new RegExp(`^${name} must be .*the call was not sent`));
+    expect((error as Error).message).not.toMatch(/[\r\n]/);
+    expect(sim.controls.requestLog()).toHaveLength(before);
+  });
+});
+
 describe('failures', () => {
   it('returns a 429 to the caller with its Retry-After and does not retry it', async () => {
     sim.controls.setKnobs({ faults: [{ kind: 'status429', path: '/carts$', retryAfterSeconds: 57, count: 1 }] });
@@ -301,8 +326,9 @@ describe('failures', () => {
   });
 
   it('never retries a business error', async () => {
+    // Billing longer than the term: Partner Center's 400 / 900270.
     const error = await clientFor({ maxTransientRetries: 3 })
-      .createCart('not-a-guid', DOCS_LINE_ITEMS.slice(0, 1), ctx())
+      .createCart(CUSTOMER, [{ catalogItemId: 'DZH318Z0BXWC:0002:DZH318Z0BMRV', quantity: 1, billingCycle: 'annual', termDuration: 'P1M' }], ctx())
       .catch((e) => e);
     expect(error).toBeInstanceOf(PartnerCenterBusinessError);
     expect(error.status).toBe(400);
@@ -397,10 +423,11 @@ describe('request headers', () => {
         applicationName: 'contoso-erp-bridge',
         locale: 'de-DE',
       });
-      await client.checkout(CUSTOMER, 'cart-1', { requestId: 'req-1', correlationId: 'corr-1' });
+      const cartId = '5a2e1f3c-0000-4000-8000-00000000c0de';
+      await client.checkout(CUSTOMER, cartId, { requestId: 'req-1', correlationId: 'corr-1' });
 
       expect(seen).toHaveLength(1);
-      expect(seen[0]).toMatchObject({ method: 'POST', url: `/v1/customers/${CUSTOMER}/carts/cart-1/checkout`, body: '' });
+      expect(seen[0]).toMatchObject({ method: 'POST', url: `/v1/customers/${CUSTOMER}/carts/${cartId}/checkout`, body: '' });
       expect(seen[0].headers).toMatchObject({
         authorization: 'Bearer header-token',
         accept: 'application/json',

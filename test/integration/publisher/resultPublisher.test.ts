@@ -3,7 +3,7 @@
 import { ServiceBusClient, type ServiceBusReceivedMessage } from '@azure/service-bus';
 import { ERP_SUBSCRIPTION, RESULTS_TOPIC, startServiceBusBroker, type ServiceBusBroker } from '../../../local/service-bus';
 import { createOrderActivities } from '../../../orchestrations/activities';
-import { orderInstanceId, type OrderOutcome, type SubmittedMilestone } from '../../../shared/orders';
+import { orderInstanceId, type MessageRejection, type OrderOutcome, type SubmittedMilestone } from '../../../shared/orders';
 import type { PartnerCenterClient } from '../../../shared/partner-center';
 import { createServiceBusResultPublisher, type ResultPublisher } from '../../../shared/results';
 import { CUSTOMER_ID } from '../../fixtures/orders/requests';
@@ -98,27 +98,27 @@ describe('Service Bus result publisher', () => {
     expect(messages[0].body).toEqual(milestone);
   });
 
-  test('a rejection without an instance is identified by the queue message it answers', async () => {
-    const rejected: OrderOutcome = {
-      ...outcome,
-      status: 'rejected',
-      orderId: null,
+  test('a message rejection is identified and correlated by the queue message it answers, never by an order', async () => {
+    const rejection: MessageRejection = {
+      kind: 'rejection',
+      messageId: 'sb-msg-42',
+      claimedOrderId: 'SO-10001',
+      claimedOrderExists: true,
+      claimedInstanceId: 'order-SO-10001',
       customerId: null,
-      instanceId: null,
-      cartId: null,
-      orders: [],
-      submittedAt: null,
-      errors: [{ source: 'validation', field: 'orderId', message: 'must be a string (got nothing)' }],
-      sourceMessageId: 'sb-msg-42',
+      errors: [{ source: 'validation', field: 'lineItems', message: 'must be an array of 1 to 100 line items (got nothing)' }],
+      rejectedAt: '2026-03-02T09:00:00.000Z',
     };
     const p = publisher();
-    await p.publish(rejected);
-    await p.publish(rejected);
+    await p.publish(rejection);
+    await p.publish(rejection);
     const messages = await receiveAll();
     expect(messages).toHaveLength(1);
     expect(messages[0].messageId).toBe('rejected:sb-msg-42');
-    expect(messages[0].correlationId).toBeUndefined();
-    expect(messages[0].applicationProperties).toEqual({ kind: 'outcome', status: 'rejected' });
+    expect(messages[0].subject).toBe('rejected');
+    expect(messages[0].correlationId).toBe('sb-msg-42');
+    expect(messages[0].applicationProperties).toEqual({ kind: 'rejection', status: 'rejected', rejectedMessageId: 'sb-msg-42' });
+    expect(messages[0].body).toEqual(rejection);
   });
 
   test('the publishResult activity publishes through the injected publisher and returns the message id', async () => {

@@ -1,5 +1,19 @@
 import type { ChildRuntimeHandle } from '../../../local/runtime';
+import http from 'node:http';
 import { startFixtureRuntime } from './runtimeFixture';
+
+/** A GET with a Host header and request target of our choosing (fetch does not let a caller set Host). */
+function rawGet(port: number, target: string, host: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: '127.0.0.1', port, path: target, method: 'GET', headers: { host } }, (res) => {
+      let body = '';
+      res.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
 
 describe('HTTP triggers without keys (as func start: authLevel not enforced)', () => {
   let runtime: ChildRuntimeHandle;
@@ -14,9 +28,9 @@ describe('HTTP triggers without keys (as func start: authLevel not enforced)', (
     const named = await fetch(`${runtime.apiBaseUrl}/hello/Grace?q=search`);
     expect(named.status).toBe(200);
     expect(named.headers.get('x-fixture')).toBe('hello');
-    expect(await named.json()).toEqual({ hello: 'Grace', query: 'search', method: 'GET' });
+    expect(await named.json()).toEqual({ hello: 'Grace', query: 'search', method: 'GET', origin: runtime.baseUrl });
     const unnamed = await fetch(`${runtime.apiBaseUrl}/hello`);
-    expect(await unnamed.json()).toEqual({ hello: 'world', query: null, method: 'GET' });
+    expect(await unnamed.json()).toEqual({ hello: 'world', query: null, method: 'GET', origin: runtime.baseUrl });
     expect(runtime.apiBaseUrl).toBe(`${runtime.baseUrl}/api`);
   });
 
@@ -38,6 +52,22 @@ describe('HTTP triggers without keys (as func start: authLevel not enforced)', (
     expect(((await explode.json()) as { error: string }).error).toContain("Function 'Explode' failed");
     // The server keeps serving after the failure.
     expect((await fetch(`${runtime.apiBaseUrl}/hello/again`)).status).toBe(200);
+  });
+
+  test('the request URL the app sees is on the runtime\'s own address, whatever Host or request target the caller sent', async () => {
+    const port = new URL(runtime.baseUrl).port;
+    for (const target of ['/api/hello/host', 'http://evil.example/api/hello/host', '//evil.example/api/hello/host']) {
+      const answer = await rawGet(Number(port), target, 'evil.example');
+      expect(answer.status).toBe(200);
+      expect(JSON.parse(answer.body)).toMatchObject({ origin: runtime.baseUrl });
+      expect(answer.body).not.toContain('evil');
+    }
+  });
+
+  test('the durable client\'s keyless RPC API is not served on the app\'s port, only on its own loopback listener', async () => {
+    expect((await fetch(`${runtime.baseUrl}/durabletask/instances/`)).status).toBe(404);
+    expect(new URL(runtime.rpcBaseUrl).port).not.toBe(new URL(runtime.baseUrl).port);
+    expect(new URL(runtime.rpcBaseUrl).hostname).toBe('127.0.0.1');
   });
 
   test('function-level routes answer without a key when no key is configured', async () => {

@@ -72,21 +72,6 @@ export class InMemoryInstances implements OrderInstances {
     this.events.push({ instanceId, eventName, data });
   }
 
-  createHttpManagementPayload(instanceId: string) {
-    const base = `http://localhost:7071/runtime/webhooks/durabletask/instances/${instanceId}`;
-    return {
-      id: instanceId,
-      statusQueryGetUri: `${base}?code=k`,
-      sendEventPostUri: `${base}/raiseEvent/{eventName}?code=k`,
-      terminatePostUri: `${base}/terminate?reason={text}&code=k`,
-      rewindPostUri: `${base}/rewind?reason={text}&code=k`,
-      purgeHistoryDeleteUri: `${base}?code=k`,
-      restartPostUri: `${base}/restart?code=k`,
-      suspendPostUri: `${base}/suspend?reason={text}&code=k`,
-      resumePostUri: `${base}/resume?reason={text}&code=k`,
-    };
-  }
-
   private failIfUnreachable(): void {
     if (this.unreachable) throw new Error('connect ECONNREFUSED 127.0.0.1:17071');
   }

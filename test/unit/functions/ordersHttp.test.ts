@@ -42,17 +42,75 @@ const customStatus = (stage: OrderCustomStatus['stage'], extra: Partial<OrderCus
 describe('POST /api/orders', () => {
   const start = createOrdersHttpStartHandler({ getClient: () => instances, policy: loadWorkflowPolicy({}), now: () => NOW });
 
-  test('starts the order: 202, Location of the friendly status, and the Durable status links', async () => {
+  test('starts the order: 202, Location and the order\'s own status/cancel URL from the route, no management links', async () => {
     const response = await read(start(post(JSON.stringify(validOrder())), context()));
     expect(response.status).toBe(202);
-    expect(response.headers.get('location')).toBe(`${BASE}/api/orders/SO-10001`);
-    expect(response.body).toMatchObject({
-      orderId: 'SO-10001',
-      instanceId: 'order-SO-10001',
-      statusUrl: `${BASE}/api/orders/SO-10001`,
-      links: { id: 'order-SO-10001', statusQueryGetUri: expect.stringContaining('/instances/order-SO-10001') },
-    });
+    expect(response.headers.get('location')).toBe('/api/orders/SO-10001');
+    expect(response.body).toEqual({ orderId: 'SO-10001', instanceId: 'order-SO-10001', statusUrl: '/api/orders/SO-10001', cancelUrl: '/api/orders/SO-10001' });
     expect(instances.starts.map((s) => s.instanceId)).toEqual(['order-SO-10001']);
+  });
+
+  test('the Location never comes from the Host the caller sent', async () => {
+    const request = new HttpRequest({ method: 'POST', url: 'http://evil.example/api/orders', headers: { host: 'evil.example' }, body: { string: JSON.stringify(validOrder()) } });
+    const response = await read(start(request, context()));
+    expect(response.headers.get('location')).toBe('/api/orders/SO-10001');
+    expect(JSON.stringify(response.body)).not.toContain('evil');
+  });
+
+  test('413 for a body over 256 KB, by Content-Length or by what arrived, and nothing started', async () => {
+    const big = JSON.stringify({ ...validOrder(), lineItems: [{ ...validOrder().lineItems[0], provisioningContext: { blob: 'x'.repeat(300 * 1024) } }] });
+    const declared = new HttpRequest({ method: 'POST', url: `${BASE}/api/orders`, headers: { 'content-length': String(Buffer.byteLength(big)) }, body: { string: big } });
+    expect(await read(start(declared, context()))).toMatchObject({ status: 413, body: { errors: [{ field: '(body)', message: 'must be at most 262144 bytes' }] } });
+    expect((await read(start(post(big), context()))).status).toBe(413);
+    expect(instances.starts).toHaveLength(0);
+  });
+
+  test('400 naming (body) for bytes that are not UTF-8: two different invalid ids cannot collide as U+FFFD', async () => {
+    for (const bad of [0xff, 0xfe]) {
+      const bytes = Buffer.concat([Buffer.from('{"orderId":"ID-'), Buffer.from([bad]), Buffer.from('"}')]);
+      const request = new HttpRequest({ method: 'POST', url: `${BASE}/api/orders`, body: { bytes } });
+      expect(await read(start(request, context()))).toMatchObject({ status: 400, body: { errors: [{ field: '(body)', message: expect.stringMatching(/UTF-8/) }] } });
+    }
+    expect(instances.starts).toHaveLength(0);
+  });
+
+  test.each([
+    ['a lone surrogate', 'ID-\ud800', /lone surrogate/],
+    ['a trailing space', 'ID-CASE-1 ', /white space/],
+    ['a zero-width space', 'ID-\u200bCASE-1', /U\+200B/],
+    ['a bidi override', 'ID-\u202eCASE-1', /U\+202E/],
+    ['a next-line character', 'ID-\u0085CASE-1', /U\+0085/],
+    ['a line separator', 'ID-\u2028CASE-1', /U\+2028/],
+    ['the replacement character', 'ID-\ufffd', /U\+FFFD/],
+  ])('400 naming orderId for %s, and nothing started', async (_label, orderId, message) => {
+    const response = await read(start(post(JSON.stringify({ ...validOrder(), orderId })), context()));
+    expect(response).toMatchObject({ status: 400, body: { errors: [{ field: 'orderId', message: expect.stringMatching(message) }] } });
+    expect(instances.starts).toHaveLength(0);
+  });
+
+  test('case variants and the NFD form of an existing order id are that order (200), never a second purchase', async () => {
+    await read(start(post(JSON.stringify({ ...validOrder(), orderId: 'Caf\u00e9-1' })), context()));
+    for (const orderId of ['CAF\u00c9-1', 'cafe\u0301-1']) {
+      const response = await read(start(post(JSON.stringify({ ...validOrder(), orderId })), context()));
+      expect(response).toMatchObject({ status: 200, body: { alreadyExists: true } });
+    }
+    expect(instances.starts).toHaveLength(1);
+  });
+
+  test('provisioningContext is bounded in keys, depth and value length, with the field named', async () => {
+    const withContext = (provisioningContext: unknown) => post(JSON.stringify({ ...validOrder(), lineItems: [{ ...validOrder().lineItems[0], provisioningContext }] }));
+    const many = Object.fromEntries(Array.from({ length: 21 }, (_, i) => [`k${i}`, 'v']));
+    const cases: [unknown, string, RegExp][] = [
+      [many, 'lineItems[0].provisioningContext', /at most 20 keys \(got 21\)/],
+      [{ scope: { nested: 'x' } }, 'lineItems[0].provisioningContext.scope', /one level deep/],
+      [{ scope: 'x'.repeat(1025) }, 'lineItems[0].provisioningContext.scope', /at most 1024 characters/],
+      [{ ['k'.repeat(65)]: 'x' }, `lineItems[0].provisioningContext.${'k'.repeat(64)}`, /key of at most 64 characters/],
+    ];
+    for (const [context_, field, message] of cases) {
+      const response = await read(start(withContext(context_), context()));
+      expect(response).toMatchObject({ status: 400, body: { errors: [{ field, message: expect.stringMatching(message) }] } });
+    }
+    expect(instances.starts).toHaveLength(0);
   });
 
   test('400 with every field error for an invalid order, and nothing started', async () => {
@@ -71,11 +129,12 @@ describe('POST /api/orders', () => {
     expect(response).toMatchObject({ status: 400, body: { errors: [{ field: '(body)', message: 'must be valid JSON' }] } });
   });
 
-  test('an existing order id returns its current status and links, and starts nothing', async () => {
+  test('an existing order id returns its current status and own URLs, and starts nothing', async () => {
     instances.put('order-SO-10001', { runtimeStatus: 'Running', customStatus: customStatus('waitingForOrders', { orders: [{ id: 'ord-1', status: 'pending' }] }) });
     const response = await read(start(post(JSON.stringify(validOrder())), context()));
     expect(response.status).toBe(200);
-    expect(response.body).toMatchObject({ alreadyExists: true, order: { instanceId: 'order-SO-10001', stage: 'waitingForOrders', orders: [{ id: 'ord-1', status: 'pending' }] }, links: { id: 'order-SO-10001' } });
+    expect(response.body).toMatchObject({ alreadyExists: true, statusUrl: '/api/orders/SO-10001', order: { instanceId: 'order-SO-10001', stage: 'waitingForOrders', orders: [{ id: 'ord-1', status: 'pending' }] } });
+    expect(response.body).not.toHaveProperty('links');
     expect(instances.starts).toHaveLength(0);
   });
 });
@@ -141,6 +200,12 @@ describe('GET /api/orders/{orderId}', () => {
     instances.put(orderInstanceId('PO 2024/17'), { customStatus: customStatus('creatingCart') });
     expect((await read(get(forOrder('GET', 'PO 2024/17'), context()))).body).toMatchObject({ orderId: 'PO 2024/17', stage: 'creatingCart' });
   });
+
+  test('400 naming orderId for a route id that no order may have', async () => {
+    for (const orderId of ['SO-1\u202e', ' SO-1', '..']) {
+      expect(await read(get(forOrder('GET', orderId), context()))).toMatchObject({ status: 400, body: { errors: [{ field: 'orderId' }] } });
+    }
+  });
 });
 
 describe('DELETE /api/orders/{orderId}', () => {
@@ -149,7 +214,8 @@ describe('DELETE /api/orders/{orderId}', () => {
   test('an order not yet checked out gets the cancel event: 202', async () => {
     instances.put('order-SO-10001', { customStatus: customStatus('creatingCart') });
     const response = await read(cancel(forOrder('DELETE', 'SO-10001'), context()));
-    expect(response).toMatchObject({ status: 202, body: { orderId: 'SO-10001', cancelRequested: true } });
+    expect(response).toMatchObject({ status: 202, body: { orderId: 'SO-10001', cancelRequested: true, statusUrl: '/api/orders/SO-10001' } });
+    expect(response.headers.get('location')).toBe('/api/orders/SO-10001');
     expect(instances.events).toEqual([{ instanceId: 'order-SO-10001', eventName: 'cancel', data: { requestedAt: NOW.toISOString() } }]);
   });
 

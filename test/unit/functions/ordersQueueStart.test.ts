@@ -7,7 +7,7 @@ import { createOrdersQueueHandler } from '../../../functions/ordersQueueStart';
 import { ERP_SUBSCRIPTION, RESULTS_TOPIC, startServiceBusBroker, type ServiceBusBroker } from '../../../local/service-bus';
 import type { ProcessOrderInput } from '../../../orchestrations';
 import { createServiceBusResultPublisher, type ResultPublisher } from '../../../shared/results';
-import { validOrder } from '../../fixtures/orders/requests';
+import { CUSTOMER_ID, validOrder } from '../../fixtures/orders/requests';
 import { InMemoryInstances } from './inMemoryInstances';
 
 const FAST = { retryOptions: { maxRetries: 1, retryDelayInMs: 100, timeoutInMs: 5000 } };
@@ -82,25 +82,54 @@ describe('ordersQueueStart', () => {
     await expect(handler(validOrder(), context('m-6'))).rejects.toThrow(/ECONNREFUSED/);
   });
 
-  test('an invalid message is not retried: its rejected outcome is published with the message id and readable order id', async () => {
-    await handler({ ...validOrder(), customerId: 'contoso' }, context('m-7'));
+  test('an invalid message is not retried: its rejection names the message and the order id it claimed, correlated with the message', async () => {
+    await handler({ ...validOrder(), customerId: 'contoso/../x\r\n' }, context('m-7'));
     await handler('{not json', context('m-8'));
+    await handler(Buffer.from([0x7b, 0x22, 0x6f, 0xff, 0x22, 0x7d]), context('m-9'));
     expect(instances.starts).toHaveLength(0);
     const results = await drainResults();
     expect(results.map((m) => [m.messageId, m.subject, m.correlationId])).toEqual([
-      ['rejected:m-7', 'rejected', 'SO-10001'],
-      ['rejected:m-8', 'rejected', undefined],
+      ['rejected:m-7', 'rejected', 'm-7'],
+      ['rejected:m-8', 'rejected', 'm-8'],
+      ['rejected:m-9', 'rejected', 'm-9'],
     ]);
-    expect(results[0].body).toMatchObject({
-      kind: 'outcome',
-      status: 'rejected',
-      orderId: 'SO-10001',
-      customerId: 'contoso',
-      instanceId: null,
-      sourceMessageId: 'm-7',
+    expect(results[0].body).toEqual({
+      kind: 'rejection',
+      messageId: 'm-7',
+      claimedOrderId: 'SO-10001',
+      claimedOrderExists: false,
+      claimedInstanceId: null,
+      customerId: null,
       errors: [{ source: 'validation', field: 'customerId', message: expect.stringMatching(/GUID/) }],
+      rejectedAt: NOW.toISOString(),
     });
-    expect(results[1].body).toMatchObject({ orderId: null, errors: [{ field: '(body)', message: expect.stringMatching(/not valid JSON/) }] });
-    expect(logs.join('\n')).toMatch(/m-7 rejected \(order id SO-10001\): customerId must be a GUID/);
+    expect(JSON.stringify(results[0].body)).not.toContain('contoso');
+    expect(results[1].body).toMatchObject({ claimedOrderId: null, errors: [{ field: '(body)', message: expect.stringMatching(/not valid JSON/) }] });
+    expect(results[2].body).toMatchObject({ claimedOrderId: null, errors: [{ field: '(body)', message: expect.stringMatching(/not UTF-8/) }] });
+    expect(logs.join('\n')).toMatch(/m-7 rejected \(claimed order id SO-10001\): customerId must be a GUID/);
+  });
+
+  test('a rejection whose claimed id is an existing order says so and leaves that order alone', async () => {
+    instances.put('order-SO-10001', { runtimeStatus: 'Completed', output: { kind: 'outcome', status: 'completed' } });
+    await handler({ ...validOrder(), lineItems: 'none' }, context('m-10'));
+    const [result] = await drainResults();
+    expect(result.correlationId).toBe('m-10');
+    expect(result.applicationProperties).toEqual({ kind: 'rejection', status: 'rejected', rejectedMessageId: 'm-10', customerId: CUSTOMER_ID });
+    expect(result.body).toMatchObject({ kind: 'rejection', claimedOrderId: 'SO-10001', claimedOrderExists: true, claimedInstanceId: 'order-SO-10001' });
+    expect(result.body).not.toHaveProperty('orderId');
+    expect(instances.starts).toHaveLength(0);
+    expect(instances.instances.get('order-SO-10001')?.runtimeStatus).toBe('Completed');
+  });
+
+  test('a claimed id with line separators and bidi overrides is escaped in the rejection and in the log', async () => {
+    await handler({ ...validOrder(), orderId: 'SO-\u0085\u2028\u202e1' }, context('m-11'));
+    const [result] = await drainResults();
+    expect(result.body).toMatchObject({
+      claimedOrderId: 'SO-\\u{0085}\\u{2028}\\u{202E}1',
+      errors: [{ field: 'orderId', message: expect.stringMatching(/control characters.*U\+0085/) }],
+    });
+    const line = logs.find((l) => l.includes('m-11')) ?? '';
+    expect(line).toContain('SO-\\u{0085}\\u{2028}\\u{202E}1');
+    expect(line).not.toMatch(/[\u0085\u2028\u202e]/);
   });
 });

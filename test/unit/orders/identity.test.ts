@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { MAX_INSTANCE_ID_LENGTH, deterministicUuid, orderInstanceId, requestIds } from '../../../shared/orders';
+import { MAX_INSTANCE_ID_LENGTH, deterministicUuid, orderIdKey, orderInstanceId, requestIds } from '../../../shared/orders';
 
 // Durable instance-id rules (reference durable-functions-protocol.md §6).
 // eslint-disable-next-line no-control-regex
@@ -8,7 +8,15 @@ const obeysDurableRules = (id: string) => id.length <= 256 && !id.startsWith('@'
 describe('orderInstanceId', () => {
   test('keeps a plain ERP id readable', () => {
     expect(orderInstanceId('SO-10001')).toBe('order-SO-10001');
-    expect(orderInstanceId('po.2024_17')).toBe('order-po.2024_17');
+    expect(orderInstanceId('PO.2024_17')).toBe('order-PO.2024_17');
+  });
+
+  test('one instance per comparison key: case variants and NFC/NFD forms of an id are one order', () => {
+    expect(orderInstanceId('po.2024_17')).toBe('order-PO.2024_17');
+    expect(orderInstanceId('id-case-1')).toBe(orderInstanceId('ID-CASE-1'));
+    expect(orderInstanceId('Straße-1')).toBe(orderInstanceId('STRASSE-1'));
+    expect(orderInstanceId('Caf\u00e9-1')).toBe(orderInstanceId('Cafe\u0301-1'));
+    expect(orderInstanceId('ID-CASE-1 ')).not.toBe(orderInstanceId('ID-CASE-1'));
   });
 
   test.each(['SO/10001', 'SO#1', '@SO', 'a?b', 'back\\slash', 'with space', 'é', 'x'.repeat(81)])('hashes %j into a valid id', (orderId) => {
@@ -30,7 +38,7 @@ describe('orderInstanceId', () => {
         expect(orderInstanceId(a)).toBe(idA);
         expect(obeysDurableRules(idA)).toBe(true);
         expect(idA.length).toBeLessThanOrEqual(MAX_INSTANCE_ID_LENGTH);
-        if (a !== b) expect(orderInstanceId(b)).not.toBe(idA);
+        if (orderIdKey(a) !== orderIdKey(b)) expect(orderInstanceId(b)).not.toBe(idA);
       }),
       { numRuns: 2000 },
     );

@@ -140,7 +140,7 @@ describe('validateOrderRequest rejects, naming the field', () => {
     });
     expect(result).toEqual({
       ok: false,
-      orderId: 'SO-9',
+      claimedOrderId: 'SO-9',
       customerId: CUSTOMER_ID,
       errors: [
         { field: 'lineItems[2].catalogItemId', message: expect.stringMatching(/got "bad"/) },
