@@ -8,6 +8,7 @@ import { startIdentityStandIns, type IdentityStandIns } from './identity';
 import { LOCAL_IDENTITY_DEFAULTS } from './identity/localDefaults';
 import { startPartnerCenterSimulator, type PartnerCenterSimulator, type PartnerCenterSimulatorOptions } from './partner-center-simulator';
 import { spawnLocalRuntime, type ChildRuntimeHandle, type ClockOption, type StoreOption } from './runtime';
+import type { FunctionKeys } from './runtime/http/keys';
 import { startServiceBusBroker, type ServiceBusBroker } from './service-bus';
 
 export interface LocalStackOptions {
@@ -26,6 +27,8 @@ export interface LocalStackOptions {
   onRuntimeOutput?: (line: string) => void;
   /** Where the CA certificate is written for the runtime process (NODE_EXTRA_CA_CERTS); a temp folder by default. */
   caFile?: string;
+  /** Function keys the runtime enforces, as Azure does (none by default, as with `func start`). */
+  keys?: FunctionKeys;
 }
 
 export interface LocalStack {
@@ -96,6 +99,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       clock: options.clock,
       store: options.store,
       env: settings,
+      keys: options.keys,
       onOutput: options.onRuntimeOutput,
     });
     stoppers.push(() => runtime.stop());
