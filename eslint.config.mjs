@@ -12,10 +12,19 @@ export default tseslint.config(
     },
   },
   {
-    // Production code must run unchanged on the real Functions host: it may never import the local stand-ins.
+    // Production code must run unchanged on the real Functions host: it may never import the local stand-ins or the
+    // developer tools.
     files: ['functions/**/*.ts', 'orchestrations/**/*.ts', 'shared/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['**/local/**', '../local/*'], message: 'local/ is for tests and local runs only' }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['**/local/**', '../local/*'], message: 'local/ is for tests and local runs only' },
+            { group: ['**/tools/**', '../tools/*'], message: 'tools/ is for developers (contract runner, preflight) only' },
+          ],
+        },
+      ],
     },
   },
   {

@@ -8,6 +8,7 @@ import { loadConfig, type AppConfig } from '../shared/config';
 import { createPartnerCenterCredentials } from '../shared/credentials';
 import { createPartnerCenterClient } from '../shared/partner-center';
 import { createServiceBusResultPublisher, type ServiceBusTarget } from '../shared/results';
+import { registerHealthHttp } from './healthHttp';
 import { registerOrderCancelHttp } from './orderCancelHttp';
 import { registerOrderStatusHttp } from './orderStatusHttp';
 import { registerOrdersHttpStart } from './ordersHttpStart';
@@ -20,10 +21,11 @@ function serviceBusTarget(connection: AppConfig['serviceBus']['connection']): Se
 }
 
 const config = loadConfig();
+const credentials = createPartnerCenterCredentials(config);
 
 const partnerCenter = createPartnerCenterClient({
   baseUrl: config.partnerCenter.baseUrl,
-  tokenProvider: createPartnerCenterCredentials(config).tokenProvider,
+  tokenProvider: credentials.tokenProvider,
   applicationName: config.partnerCenter.applicationName,
   timeoutMs: config.partnerCenter.timeoutMs,
   maxTransientRetries: config.partnerCenter.maxTransientRetries,
@@ -38,3 +40,4 @@ registerOrdersQueueStart({ queueName: config.serviceBus.ordersQueue, connection:
 registerOrdersHttpStart(startDeps);
 registerOrderStatusHttp();
 registerOrderCancelHttp();
+registerHealthHttp({ secretSource: credentials.secretSource, tokenProvider: credentials.tokenProvider, probeResultsTopic: () => publisher.probeSend() });

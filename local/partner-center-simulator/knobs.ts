@@ -28,6 +28,12 @@ export interface SimulatorKnobs {
   requestsPerMinute: number;
   faultSeed: number;
   faults: FaultRule[];
+  /**
+   * Customers this partner resells to; any other customer id gets 403/20002 "No relationship between caller and
+   * account." (the service's wire body in microsoft/Partner-Smart-Office#12). null = every GUID is a customer, which
+   * is kinder than the service and kept as the default only because most tests invent a customer per test.
+   */
+  knownCustomers: string[] | null;
 }
 
 export const DEFAULT_KNOBS: SimulatorKnobs = {
@@ -43,6 +49,7 @@ export const DEFAULT_KNOBS: SimulatorKnobs = {
   requestsPerMinute: 500,
   faultSeed: 1,
   faults: [],
+  knownCustomers: null,
 };
 
 export class SimulatorConfigError extends Error {
@@ -62,6 +69,8 @@ const duration: Check = (v) => {
   const ms = typeof v === 'string' || typeof v === 'number' ? parseDuration(v) : undefined;
   return ms === undefined ? { problem: `expected ${DURATION_HELP}` } : { value: ms };
 };
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const wholeNumber =
   (max: number): Check =>
@@ -83,6 +92,12 @@ const CHECKS: Record<keyof SimulatorKnobs, Check> = {
     const problems = faultRuleProblems(v);
     return problems.length ? { problem: problems.join('; ') } : { value: structuredClone(v) };
   },
+  knownCustomers: (v) =>
+    v === null
+      ? { value: null }
+      : Array.isArray(v) && v.every((id) => typeof id === 'string' && GUID.test(id))
+        ? { value: v.map((id: string) => id.toLowerCase()) }
+        : { problem: 'expected null or an array of customer GUIDs' },
 };
 
 /** Validates a partial knob set (from options, the CLI or the control API); throws SimulatorConfigError naming every problem. */

@@ -106,6 +106,10 @@ export function createRequestPipeline({ runtime, authenticator, serverId, onRequ
 
     const match = matchRoute(method, path);
     if ('response' in match) return finish(match.response);
+    const knownCustomers = runtime.knobs().knownCustomers;
+    if (knownCustomers && !knownCustomers.includes(match.params.customerId.toLowerCase())) {
+      return finish(errorResponse(403, 20002, 'No relationship between caller and account.', 'PartnerFD'));
+    }
     const run = () => runHandler(runtime, match.handler, { method, path, params: match.params, query: url.searchParams, body, caller: auth.caller });
     const response = method === 'POST' && suppliedRequestId ? await replayOrRun(runtime, `${method} ${path.toLowerCase()} ${suppliedRequestId}`, run, entry) : await run();
 

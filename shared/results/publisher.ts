@@ -12,6 +12,12 @@ export interface ResultPublisher {
   close(): Promise<void>;
 }
 
+/** The Service Bus publisher, which can also prove it may send to the topic without sending (the health endpoint). */
+export interface ServiceBusResultPublisher extends ResultPublisher {
+  /** Opens the send link (authorisation and the topic's existence are checked on attach); sends nothing. */
+  probeSend(): Promise<void>;
+}
+
 export type ServiceBusTarget =
   | { connectionString: string }
   /** Managed identity / Entra ID: `ServiceBusConnection__fullyQualifiedNamespace`. */
@@ -23,7 +29,7 @@ export interface ServiceBusResultPublisherOptions {
   clientOptions?: ServiceBusClientOptions;
 }
 
-export function createServiceBusResultPublisher(options: ServiceBusResultPublisherOptions): ResultPublisher {
+export function createServiceBusResultPublisher(options: ServiceBusResultPublisherOptions): ServiceBusResultPublisher {
   const client =
     'connectionString' in options.target
       ? new ServiceBusClient(options.target.connectionString, options.clientOptions)
@@ -34,6 +40,10 @@ export function createServiceBusResultPublisher(options: ServiceBusResultPublish
       const sbMessage = toServiceBusMessage(message);
       await sender.sendMessages(sbMessage);
       return { messageId: String(sbMessage.messageId) };
+    },
+    async probeSend() {
+      // A batch needs the link's maximum message size, so creating one attaches the sender link and nothing is sent.
+      await sender.createMessageBatch();
     },
     async close() {
       await sender.close();
