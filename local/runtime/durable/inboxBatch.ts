@@ -38,7 +38,7 @@ export function selectBatch(instance: InstanceRecord, now: number, order: InboxO
     if (isControl(message)) break;
     messages.push(message);
   }
-  return { kind: 'events', messages: order.kind === 'shuffled' ? shuffled(messages, `${order.seed}|${instance.instanceId}|${instance.executionId}|${instance.history.length}`) : messages };
+  return { kind: 'events', messages: order.kind === 'shuffled' ? shuffled(messages, `${order.seed}|${instance.instanceId}|${instance.history.length}`) : messages };
 }
 
 /**
