@@ -175,7 +175,8 @@ test('raiseEvent over HTTP takes only Content-Type application/json (400 with th
   const raise = (instanceId: string, headers: Record<string, string>) =>
     fetch(`${runtime.durableApiUrl}/instances/${instanceId}/raiseEvent/approval`, { method: 'POST', headers, body: '"typed"' });
 
-  for (const headers of [{}, { 'Content-Type': 'text/plain' }, { 'Content-Type': 'application/json-patch+json' }]) {
+  const refusedHeaders: Record<string, string>[] = [{}, { 'Content-Type': 'text/plain' }, { 'Content-Type': 'application/json-patch+json' }];
+  for (const headers of refusedHeaders) {
     const refused = await raise('client-content-type', headers);
     expect(refused.status).toBe(400);
     expect(await refused.json()).toEqual({ Message: 'Only application/json request content is supported' });

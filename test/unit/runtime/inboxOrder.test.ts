@@ -1,6 +1,6 @@
 import * as df from 'durable-functions';
 import { selectBatch } from '../../../local/runtime/durable/inboxBatch';
-import { createDurableHarness } from './durableHarness';
+import { createDurableHarness, type DurableHarnessOptions } from './durableHarness';
 
 // Azure Storage queues do not guarantee FIFO (Service Bus vs Storage queues comparison: "Ordering guarantee: No"),
 // so a timer and an external event that are both waiting when an episode runs may reach the orchestrator in either
@@ -18,7 +18,7 @@ const race = function* (context: df.OrchestrationContext) {
 };
 
 /** Runs the race with the timer fired and the event raised before the same episode: both wait in the inbox. */
-async function raceOutcome(inboxOrder: Parameters<typeof createDurableHarness>[2]['inboxOrder']) {
+async function raceOutcome(inboxOrder: DurableHarnessOptions['inboxOrder']) {
   const harness = createDurableHarness({ Race: race }, {}, { autoAdvance: false, inboxOrder });
   harness.client.startNew('Race', { instanceId: 'race' });
   await harness.dispatcher.whenIdle();
