@@ -11,6 +11,8 @@ Runs the app (package.json "main", built by npm run build) on the local Function
   --port <n>            HTTP port (default: local.settings.json Host.LocalHttpPort, else 7071; 0 = any free port)
   --store <kind>        memory (default) or file:<directory> (durable across restarts), e.g. file:.local-data/durable
   --clock <kind>        real (default) or virtual (time-skipping: jumps to the next timer when idle)
+  --inbox-order <kind>  fifo (default) or shuffled:<seed>: messages visible at once reach an orchestration in a
+                        seeded random order, as Azure Storage queues may deliver them (for race tests)
   --app-root <dir>      folder with host.json, local.settings.json, package.json (default: current directory)
   --app-entry <file>    the app's entry module (default: package.json "main")
   --master-key <key>    enforce keys: the master key (admin/function levels and the Durable webhooks)
@@ -29,6 +31,14 @@ export function parseStoreFlag(value: string, cwd: string): Exclude<LocalRuntime
 export function parseClockFlag(value: string): 'real' | 'virtual' {
   if (value !== 'real' && value !== 'virtual') throw new Error(`--clock must be "real" or "virtual", got "${value}".`);
   return value;
+}
+
+/** `--inbox-order fifo` or `--inbox-order shuffled:<seed>`. */
+export function parseInboxOrderFlag(value: string): Exclude<LocalRuntimeOptions['inboxOrder'], undefined> {
+  if (value === 'fifo') return 'fifo';
+  const match = /^shuffled:(-?\d+)$/.exec(value);
+  if (match && Number.isSafeInteger(Number(match[1]))) return { kind: 'shuffled', seed: Number(match[1]) };
+  throw new Error(`--inbox-order must be "fifo" or "shuffled:<integer seed>", got "${value}".`);
 }
 
 /** Parses the command line into runtime options; throws with the flag named when a value is missing or wrong. */
@@ -53,6 +63,9 @@ export function parseCliArgs(argv: string[], cwd = process.cwd()): LocalRuntimeO
         break;
       case '--clock':
         options.clock = parseClockFlag(value);
+        break;
+      case '--inbox-order':
+        options.inboxOrder = parseInboxOrderFlag(value);
         break;
       case '--app-root':
         options.appRoot = path.resolve(cwd, value);

@@ -7,11 +7,18 @@ export type OverridableStates = 'NonRunningStates' | 'AnyState';
 /** The host.json settings this runtime honours; everything else in host.json is accepted and ignored. */
 export interface HostConfig {
   routePrefix: string;
+  /**
+   * host.json functionTimeout in ms; null for none ("-1"). Default 30 minutes: the host's DefaultFunctionTimeout on
+   * every plan but the classic Consumption one (5 minutes), and this app runs on Flex Consumption.
+   */
+  functionTimeoutMs: number | null;
   durable: {
     hubName: string;
     overridableExistingInstanceStates: OverridableStates;
     maxConcurrentActivityFunctions: number;
     maxConcurrentOrchestratorFunctions: number;
+    /** DurableTaskOptions.MaxOrchestrationActions (default 100,000). */
+    maxOrchestrationActions: number;
   };
   serviceBus: {
     maxConcurrentCalls: number;
@@ -53,11 +60,13 @@ export function parseHostConfig(raw: unknown, env: NodeJS.ProcessEnv, source = '
 
   return {
     routePrefix: routePrefix.replace(/^\/+|\/+$/g, ''),
+    functionTimeoutMs: functionTimeoutMs(root.functionTimeout, `${source} "functionTimeout"`),
     durable: {
       hubName,
       overridableExistingInstanceStates: overridable,
       maxConcurrentActivityFunctions: positiveInt(durable.maxConcurrentActivityFunctions, 10 * cpus, `${source} "extensions.durableTask.maxConcurrentActivityFunctions"`),
       maxConcurrentOrchestratorFunctions: positiveInt(durable.maxConcurrentOrchestratorFunctions, 10 * cpus, `${source} "extensions.durableTask.maxConcurrentOrchestratorFunctions"`),
+      maxOrchestrationActions: positiveInt(durable.maxOrchestrationActions, 100_000, `${source} "extensions.durableTask.maxOrchestrationActions"`),
     },
     serviceBus: {
       maxConcurrentCalls: positiveInt(serviceBus.maxConcurrentCalls, 16 * cpus, `${source} "extensions.serviceBus.maxConcurrentCalls"`),
@@ -80,6 +89,22 @@ function timeSpanMs(value: unknown, fallback: number, where: string): number {
   if (value === undefined) return fallback;
   const parsed = typeof value === 'string' ? parseTimeSpanMs(value) : undefined;
   if (parsed === undefined) throw new Error(`${where} must be a TimeSpan such as "00:05:00", got ${JSON.stringify(value)}.`);
+  return parsed;
+}
+
+/** ScriptJobHostOptionsSetup: DefaultFunctionTimeout (30 min) off the classic Consumption plan; at least 1 second. */
+const defaultFunctionTimeoutMs = 30 * 60_000;
+
+/**
+ * host.json functionTimeout as the host validates it on plans with unbounded timeouts (Flex Consumption, Premium,
+ * Dedicated): "-1" means none; otherwise at least 00:00:01 (ScriptJobHostOptionsSetup.ValidateTimeoutValue).
+ */
+function functionTimeoutMs(value: unknown, where: string): number | null {
+  if (value === undefined) return defaultFunctionTimeoutMs;
+  if (value === '-1' || value === '-1.00:00:00') return null;
+  const parsed = typeof value === 'string' ? parseTimeSpanMs(value) : undefined;
+  if (parsed === undefined) throw new Error(`${where} must be a TimeSpan such as "00:10:00", or "-1" for no timeout, got ${JSON.stringify(value)}.`);
+  if (parsed < 1000) throw new Error(`${where}: FunctionTimeout must be greater than 00:00:01 and less than 10675199.02:48:05.4775807, got ${JSON.stringify(value)}.`);
   return parsed;
 }
 

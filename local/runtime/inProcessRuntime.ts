@@ -19,7 +19,8 @@ import { checkKey } from './http/keys';
 import { startRuntimeServer } from './http/server';
 import { createInvoker } from './invoke';
 import { consoleSink, createLogger } from './logger';
-import type { ClockOption, LocalRuntimeOptions, RuntimeHandle, StoreOption } from './options';
+import type { InboxOrder } from './durable/inboxBatch';
+import type { ClockOption, InboxOrderOption, LocalRuntimeOptions, RuntimeHandle, StoreOption } from './options';
 import { getProcessCore } from './processCoreApi';
 import { startServiceBusTriggers } from './serviceBus/serviceBusTriggers';
 import { applySettingsToEnv, readLocalSettings } from './settings';
@@ -55,14 +56,20 @@ export async function startInProcessRuntime(options: LocalRuntimeOptions = {}): 
   const store = createStore(options.store, appRoot);
   const clock = createClock(options.clock, latestTimestamp(store));
   const keys = options.keys ?? {};
-  const invoker = createInvoker(registry, logger);
+  const invoker = createInvoker(registry, logger, {}, { functionTimeoutMs: host.functionTimeoutMs });
+  const inboxOrder = createInboxOrder(options.inboxOrder);
   const dispatcher = createDispatcher({
     store,
     clock,
     logger,
     maxConcurrentOrchestrations: host.durable.maxConcurrentOrchestratorFunctions,
     maxConcurrentActivities: host.durable.maxConcurrentActivityFunctions,
-    runEpisode: (instanceId, now) => runEpisode({ registry, invoker, logger, state: store.state, timers: timerSettings }, instanceId, now),
+    runEpisode: (instanceId, now) =>
+      runEpisode(
+        { registry, invoker, logger, state: store.state, timers: timerSettings, maxOrchestrationActions: host.durable.maxOrchestrationActions, inboxOrder },
+        instanceId,
+        now,
+      ),
     runActivity: (task) => runActivity({ registry, invoker, logger, now: () => clock.now() }, task),
   });
   const client = createTaskHubClient({ store, registry, clock, overridable: host.durable.overridableExistingInstanceStates, onChange: dispatcher.wake });
@@ -196,7 +203,7 @@ export async function startInProcessRuntime(options: LocalRuntimeOptions = {}): 
   };
   late.controlApi = createControlApi(handle, keys);
   dispatcher.wake();
-  logger.info(`Local runtime listening on ${baseUrl} (task hub ${host.durable.hubName}, ${store.kind} store, ${clock.kind} clock); functions: ${handle.functions.map((f) => `${f.name} [${f.triggerType}]`).join(', ')}`);
+  logger.info(`Local runtime listening on ${baseUrl} (task hub ${host.durable.hubName}, ${store.kind} store, ${clock.kind} clock${inboxOrder.kind === 'shuffled' ? `, inbox shuffled with seed ${inboxOrder.seed}` : ''}); functions: ${handle.functions.map((f) => `${f.name} [${f.triggerType}]`).join(', ')}`);
   return handle;
 }
 
@@ -207,6 +214,12 @@ function createClock(option: ClockOption | undefined, notBefore: number): Clock 
   const start = settings.start === undefined ? Math.max(Date.now(), notBefore) : Math.max(new Date(settings.start).getTime(), notBefore);
   if (Number.isNaN(start)) throw new Error(`clock.start must be a date, got ${JSON.stringify(settings.start)}.`);
   return createVirtualClock(start, settings.autoAdvance !== false);
+}
+
+function createInboxOrder(option: InboxOrderOption | undefined): InboxOrder {
+  if (option === undefined || option === 'fifo' || option.kind === 'fifo') return { kind: 'fifo' };
+  if (option.kind === 'shuffled' && Number.isSafeInteger(option.seed)) return { kind: 'shuffled', seed: option.seed };
+  throw new Error(`inboxOrder must be "fifo" or { kind: "shuffled", seed: <integer> }, got ${JSON.stringify(option)}.`);
 }
 
 function latestTimestamp(store: TaskHubStore): number {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { CoreInvocationContext, RpcBindingInfo, RpcInvocationResponse, RpcLogCategory, RpcLogLevel, RpcTypedData } from './coreApiTypes';
 import type { LogFields, RuntimeLogger } from './logger';
 import type { FunctionRegistry, RegisteredFunction } from './registry';
+import { formatTimeSpan, FunctionTimeoutError } from './durable/failures';
 
 export interface InvocationRequest {
   /** The trigger binding's data, as the host would send it over gRPC. */
@@ -28,7 +29,13 @@ export interface Invoker {
  * let the programming model convert the inputs (`getArguments`), run the hooks and the handler, and let the model
  * convert the result back (`getResponse`). Bindings therefore convert exactly as in production.
  */
-export function createInvoker(registry: FunctionRegistry, logger: RuntimeLogger, appHookData: Record<string, unknown> = {}): Invoker {
+export function createInvoker(
+  registry: FunctionRegistry,
+  logger: RuntimeLogger,
+  appHookData: Record<string, unknown> = {},
+  options: { functionTimeoutMs?: number | null } = {},
+): Invoker {
+  const timeoutMs = options.functionTimeoutMs ?? null;
   return {
     async invoke(fn, request) {
       const model = registry.programmingModel();
@@ -64,9 +71,19 @@ export function createInvoker(registry: FunctionRegistry, logger: RuntimeLogger,
 
       let result: unknown;
       let error: unknown;
+      const running = invocationModel.invokeFunction(args.context, pre.inputs, pre.functionCallback);
       try {
-        result = await invocationModel.invokeFunction(args.context, pre.inputs, pre.functionCallback);
+        result = timeoutMs === null ? await running : await withTimeout(running, timeoutMs, fn.name, invocationId, logger, fields);
       } catch (caught) {
+        if (caught instanceof FunctionTimeoutError) {
+          // The host gives up on the invocation here (and restarts the worker); the handler cannot be stopped
+          // in-process, so its late outcome is only logged, and the post-invocation hooks never run for it.
+          running.then(
+            () => logger.warn('A timed-out invocation finished after all; its result is discarded.', fields),
+            () => logger.warn('A timed-out invocation failed after all; its error is discarded.', fields),
+          );
+          throw caught;
+        }
         error = caught;
       }
 
@@ -79,6 +96,18 @@ export function createInvoker(registry: FunctionRegistry, logger: RuntimeLogger,
       return { invocationId, response: await invocationModel.getResponse(args.context, post.result) };
     },
   };
+}
+
+/** functionTimeout: the WebJobs executor fails the invocation with FunctionTimeoutException once it runs longer. */
+function withTimeout<T>(work: Promise<T>, timeoutMs: number, functionName: string, invocationId: string, logger: RuntimeLogger, fields: LogFields): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      logger.error(`Timeout value of ${formatTimeSpan(timeoutMs)} exceeded by function 'Functions.${functionName}' (Id: '${invocationId}'). Initiating cancellation.`, fields);
+      reject(new FunctionTimeoutError(functionName, timeoutMs));
+    }, timeoutMs);
+  });
+  return Promise.race([work, expired]).finally(() => clearTimeout(timer));
 }
 
 /** What the host does with an RpcTypedData return value: the JSON value it carries (strings stay strings). */

@@ -6,6 +6,11 @@ import type { FunctionKeys } from './http/keys';
 import type { LogSink } from './logger';
 
 export type StoreOption = 'memory' | { kind: 'memory' } | { kind: 'file'; directory: string };
+/**
+ * The order in which an orchestration episode sees messages that are visible at the same time: 'fifo' (the default)
+ * or shuffled with a seed, as Azure Storage queues may deliver them.
+ */
+export type InboxOrderOption = 'fifo' | { kind: 'fifo' } | { kind: 'shuffled'; seed: number };
 export type ClockOption = 'real' | 'virtual' | { kind: 'real' } | { kind: 'virtual'; start?: string | number; autoAdvance?: boolean };
 
 export interface LocalRuntimeOptions {
@@ -18,6 +23,7 @@ export interface LocalRuntimeOptions {
   host?: string;
   store?: StoreOption;
   clock?: ClockOption;
+  inboxOrder?: InboxOrderOption;
   hostJsonPath?: string;
   localSettingsPath?: string;
   /** Extra app settings; unlike local.settings.json these override the environment. */

@@ -14,12 +14,32 @@ export interface ReplayResult {
   continueAsNew?: { input: unknown };
   /** Non-determinism or an unsupported action: the orchestration must fail with this message. */
   error?: string;
+  /**
+   * The orchestrator function faulted in the host (the action limit): like an orchestrator error, the orchestration
+   * fails with this message once no task is open.
+   */
+  fault?: string;
+  /**
+   * Scheduled activities, sub-orchestrations and timers (retry timers included, cancelled timers not) whose
+   * completion is not in history yet: DTFx's open tasks, which keep a finished orchestrator's instance Running.
+   */
+  openTasks: number;
 }
 
 export interface TimerSettings {
   maximumShortTimerMs: number;
   longRunningTimerIntervalMs: number;
 }
+
+export interface ReplayOptions {
+  instanceId: string;
+  timers: TimerSettings;
+  /** host.json durableTask maxOrchestrationActions (default 100,000). */
+  maxActions?: number;
+}
+
+/** DurableTaskOptions.MaxOrchestrationActions default. */
+export const defaultMaxOrchestrationActions = 100_000;
 
 type Outcome = 'succeeded' | 'failed';
 type Done = (outcome: Outcome) => void;
@@ -37,8 +57,11 @@ const scheduleEventType = {
  * whose next attempt or sub-timer takes the next sequence id when the completion that triggers it is replayed.
  * Sequence ids are therefore assigned in the same order as the SDK's `trackOpenTask` (reference §2, §3).
  */
-export function replayActions(history: HistoryEvent[], actions: SdkAction[], options: { instanceId: string; timers: TimerSettings }): ReplayResult {
-  return new ActionReplay(history, actions, options).run();
+export function replayActions(history: HistoryEvent[], actions: SdkAction[], options: ReplayOptions): ReplayResult {
+  const replay = new ActionReplay(history, actions, options);
+  const result = replay.run();
+  result.openTasks = replay.openTaskCount();
+  return result;
 }
 
 class ActionReplay {
@@ -50,12 +73,15 @@ class ActionReplay {
   private readonly waiters = new Map<number, (event: HistoryEvent) => void>();
   private readonly eventWaiters = new Map<string, Done[]>();
   private readonly bufferedEvents = new Map<string, number>();
-  private readonly result: ReplayResult = { newWork: [], cancelledPendingTimers: [] };
+  private readonly result: ReplayResult = { newWork: [], cancelledPendingTimers: [], openTasks: 0 };
+  private readonly open = new Set<number>();
+  private actionCount = 0;
+  private halted = false;
 
   constructor(
     private readonly history: HistoryEvent[],
     private readonly actions: SdkAction[],
-    private readonly options: { instanceId: string; timers: TimerSettings },
+    private readonly options: ReplayOptions,
   ) {
     for (const event of history) {
       if (event.EventType === EventType.TaskScheduled || event.EventType === EventType.TimerCreated || event.EventType === EventType.SubOrchestrationInstanceCreated) {
@@ -88,6 +114,26 @@ class ActionReplay {
     return this.result;
   }
 
+  openTaskCount(): number {
+    return this.open.size;
+  }
+
+  /**
+   * DurableOrchestrationContext.IncrementActionsOrThrowException: every activity, sub-orchestration (with or without
+   * retry: once) and timer (each long-timer sub-timer; not the host's retry timers) counts; the action past the
+   * limit throws, so neither it nor anything after it is scheduled.
+   */
+  private countAction(): boolean {
+    const max = this.options.maxActions ?? defaultMaxOrchestrationActions;
+    if (this.actionCount >= max) {
+      this.result.fault ??= `Maximum amount of orchestration actions (${max}) has been reached. This value can be configured in host.json file as MaxOrchestrationActions.`;
+      this.halted = true;
+      return false;
+    }
+    this.actionCount++;
+    return true;
+  }
+
   private startSequence(): void {
     let index = 0;
     const next = (): void => {
@@ -98,6 +144,7 @@ class ActionReplay {
   }
 
   private start(action: SdkAction, done: Done): void {
+    if (this.halted) return;
     switch (action.actionType) {
       case ActionType.CallActivity:
         return this.once('activity', action, done);
@@ -152,6 +199,7 @@ class ActionReplay {
   }
 
   private once(kind: 'activity' | 'subOrchestration', action: SdkAction, done: Done): void {
+    if (!this.countAction()) return;
     const id = this.schedule(kind, action);
     this.waitFor(id, (event) => done(isSuccess(event) ? 'succeeded' : 'failed'));
   }
@@ -162,6 +210,7 @@ class ActionReplay {
     if (!retry || !(retry.maxNumberOfAttempts >= 1) || !(retry.firstRetryIntervalInMilliseconds > 0)) {
       return this.fail(`${action.functionName}: retryOptions need maxNumberOfAttempts >= 1 and firstRetryIntervalInMilliseconds > 0.`);
     }
+    if (!this.countAction()) return;
     let attempt = 1;
     let firstAttemptAt: number | undefined;
     const scheduleAttempt = () => {
@@ -185,10 +234,12 @@ class ActionReplay {
     const { maximumShortTimerMs, longRunningTimerIntervalMs } = this.options.timers;
     const cancelled = action.isCanceled === true;
     if (finalFireAt - this.currentTime <= maximumShortTimerMs) {
+      if (!this.countAction()) return;
       const id = this.scheduleTimer(action.fireAt as string, cancelled);
       return this.waitFor(id, () => done('succeeded'));
     }
     const nextSubTimer = () => {
+      if (!this.countAction()) return;
       const fireAt = finalFireAt - this.currentTime > maximumShortTimerMs ? this.currentTime + longRunningTimerIntervalMs : finalFireAt;
       const id = this.scheduleTimer(new Date(fireAt).toISOString(), cancelled);
       this.waitFor(id, () => (finalFireAt > this.currentTime ? nextSubTimer() : done('succeeded')));
@@ -223,6 +274,8 @@ class ActionReplay {
     } else if (cancelled && !this.completedIds.has(id)) {
       this.result.cancelledPendingTimers.push(id);
     }
+    // A cancelled timer is no open task (DTFx removes it from openTasks when its token is cancelled).
+    if (!cancelled) this.open.add(id);
     return id;
   }
 
@@ -237,6 +290,7 @@ class ActionReplay {
         this.result.newWork.push({ kind, id, name, instanceId, input: action.input, version: action.version });
       }
     }
+    this.open.add(id);
     return id;
   }
 
@@ -264,6 +318,7 @@ class ActionReplay {
     const early = this.earlyCompletions.get(id);
     if (early) {
       this.earlyCompletions.delete(id);
+      this.open.delete(id);
       return onComplete(early);
     }
     this.waiters.set(id, onComplete);
@@ -276,6 +331,7 @@ class ActionReplay {
       return;
     }
     this.waiters.delete(id);
+    this.open.delete(id);
     waiter(event);
   }
 

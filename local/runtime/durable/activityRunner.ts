@@ -4,7 +4,7 @@ import type { Invoker } from '../invoke';
 import { typedDataToValue } from '../invoke';
 import type { RuntimeLogger } from '../logger';
 import type { FunctionRegistry } from '../registry';
-import { activityFailure } from './failures';
+import { activityFailure, hostActivityFailure } from './failures';
 import { events, toJsonString } from './historyEvents';
 import type { ActivityTask, StoreOp } from './taskHubState';
 
@@ -29,8 +29,8 @@ export async function runActivity(deps: ActivityDeps, task: ActivityTask): Promi
   const fn = deps.registry.get(task.name);
   let event;
   if (!fn || fn.trigger.type.toLowerCase() !== 'activitytrigger') {
-    const error = new Error(`The function '${task.name}' doesn't exist, is disabled, or is not an activity function.`);
-    event = events.taskFailed(new Date(deps.now()).toISOString(), task.taskScheduledId, activityFailure(task.name, error));
+    const message = `The function '${task.name}' doesn't exist, is disabled, or is not an activity function.`;
+    event = events.taskFailed(new Date(deps.now()).toISOString(), task.taskScheduledId, hostActivityFailure(task.name, message));
   } else {
     try {
       const outcome = await deps.invoker.invoke(fn, { triggerData: activityTriggerData(task.input), logFields: { instanceId: task.instanceId } });

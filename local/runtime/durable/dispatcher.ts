@@ -109,8 +109,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       });
   }
 
-  function startRunnable(): boolean {
-    const now = clock.now();
+  function startRunnable(now: number): boolean {
     const realNow = Date.now();
     let runnableLeft = false;
     for (const instance of store.state.instances.values()) {
@@ -133,8 +132,8 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     return runnableLeft;
   }
 
-  function nextWake(): number | undefined {
-    const now = clock.now();
+  /** The earliest time after `now` at which a delayed message becomes visible. */
+  function nextWake(now: number): number | undefined {
     let earliest: number | undefined;
     for (const instance of store.state.instances.values()) {
       const at = nextWakeTime(instance, now);
@@ -148,10 +147,13 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
   function tick() {
     scheduled = false;
     if (stopping) return;
-    startRunnable();
+    // One reading of the clock for the whole tick: a message that falls due while the tick runs is then either
+    // started (visible at `now`) or armed for (visible after `now`), never neither (a lost wake-up).
+    const now = clock.now();
+    startRunnable(now);
     if (timer) clearTimeout(timer);
     timer = undefined;
-    const next = nextWake();
+    const next = nextWake(now);
     if (next !== undefined) {
       if (isVirtual(clock)) {
         if (clock.autoAdvance && !busy()) {
@@ -160,7 +162,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
           wake();
         }
       } else {
-        timer = setTimeout(wake, Math.min(Math.max(0, next - clock.now()), maxTimeout));
+        timer = setTimeout(wake, Math.min(Math.max(0, next - now), maxTimeout));
       }
     }
     if (backoffUntil.size > 0) {
@@ -176,7 +178,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     const now = clock.now();
     for (const instance of store.state.instances.values()) if (selectBatch(instance, now)) return false;
     if (store.state.activities.size > 0) return false;
-    if (isVirtual(clock) && clock.autoAdvance && nextWake() !== undefined) return false;
+    if (isVirtual(clock) && clock.autoAdvance && nextWake(now) !== undefined) return false;
     return true;
   }
 

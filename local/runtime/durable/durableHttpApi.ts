@@ -3,7 +3,7 @@ import { readBody, sendError, sendJson } from '../http/httpUtils';
 import { checkStatusBody, managementUrls, type DurableEndpoints } from './clientBinding';
 import { toStatusPayload } from './statusPayload';
 import { TaskHubError, type ListFilter, type TaskHubClient } from './taskHubClient';
-import type { RuntimeStatus } from './taskHubState';
+import { isTerminal, type RuntimeStatus } from './taskHubState';
 
 const runningStates = ['Running', 'Pending', 'ContinuedAsNew', 'Suspended'];
 const knownStatuses: RuntimeStatus[] = ['Pending', 'Running', 'Completed', 'ContinuedAsNew', 'Failed', 'Terminated', 'Suspended', 'Canceled'];
@@ -62,8 +62,13 @@ export function createDurableHttpApi(deps: { client: TaskHubClient; endpoints: D
           return deleted === 0 ? sendError(res, 404, `No completed instance with ID '${first}' found.`) : sendJson(res, 200, { instancesDeleted: deleted });
         }
         if (method === 'POST' && action === 'raiseEvent' && extra) {
-          const contentType = req.headers['content-type'];
-          if (contentType && !/json/i.test(contentType)) return sendError(res, 400, `raiseEvent needs a JSON body (Content-Type application/json), got '${contentType}'.`);
+          // HttpApiHandler.HandleRaiseEventRequestAsync: 404 / 410 first, then only a media type of exactly
+          // application/json (parameters such as charset aside) is accepted, with its own 400 body.
+          const instance = client.get(first);
+          if (!instance) return sendError(res, 404, `No instance with ID '${first}' found.`);
+          if (isTerminal(instance.runtimeStatus)) return sendError(res, 410, `Instance '${first}' is ${instance.runtimeStatus}; cannot raise an event for it.`);
+          const mediaType = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+          if (mediaType !== 'application/json') return sendJson(res, 400, { Message: 'Only application/json request content is supported' });
           const body = await readJson(req);
           if (!body.ok) return sendError(res, 400, body.message);
           client.raiseEvent(first, extra, body.value);

@@ -6,7 +6,7 @@ import type { FunctionRegistry } from '../registry';
 import { replayActions, type NewWork, type TimerSettings } from './actionReplayer';
 import { describeError, subOrchestrationFailure } from './failures';
 import { EventType, events, toJsonString, type FailureDetails, type HistoryEvent } from './historyEvents';
-import { selectBatch, type Batch } from './inboxBatch';
+import { selectBatch, type Batch, type InboxOrder } from './inboxBatch';
 import { newExecutionId, newInstanceRecord } from './newInstance';
 import { decodeSdkInput, type OrchestratorStateJson, type SdkAction } from './sdkActions';
 import type { ActivityTask, EpisodeCommit, InboxMessage, InstanceRecord, TaskHubState } from './taskHubState';
@@ -18,6 +18,10 @@ export interface EpisodeDeps {
   logger: RuntimeLogger;
   state: TaskHubState;
   timers: TimerSettings;
+  /** host.json durableTask maxOrchestrationActions (default 100,000). */
+  maxOrchestrationActions?: number;
+  /** The order an episode sees simultaneously visible messages in (default FIFO). */
+  inboxOrder?: InboxOrder;
 }
 
 export interface EpisodeResult {
@@ -45,7 +49,7 @@ const timeSpan = (ms: number) => {
 export async function runEpisode(deps: EpisodeDeps, instanceId: string, now: number): Promise<EpisodeResult | undefined> {
   const instance = deps.state.instances.get(instanceId);
   if (!instance) return undefined;
-  const batch = selectBatch(instance, now);
+  const batch = selectBatch(instance, now, deps.inboxOrder);
   if (!batch) return undefined;
   const at = new Date(now).toISOString();
   const builder = new CommitBuilder(instance, at);
@@ -108,22 +112,60 @@ export async function runEpisode(deps: EpisodeDeps, instanceId: string, now: num
     builder.fail(error ?? 'The orchestrator returned no OrchestratorState.', undefined);
     return { commit: builder.finish(deps), invokedOrchestrator: true, timersFired };
   }
-  if (state.customStatus !== undefined) builder.update({ customStatus: JSON.stringify(state.customStatus) });
+  if (state.customStatus !== undefined) {
+    // The extension's shim calls SetCustomStatus before it replays any action, so an oversized status fails the
+    // episode with nothing of it scheduled, and DTFx sees no open task (OutOfProcOrchestrationShim.cs).
+    const tooLarge = customStatusSizeError(state.customStatus);
+    if (tooLarge) {
+      builder.update({ customStatus: null });
+      builder.fail(tooLarge, undefined);
+      return { commit: builder.finish(deps), invokedOrchestrator: true, timersFired };
+    }
+    builder.update({ customStatus: JSON.stringify(state.customStatus) });
+  }
 
   const actions = state.actions.flat() as SdkAction[];
-  const replay = replayActions(history, actions, { instanceId: instance.instanceId, timers: deps.timers });
-  if (error !== undefined || state.error !== undefined) {
-    const message = state.error ?? error ?? 'unknown error';
-    builder.fail(message, state.failureDetails as FailureDetails | undefined);
-  } else if (replay.error) {
+  const replay = replayActions(history, actions, { instanceId: instance.instanceId, timers: deps.timers, maxActions: deps.maxOrchestrationActions });
+  if (replay.error) {
+    // Non-determinism fails the orchestration at once, open tasks or not (TaskOrchestrationExecutor.ExecuteCore).
     builder.fail(replay.error, undefined);
-  } else {
-    builder.schedule(replay.newWork);
-    builder.dropTimers(replay.cancelledPendingTimers);
-    if (state.isDone && replay.continueAsNew) builder.continueAsNew(replay.continueAsNew.input);
-    else if (state.isDone) builder.complete(state.output);
+    return { commit: builder.finish(deps), invokedOrchestrator: true, timersFired };
   }
+  // The shim replays the actions before it reports an orchestrator error, so their work is scheduled either way.
+  builder.schedule(replay.newWork);
+  builder.dropTimers(replay.cancelledPendingTimers);
+  const fault = state.error ?? error ?? replay.fault;
+  if (replay.openTasks > 0) {
+    // DTFx completes, fails or continues an execution only when no task is open (TaskOrchestrationExecutor:
+    // "if (!this.context.HasOpenTasks)"): the instance stays Running, the open work runs, and a later episode
+    // (the orchestrator replayed with their results) finishes it.
+    if (fault !== undefined || state.isDone) {
+      deps.logger.log('debug', `Orchestrator ${fault !== undefined ? 'failed' : 'finished'}; waiting for ${replay.openTasks} open task(s) before the instance leaves Running.`, {
+        functionName: instance.name,
+        instanceId: instance.instanceId,
+      });
+    }
+  } else if (fault !== undefined) {
+    builder.fail(fault, fault === replay.fault ? undefined : (state.failureDetails as FailureDetails | undefined));
+  } else if (state.isDone && replay.continueAsNew) builder.continueAsNew(replay.continueAsNew.input);
+  else if (state.isDone) builder.complete(state.output);
   return { commit: builder.finish(deps), invokedOrchestrator: true, timersFired };
+}
+
+/** SetCustomStatus's limit (DurableOrchestrationContext.cs: 16 KB; MessagePayloadDataConverter.Serialize). */
+const maxCustomStatusKb = 16;
+
+/**
+ * The extension's check: the UTF-16 size of the compact JSON, in whole KB (rounded down), must not exceed 16.
+ * JavaScript string lengths count UTF-16 code units, 2 bytes each.
+ */
+export function customStatusSizeError(customStatus: unknown): string | undefined {
+  const json = JSON.stringify(customStatus);
+  if (json === undefined) return undefined;
+  const sizeKb = Math.floor((json.length * 2) / 1024);
+  if (sizeKb <= maxCustomStatusKb) return undefined;
+  const n0 = (n: number) => n.toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return `The UTF-16 size of the JSON-serialized payload must not exceed ${n0(maxCustomStatusKb)} KB. The current payload size is ${n0(sizeKb)} KB.`;
 }
 
 function applyControl(builder: CommitBuilder, batch: Exclude<Batch, { kind: 'events' }>, logger: RuntimeLogger): void {

@@ -169,3 +169,23 @@ describe('overridableExistingInstanceStates: AnyState', () => {
     expect(status).toMatchObject({ name: 'Chaining', runtimeStatus: 'Completed' });
   });
 });
+
+test('raiseEvent over HTTP takes only Content-Type application/json (400 with the extension message otherwise); 404 and 410 come first', async () => {
+  await client.startNew('Approval', { instanceId: 'client-content-type' });
+  const raise = (instanceId: string, headers: Record<string, string>) =>
+    fetch(`${runtime.durableApiUrl}/instances/${instanceId}/raiseEvent/approval`, { method: 'POST', headers, body: '"typed"' });
+
+  const refusedHeaders: Record<string, string>[] = [{}, { 'Content-Type': 'text/plain' }, { 'Content-Type': 'application/json-patch+json' }];
+  for (const headers of refusedHeaders) {
+    const refused = await raise('client-content-type', headers);
+    expect(refused.status).toBe(400);
+    expect(await refused.json()).toEqual({ Message: 'Only application/json request content is supported' });
+  }
+  expect((await raise('nobody-here', { 'Content-Type': 'text/plain' })).status).toBe(404);
+
+  // Media type only: parameters such as charset are fine, and the comparison ignores case.
+  expect((await raise('client-content-type', { 'Content-Type': 'Application/JSON; charset=utf-8' })).status).toBe(202);
+  const status = await runtime.waitForInstance('client-content-type');
+  expect(status.output).toEqual({ approved: 'typed' });
+  expect((await raise('client-content-type', { 'Content-Type': 'text/plain' })).status).toBe(410);
+});

@@ -119,14 +119,14 @@ test('activity retry with backoff: attempts and retry timers alternate ids; dela
   const timers = history.filter((e) => e.EventType === 10).map((e) => ms(e.FireAt) - ms(e.Timestamp));
   expect(timers).toEqual([1000, 2000]);
   const failed = history.find((e) => e.EventType === 6);
-  expect(failed?.Reason).toBe("Activity function 'Flaky' failed: Error: flaky failure 1 for retry-ok");
+  expect(failed?.Reason).toBe("Activity function 'Flaky' failed:  flaky failure 1 for retry-ok");
   expect(typeof failed?.Details).toBe('string');
 });
 
 test('activity retry exhausted: a trailing (immediate) retry timer after the last attempt, then the error surfaces', async () => {
   const { status, history } = await run('Retry', 'retry-exhausted', { key: 'retry-exhausted', failTimes: 5, maxAttempts: 2 });
   expect(status.runtimeStatus).toBe('Completed');
-  expect(status.output).toEqual({ failed: "Activity function 'Flaky' failed: Error: flaky failure 2 for retry-exhausted " });
+  expect(status.output).toEqual({ failed: "Activity function 'Flaky' failed:  flaky failure 2 for retry-exhausted " });
   expect(shape(history)).toEqual([
     'ExecutionStarted:Retry',
     'TaskScheduled#0:Flaky',

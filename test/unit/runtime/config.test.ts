@@ -23,7 +23,14 @@ describe('host.json', () => {
     };
     expect(parseHostConfig(raw, {})).toEqual({
       routePrefix: 'v1',
-      durable: { hubName: 'Hub1', overridableExistingInstanceStates: 'NonRunningStates', maxConcurrentActivityFunctions: 2, maxConcurrentOrchestratorFunctions: 20 },
+      functionTimeoutMs: 30 * 60_000,
+      durable: {
+        hubName: 'Hub1',
+        overridableExistingInstanceStates: 'NonRunningStates',
+        maxConcurrentActivityFunctions: 2,
+        maxConcurrentOrchestratorFunctions: 20,
+        maxOrchestrationActions: 100_000,
+      },
       serviceBus: { maxConcurrentCalls: 8, autoCompleteMessages: false, maxAutoLockRenewalDurationMs: 90_000 },
     });
     const defaults = parseHostConfig({}, {});
@@ -41,6 +48,24 @@ describe('host.json', () => {
     );
     expect(() => parseHostConfig({ extensions: { serviceBus: { maxConcurrentCalls: 0 } } }, {})).toThrow('"extensions.serviceBus.maxConcurrentCalls" must be a positive integer');
     expect(() => parseHostConfig({ extensions: { durableTask: { hubName: 'a-b' } } }, {})).toThrow('must be 3-50 letters or digits');
+  });
+
+  test('functionTimeout: the host.json value, 30 minutes (Flex Consumption default) when absent, "-1" for none, at least 1 second', () => {
+    expect(readHostConfig(path.resolve(__dirname, '../../../host.json'), {}).functionTimeoutMs).toBe(10 * 60_000);
+    expect(parseHostConfig({}, {}).functionTimeoutMs).toBe(30 * 60_000);
+    expect(parseHostConfig({ functionTimeout: '-1' }, {}).functionTimeoutMs).toBeNull();
+    expect(parseHostConfig({ functionTimeout: '01:00:00' }, {}).functionTimeoutMs).toBe(3_600_000);
+    expect(() => parseHostConfig({ functionTimeout: '00:00:00.5' }, {})).toThrow(
+      'host.json "functionTimeout": FunctionTimeout must be greater than 00:00:01 and less than 10675199.02:48:05.4775807, got "00:00:00.5".',
+    );
+    expect(() => parseHostConfig({ functionTimeout: 600 }, {})).toThrow('host.json "functionTimeout" must be a TimeSpan such as "00:10:00", or "-1" for no timeout, got 600.');
+  });
+
+  test('maxOrchestrationActions: default 100,000, positive integers only', () => {
+    expect(parseHostConfig({ extensions: { durableTask: { maxOrchestrationActions: 50 } } }, {}).durable.maxOrchestrationActions).toBe(50);
+    expect(() => parseHostConfig({ extensions: { durableTask: { maxOrchestrationActions: 0 } } }, {})).toThrow(
+      '"extensions.durableTask.maxOrchestrationActions" must be a positive integer',
+    );
   });
 
   test('TimeSpan strings', () => {
@@ -96,6 +121,12 @@ describe('command line', () => {
       keys: { master: 'mk' },
     });
     expect(parseCliArgs(['--help'])).toBe('help');
+  });
+
+  test('--inbox-order: fifo or shuffled:<seed>', () => {
+    expect(parseCliArgs(['--port', '1', '--inbox-order', 'shuffled:42'], '/app')).toMatchObject({ inboxOrder: { kind: 'shuffled', seed: 42 } });
+    expect(parseCliArgs(['--port', '1', '--inbox-order', 'fifo'], '/app')).toMatchObject({ inboxOrder: 'fifo' });
+    expect(() => parseCliArgs(['--inbox-order', 'random'])).toThrow('--inbox-order must be "fifo" or "shuffled:<integer seed>", got "random"');
   });
 
   test('bad flags are named', () => {

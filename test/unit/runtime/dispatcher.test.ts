@@ -43,5 +43,5 @@ test('an activity that is not registered fails its task with the host message, w
   );
   const result = await harness.run('Missing', 'missing-1');
   expect(result.status).toBe('Completed');
-  expect(result.output).toBe("Activity function 'NoSuchActivity' failed: Error: The function 'NoSuchActivity' doesn't exist, is disabled, or is not an activity function. ");
+  expect(result.output).toBe("Activity function 'NoSuchActivity' failed: The function 'NoSuchActivity' doesn't exist, is disabled, or is not an activity function. ");
 });

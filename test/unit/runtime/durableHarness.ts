@@ -1,10 +1,11 @@
 import * as df from 'durable-functions';
 import type { RpcInvocationResponse } from '../../../local/runtime/coreApiTypes';
 import { runActivity } from '../../../local/runtime/durable/activityRunner';
-import { createVirtualClock } from '../../../local/runtime/durable/clock';
+import { createVirtualClock, type VirtualClock } from '../../../local/runtime/durable/clock';
 import { createDispatcher, type Dispatcher } from '../../../local/runtime/durable/dispatcher';
 import { runEpisode } from '../../../local/runtime/durable/orchestrationEpisode';
-import { createMemoryStore } from '../../../local/runtime/durable/store';
+import type { InboxOrder } from '../../../local/runtime/durable/inboxBatch';
+import { createMemoryStore, type TaskHubStore } from '../../../local/runtime/durable/store';
 import { createTaskHubClient, type TaskHubClient } from '../../../local/runtime/durable/taskHubClient';
 import type { Invoker } from '../../../local/runtime/invoke';
 import { createLogger } from '../../../local/runtime/logger';
@@ -18,9 +19,22 @@ const { createOrchestrator, DummyOrchestrationContext } = require('durable-funct
 type OrchestratorFn = (context: df.OrchestrationContext) => Generator<unknown, unknown, unknown>;
 type Activity = (input: unknown) => unknown;
 
+export interface DurableHarnessOptions {
+  /** false: the virtual clock only moves through advanceClock (default true: it jumps to the next timer when idle). */
+  autoAdvance?: boolean;
+  maxOrchestrationActions?: number;
+  inboxOrder?: InboxOrder;
+}
+
 export interface DurableHarness {
   client: TaskHubClient;
   dispatcher: Dispatcher;
+  clock: VirtualClock;
+  store: TaskHubStore;
+  /** Resolves once `check` holds (re-checked on every dispatcher change); rejects after `timeoutMs`. */
+  until(check: () => boolean, what: string, timeoutMs?: number): Promise<void>;
+  /** Moves the virtual clock and runs what became due. */
+  advanceClock(ms: number): Promise<void>;
   history(instanceId: string): ReturnType<ReturnType<typeof createMemoryStore>['state']['instances']['get']>;
   run(name: string, instanceId: string, input?: unknown): Promise<{ status: string; output: unknown }>;
 }
@@ -31,7 +45,11 @@ export interface DurableHarness {
  * jest, @azure/functions cannot reach @azure/functions-core, so this invoker calls the SDK handler (or the activity)
  * directly with the same trigger data; the integration tests cover the real invocation path in a child process.
  */
-export function createDurableHarness(orchestrators: Record<string, OrchestratorFn>, activities: Record<string, Activity>): DurableHarness {
+export function createDurableHarness(
+  orchestrators: Record<string, OrchestratorFn>,
+  activities: Record<string, Activity>,
+  options: DurableHarnessOptions = {},
+): DurableHarness {
   const registry = createFunctionRegistry();
   const handlers = new Map<string, (payload: unknown, context: unknown) => Promise<unknown>>();
   for (const [name, fn] of Object.entries(orchestrators)) {
@@ -57,7 +75,7 @@ export function createDurableHarness(orchestrators: Record<string, OrchestratorF
     },
   };
   const store = createMemoryStore();
-  const clock = createVirtualClock(Date.parse('2026-01-01T00:00:00Z'));
+  const clock = createVirtualClock(Date.parse('2026-01-01T00:00:00Z'), options.autoAdvance !== false);
   const logger = createLogger(() => undefined);
   const dispatcher = createDispatcher({
     store,
@@ -66,13 +84,48 @@ export function createDurableHarness(orchestrators: Record<string, OrchestratorF
     maxConcurrentOrchestrations: 4,
     maxConcurrentActivities: 4,
     runEpisode: (instanceId, now) =>
-      runEpisode({ registry, invoker, logger, state: store.state, timers: { maximumShortTimerMs: 6 * 86_400_000, longRunningTimerIntervalMs: 3 * 86_400_000 } }, instanceId, now),
+      runEpisode(
+        {
+          registry,
+          invoker,
+          logger,
+          state: store.state,
+          timers: { maximumShortTimerMs: 6 * 86_400_000, longRunningTimerIntervalMs: 3 * 86_400_000 },
+          maxOrchestrationActions: options.maxOrchestrationActions,
+          inboxOrder: options.inboxOrder,
+        },
+        instanceId,
+        now,
+      ),
     runActivity: (task) => runActivity({ registry, invoker, logger, now: () => clock.now() }, task),
   });
   const client = createTaskHubClient({ store, registry, clock, overridable: 'NonRunningStates', onChange: dispatcher.wake });
+  const until = (check: () => boolean, what: string, timeoutMs = 5000) =>
+    new Promise<void>((resolve, reject) => {
+      if (check()) return resolve();
+      const timer = setTimeout(() => {
+        unsubscribe();
+        reject(new Error(`Timed out after ${timeoutMs} ms waiting for ${what}.`));
+      }, timeoutMs);
+      const unsubscribe = dispatcher.onChange(() => {
+        if (!check()) return;
+        clearTimeout(timer);
+        unsubscribe();
+        resolve();
+      });
+      dispatcher.wake();
+    });
   return {
     client,
     dispatcher,
+    clock,
+    store,
+    until,
+    async advanceClock(ms) {
+      clock.advanceBy(ms);
+      dispatcher.wake();
+      await dispatcher.whenIdle();
+    },
     history: (instanceId) => store.state.instances.get(instanceId),
     async run(name, instanceId, input) {
       client.startNew(name, { instanceId, input });
