@@ -15,7 +15,7 @@ import { PASSING_FAILURES } from '../shared/orders/failure';
 import type { CartRef, CheckedOut } from './activities/checkoutCart';
 import { orderActivities, resultOf, type ActivityTask, type Step } from './activityProxy';
 import { addMs, canCheckOut, isAtOrAfter, isoOf, jitterMs, nextPollDelayMs, orderStatusErrors, outageDelayMs, pendingOrders, recoveryDelayMs, settledStatus, waitForPeople } from './policy';
-import { CANCEL_EVENT, type Attempts, type OrderCustomStatus, type PollingState, type ProcessOrderInput, type Stage, type Wait } from './processOrderContract';
+import { CANCEL_EVENT, decodeProcessOrderInput, type Attempts, type OrderCustomStatus, type PollingState, type ProcessOrderInput, type Stage, type Wait } from './processOrderContract';
 
 /** Longest lastError shown in the custom status (Azure fails an orchestration whose custom status exceeds 16 KB). */
 const LAST_ERROR_MAX = 500;
@@ -27,7 +27,7 @@ const WAIT_FOR_FAILURE: Partial<Record<Failure['reason'], Wait>> = {
 };
 
 export function* processOrder(context: OrchestrationContext): Step<OrderOutcome | undefined> {
-  const input = context.df.getInput<ProcessOrderInput>();
+  const input = decodeProcessOrderInput(context.df.getInput());
   const { request, policy, resume } = input;
   const instanceId = context.df.instanceId;
   const activities = orderActivities(context, (name) => (name === 'publishResult' ? policy.publishRetry : policy.activityRetry));

@@ -61,3 +61,46 @@ export interface OrderCustomStatus {
   nextCheckAt: string | null;
   outcome: OutcomeStatus | null;
 }
+
+const POLICY_NUMBERS = [
+  'cartExpiryMarginMs',
+  'cartMaxRecreations',
+  'checkoutMaxAttempts',
+  'cartBusyRetryMs',
+  'recoveryRetryMs',
+  'recoveryWindowMs',
+  'pollInitialMs',
+  'pollMaxMs',
+  'humanWaitPollMs',
+  'orderDeadlineMs',
+  'pollsPerExecution',
+  'outageRetryInitialMs',
+  'outageRetryMaxMs',
+  'retryJitterMs',
+] as const satisfies readonly (keyof WorkflowPolicy)[];
+const RETRY_NUMBERS = ['firstRetryMs', 'maxAttempts', 'backoffCoefficient', 'maxRetryMs'] as const;
+
+/**
+ * The input, checked at the orchestration's boundary: the starters always send a whole policy, but an instance can also
+ * be started through the Durable HTTP API by an operator. A malformed input fails the instance with every problem
+ * named, before anything is bought.
+ */
+export function decodeProcessOrderInput(raw: unknown): ProcessOrderInput {
+  const problems: string[] = [];
+  const input = (typeof raw === 'object' && raw !== null ? raw : {}) as Partial<ProcessOrderInput>;
+  const request = input.request as Partial<OrderRequest> | undefined;
+  if (typeof request?.orderId !== 'string' || typeof request.customerId !== 'string' || !Array.isArray(request.lineItems)) {
+    problems.push('request must be a validated order request (orderId, customerId, lineItems)');
+  }
+  if (typeof input.receivedAt !== 'string' || Number.isNaN(Date.parse(input.receivedAt))) problems.push('receivedAt must be an ISO date-time');
+  const policy = (typeof input.policy === 'object' && input.policy !== null ? input.policy : {}) as Partial<Record<string, unknown>>;
+  for (const name of POLICY_NUMBERS) {
+    if (typeof policy[name] !== 'number' || !Number.isFinite(policy[name])) problems.push(`policy.${name} must be a number`);
+  }
+  for (const retry of ['activityRetry', 'publishRetry'] as const) {
+    const value = (policy[retry] ?? {}) as Partial<Record<string, unknown>>;
+    for (const name of RETRY_NUMBERS) if (typeof value[name] !== 'number') problems.push(`policy.${retry}.${name} must be a number`);
+  }
+  if (problems.length > 0) throw new Error(`processOrder input is not valid: ${problems.join('; ')}`);
+  return input as ProcessOrderInput;
+}

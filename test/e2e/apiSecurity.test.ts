@@ -4,6 +4,7 @@ import http from 'node:http';
 import { orderInstanceId } from '../../shared/orders';
 import { validOrder } from '../fixtures/orders/requests';
 import { customerIdFor, resultsFor, simulatorCalls, useE2eStack, waitFor, ERP_SUBSCRIPTION } from './stack';
+import { loadWorkflowPolicy } from '../../shared/config';
 
 const KEYS = { master: 'e2e-master-key-7f3a9c', function: 'e2e-function-key-51d2be' };
 const stack = useE2eStack({ keys: KEYS });
@@ -159,13 +160,13 @@ describe('no management URL or system key in any response', () => {
 
   it('even an operator starting processOrder directly with ".." as the customer id cannot put it in a Partner Center URL', async () => {
     const customerId = '..';
-    const input = { request: { ...validOrder({ orderId: 'SO-SEC-DOTS' }), customerId }, receivedAt: new Date().toISOString(), policy: {} };
+    const input = { request: { ...validOrder({ orderId: 'SO-SEC-DOTS' }), customerId }, receivedAt: new Date().toISOString(), policy: loadWorkflowPolicy({}) };
     const started = await call('POST', '/runtime/webhooks/durabletask/orchestrators/processOrder/order-SO-SEC-DOTS', { key: KEYS.master, body: JSON.stringify(input) });
     expect(started.status).toBe(202);
     const final = await stack.runtime.waitForInstance('order-SO-SEC-DOTS', { timeoutMs: 30_000 });
     expect(final.output).toMatchObject({
       status: 'failed',
-      errors: [{ source: 'partnerCenter', operation: 'createCart', description: 'customerId must be a GUID (got ".."); the call was not sent' }],
+      errors: [{ source: 'partnerCenter', reason: 'refused', operation: 'createCart', description: 'customerId must be a GUID (got ".."); the call was not sent' }],
     });
     // Every call that reached Partner Center addressed a customer by GUID; ".." never resolved into another path.
     expect(stack.simulator.controls.requestLog().filter((r) => !/^\/v1\/customers\/[0-9a-f-]{36}\//.test(r.path))).toEqual([]);

@@ -196,9 +196,10 @@ describe('checkout', () => {
     sim.controls.advanceClock('8d');
 
     const error = await client.checkout(CUSTOMER, cart.id, ctx()).catch((e) => e);
-    expect(error).toBeInstanceOf(PartnerCenterBusinessError);
-    expect(error.status).toBe(400);
-    expect(error.description).toMatch(/expired/i);
+    // The simulator's default for an expired cart is 404/800008 ("Unable to retrieve cart ID"), classified by code.
+    expect(error).toBeInstanceOf(PartnerCenterNotFoundError);
+    expect(error.status).toBe(404);
+    expect(error.reason).toBe('cartExpired');
     expect(sim.controls.counts(CUSTOMER).orders).toBe(0);
   });
 

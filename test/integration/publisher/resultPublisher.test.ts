@@ -124,8 +124,8 @@ describe('Service Bus result publisher', () => {
   test('the publishResult activity publishes through the injected publisher and returns the message id', async () => {
     const unusedPartnerCenter = {} as PartnerCenterClient; // publishResult never calls Partner Center
     const activities = createOrderActivities({ partnerCenter: unusedPartnerCenter, publisher: publisher() });
-    expect(await activities.publishResult(milestone)).toEqual({ messageId: 'order-SO-10001:submitted' });
-    expect(await activities.publishResult(milestone)).toEqual({ messageId: 'order-SO-10001:submitted' });
+    expect(await activities.publishResult(milestone)).toEqual({ ok: true, value: { messageId: 'order-SO-10001:submitted' } });
+    expect(await activities.publishResult(milestone)).toEqual({ ok: true, value: { messageId: 'order-SO-10001:submitted' } });
     expect((await receiveAll()).map((m) => m.messageId)).toEqual(['order-SO-10001:submitted']);
   });
 });

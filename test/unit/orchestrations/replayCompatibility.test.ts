@@ -6,7 +6,8 @@
 // later version must replay them to the same actions. The check is the local runtime's own: each recorded execution
 // is loaded into a task hub as a running instance with one probe event, and the runtime's episode replays it through
 // the SDK and the runtime's action replayer, which fails the instance when the code asks for work history does not
-// hold. A finished execution must then ask for nothing new.
+// hold. A recorded execution must then ask for nothing new and end as it ended: continued as new with the same input
+// for the next execution, or completed with the same outcome.
 //
 // The rule for changing processOrder: new behaviour goes behind a version in the input (old inputs keep the old path)
 // or under a new orchestration name. Before release 1.0 an issue that deliberately changes the workflow may re-record
@@ -45,6 +46,8 @@ interface ReplayFixture {
   instanceId: string;
   /** Every execution (one per continue-as-new): its input and its stored history. */
   executions: { input: unknown; history: HistoryEvent[] }[];
+  /** What the last execution returned: the outcome. */
+  output: unknown;
 }
 
 const ok = <T>(value: T) => ({ ok: true, value });
@@ -165,6 +168,7 @@ async function record(name: string): Promise<ReplayFixture> {
     orchestrator: PROCESS_ORDER,
     instanceId,
     executions: driver.executions.map((executionInput, index) => ({ input: executionInput, history: driver.history(index) })),
+    output: driver.output,
   };
 }
 
@@ -192,7 +196,7 @@ const recorded = RECORD ? [] : readdirSync(FIXTURES).filter((f) => f.endsWith('.
 
 describe('recording (RECORD_REPLAY_FIXTURES=1)', () => {
   const maybe = RECORD ? test : test.skip;
-  maybe.each(Object.keys(SCENARIOS))('records %s', async (name) => {
+  maybe.each(Object.keys(SCENARIOS))('records %s (skipped unless RECORD_REPLAY_FIXTURES=1)', async (name) => {
     mkdirSync(FIXTURES, { recursive: true });
     writeFileSync(fixturePath(name), `${JSON.stringify(await record(name), null, 1)}\n`);
   });
@@ -205,17 +209,21 @@ describe('recorded histories replay on the current processOrder', () => {
   });
 
   const maybe = RECORD ? test.skip : test;
-  maybe.each(recorded)('%s: every execution replays to the same actions and asks for nothing new', async (name) => {
+  maybe.each(recorded)('%s: every execution replays to the same actions and ends as it ended', async (name) => {
     const fixture = JSON.parse(readFileSync(fixturePath(name), 'utf8')) as ReplayFixture;
     expect(fixture.executions.length).toBeGreaterThan(0);
     for (const [index, execution] of fixture.executions.entries()) {
       const commit = await replayExecution(fixture, execution);
-      const last = index === fixture.executions.length - 1;
-      expect({ execution: index, update: commit.update.runtimeStatus, failure: commit.update.output ?? null }).toEqual({ execution: index, update: undefined, failure: null });
-      expect(commit.activities).toEqual([]);
-      expect(commit.selfMessages.filter((m) => m.event.EventType === EventType.TimerFired)).toEqual([]);
-      // An execution that continued as new still ends the same way: the same input is carried to the next one.
-      if (!last) expect(commit.newExecution).toBeUndefined();
+      const next = fixture.executions[index + 1];
+      // Nothing new is asked for: no activity, no timer.
+      expect({ execution: index, activities: commit.activities, timers: commit.selfMessages }).toEqual({ execution: index, activities: [], timers: [] });
+      if (next !== undefined) {
+        expect({ execution: index, status: commit.update.runtimeStatus }).toEqual({ execution: index, status: 'ContinuedAsNew' });
+        expect(JSON.parse(commit.newExecution?.input ?? 'null')).toEqual(next.input);
+      } else {
+        expect({ execution: index, status: commit.update.runtimeStatus }).toEqual({ execution: index, status: 'Completed' });
+        expect(JSON.parse(commit.update.output ?? 'null')).toEqual(fixture.output);
+      }
     }
   });
 });
