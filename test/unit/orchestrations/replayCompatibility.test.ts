@@ -18,7 +18,7 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { appFunctions, registerAnsweredActivities } from './durableHost';
 import { OrchestrationDriver } from './orchestrationDriver';
-import { events, EventType, type HistoryEvent } from '../../../local/runtime/durable/historyEvents';
+import { events, type HistoryEvent } from '../../../local/runtime/durable/historyEvents';
 import { newInstanceRecord } from '../../../local/runtime/durable/newInstance';
 import { runEpisode } from '../../../local/runtime/durable/orchestrationEpisode';
 import type { TaskHubState } from '../../../local/runtime/durable/taskHubState';
