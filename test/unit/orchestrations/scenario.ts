@@ -12,8 +12,9 @@ import { loadWorkflowPolicy, type WorkflowPolicy } from '../../../shared/config'
 import { orderInstanceId, type Failure, type OrderOutcome, type OrderSummary } from '../../../shared/orders';
 import { validOrder } from '../../fixtures/orders/requests';
 
-/** The activity names processOrder calls, from the activities' own registry type. */
-export const ACTIVITY_NAMES: readonly (keyof OrderActivities)[] = ['createCart', 'checkoutCart', 'findCartOrders', 'getOrder', 'publishResult'];
+/** The activity names processOrder calls: every key of the activities' own registry type, checked by the compiler. */
+const EVERY_ACTIVITY = { createCart: true, checkoutCart: true, findCartOrders: true, getOrder: true, publishResult: true } satisfies Record<keyof OrderActivities, true>;
+export const ACTIVITY_NAMES = Object.keys(EVERY_ACTIVITY) as (keyof OrderActivities)[];
 
 registerProcessOrderOrchestration();
 registerAnsweredActivities(ACTIVITY_NAMES);
