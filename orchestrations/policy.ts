@@ -3,7 +3,10 @@
 
 import type { WorkflowPolicy } from '../shared/config';
 import { HUMAN_WAIT_ORDER_STATUSES, TERMINAL_ORDER_STATUSES } from '../shared/partner-center/models';
-import type { OrderSummary, OutcomeError, OutcomeStatus } from '../shared/orders';
+import type { FailureReason, OrderSummary, OutcomeError, OutcomeStatus } from '../shared/orders';
+
+/** Failures that pass by themselves: waited out on durable timers until the order's deadline. */
+export const PASSING_FAILURES: ReadonlySet<FailureReason> = new Set(['throttled', 'unavailable', 'credentialsUnavailable']);
 
 export const addMs = (instant: Date, ms: number): Date => new Date(instant.getTime() + ms);
 export const isoOf = (instant: Date): string => instant.toISOString();

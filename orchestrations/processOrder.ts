@@ -11,10 +11,9 @@
 
 import type { OrchestrationContext, Task } from 'durable-functions';
 import type { Failure, OrderOutcome, OrderSummary, OutcomeError, OutcomeStatus, SubmittedMilestone, WorkflowReason } from '../shared/orders';
-import { PASSING_FAILURES } from '../shared/orders/failure';
 import type { CartRef, CheckedOut } from './activities/checkoutCart';
 import { orderActivities, resultOf, type ActivityTask, type Step } from './activityProxy';
-import { addMs, canCheckOut, isAtOrAfter, isoOf, jitterMs, nextPollDelayMs, orderStatusErrors, outageDelayMs, pendingOrders, recoveryDelayMs, settledStatus, waitForPeople } from './policy';
+import { PASSING_FAILURES, addMs, canCheckOut, isAtOrAfter, isoOf, jitterMs, nextPollDelayMs, orderStatusErrors, outageDelayMs, pendingOrders, recoveryDelayMs, settledStatus, waitForPeople } from './policy';
 import { CANCEL_EVENT, decodeProcessOrderInput, type Attempts, type OrderCustomStatus, type PollingState, type ProcessOrderInput, type Stage, type Wait } from './processOrderContract';
 
 /** Longest lastError shown in the custom status (Azure fails an orchestration whose custom status exceeds 16 KB). */
@@ -80,7 +79,8 @@ export function* processOrder(context: OrchestrationContext): Step<OrderOutcome 
   function* createCart(attempt: number): Step<'created' | OutcomeStatus> {
     stage = 'creatingCart';
     attempts.cart = attempt;
-    for (let outages = 0; ; ) {
+    const outages = { count: 0 };
+    for (;;) {
       const task = activities.createCart({ instanceId, attempt, request });
       showStatus();
       // A cancel may win the race, but the activity is never walked away from: Azure keeps an instance Running until
@@ -98,7 +98,7 @@ export function* processOrder(context: OrchestrationContext): Step<OrderOutcome 
         errors.push(...refused.map((e): OutcomeError => ({ source: 'lineItem', ...e })));
         return 'failed';
       }
-      const waited = yield* waitOut(result.failure, outages++, cancel);
+      const waited = yield* waitOut(result.failure, outages, cancel);
       if (waited === 'cancelled') return cancelled();
       if (waited === 'deadlinePassed') return failedAtDeadline(result.failure);
       if (waited === 'notPassing') {
@@ -130,7 +130,8 @@ export function* processOrder(context: OrchestrationContext): Step<OrderOutcome 
     // read before anything else is bought, never replaced blindly.
     let maybeOrdered = false;
     let answered = 0;
-    for (let outages = 0; ; ) {
+    const outages = { count: 0 };
+    for (;;) {
       const expired = current.expiresAt !== null && !canCheckOut(now(), current.expiresAt, policy);
       if (expired || answered >= policy.checkoutMaxAttempts) {
         if (maybeOrdered) {
@@ -149,7 +150,7 @@ export function* processOrder(context: OrchestrationContext): Step<OrderOutcome 
         case 'throttled':
         case 'credentialsUnavailable':
           // Not answers, and nothing was sent or admitted: waited out, never counted as attempts.
-          if ((yield* waitOut(failure, outages++)) === 'deadlinePassed') return maybeOrdered ? checkoutUnknown(current.id) : failedAtDeadline(failure);
+          if ((yield* waitOut(failure, outages)) === 'deadlinePassed') return maybeOrdered ? checkoutUnknown(current.id) : failedAtDeadline(failure);
           break;
         case 'unavailable': {
           // Partner Center may have committed a checkout whose answer it could not deliver: look at the cart (which
@@ -158,13 +159,14 @@ export function* processOrder(context: OrchestrationContext): Step<OrderOutcome 
           const found = yield* recoverOrders(ref);
           if (found !== 'notOrdered') return found;
           stage = 'checkingOut';
-          if ((yield* waitOut(failure, outages++)) === 'deadlinePassed') return checkoutUnknown(current.id);
+          if ((yield* waitOut(failure, outages)) === 'deadlinePassed') return checkoutUnknown(current.id);
           break;
         }
         case 'cartBusy':
           answered++;
           maybeOrdered = true;
           lastError = `cart ${current.id} is being processed by another request (800064); checking again`;
+          if (addMs(now(), policy.cartBusyRetryMs).getTime() > Date.parse(deadline)) return checkoutUnknown(current.id);
           yield* waitUntil(addMs(now(), policy.cartBusyRetryMs), 'cartBusy');
           break;
         case 'cartAlreadySubmitted':
@@ -206,7 +208,8 @@ export function* processOrder(context: OrchestrationContext): Step<OrderOutcome 
     const windowEnd = isoOf(addMs(now(), policy.recoveryWindowMs));
     // Every recoveryRetryMs while the order list may still lag; after that less and less often, up to the deadline.
     let looksAfterWindow = 0;
-    for (let outages = 0; ; ) {
+    const outages = { count: 0 };
+    for (;;) {
       const result = yield* run(activities.findCartOrders(ref));
       if (result.ok && result.value.kind === 'notOrdered') return 'notOrdered';
       if (result.ok && result.value.kind === 'ordered') {
@@ -220,7 +223,7 @@ export function* processOrder(context: OrchestrationContext): Step<OrderOutcome 
         }
         lastError = `orders of cart ${ref.cartId} are not yet in Partner Center's order list (it lags up to 15 minutes)`;
       } else if (!result.ok && PASSING_FAILURES.has(result.failure.reason)) {
-        if ((yield* waitOut(result.failure, outages++)) === 'deadlinePassed') return checkoutUnknown(ref.cartId);
+        if ((yield* waitOut(result.failure, outages)) === 'deadlinePassed') return checkoutUnknown(ref.cartId);
         continue;
       } else if (!result.ok) {
         lastError = `cart ${ref.cartId} could not be read: ${result.failure.message}`;
@@ -235,15 +238,18 @@ export function* processOrder(context: OrchestrationContext): Step<OrderOutcome 
   function* pollUntilSettled(): Step<'settled' | 'deadlinePassed' | 'continuedAsNew'> {
     stage = 'waitingForOrders';
     let rounds = 0;
-    let outages = 0;
+    const outages = { count: resume?.outages ?? 0 };
     /** Set after a throttled or unavailable round: the next round comes after that wait, not the poll interval. */
-    let retry: { at: Date; for: Wait } | null = null;
+    let retry: { at: Date; for: Wait } | null = resume?.retry ? { at: new Date(resume.retry.at), for: resume.retry.for } : null;
     for (;;) {
       const pending = pendingOrders(orders);
       if (pending.length === 0) return 'settled';
       if (isAtOrAfter(now(), deadline)) return 'deadlinePassed';
       if (rounds >= policy.pollsPerExecution) {
         const carried: PollingState = { deadline, cartId: cart?.id ?? '', submittedAt: submittedAt ?? '', orders, errors, attempts, lastError };
+        // A wait Partner Center asked for (or an outage's backoff) carries over into the next execution.
+        if (retry !== null) carried.retry = { at: isoOf(retry.at), for: retry.for };
+        if (outages.count > 0) carried.outages = outages.count;
         // Not yielded: continueAsNew is fire-and-forget in the JS SDK.
         context.df.continueAsNew({ ...input, resume: carried } satisfies ProcessOrderInput);
         return 'continuedAsNew';
@@ -254,11 +260,11 @@ export function* processOrder(context: OrchestrationContext): Step<OrderOutcome 
       retry = null;
       const failure = yield* pollRound(pending);
       if (failure === undefined) {
-        // Only a round that read every order lengthens the interval.
+        // A round that got an answer for every order lengthens the interval; a throttled or unavailable one does not.
         attempts.polls++;
-        outages = 0;
+        outages.count = 0;
       } else {
-        const delay = passingDelayMs(failure, outages++);
+        const delay = passingDelayMs(failure, outages);
         lastError = failure.message;
         retry = { at: addMs(now(), delay), for: WAIT_FOR_FAILURE[failure.reason] ?? 'orders' };
       }
@@ -267,17 +273,19 @@ export function* processOrder(context: OrchestrationContext): Step<OrderOutcome 
 
   /** Reads each pending order; stops at a 429 or an outage and returns it, so the caller waits it out. */
   function* pollRound(pending: OrderSummary[]): Step<Failure | undefined> {
+    const problems: string[] = [];
     for (const order of pending) {
       const result = yield* run(activities.getOrder({ instanceId, customerId: request.customerId, orderId: order.id }));
       if (result.ok) {
         const read = result.value;
         orders = orders.map((o) => (o.id === read.id ? read : o));
-        lastError = null;
       } else if (PASSING_FAILURES.has(result.failure.reason)) {
         return result.failure;
       } else {
-        lastError = `reading order ${order.id}: ${result.failure.message}`;
+        problems.push(`reading order ${order.id}: ${result.failure.message}`);
       }
+      // An order that could not be read stays in the status until a round reads it.
+      lastError = problems.length > 0 ? problems.join('; ') : null;
     }
     return undefined;
   }
@@ -323,18 +331,21 @@ export function* processOrder(context: OrchestrationContext): Step<OrderOutcome 
   }
 
   /** Waits out a 429 or an outage on a durable timer, unless the failure does not pass or the deadline comes first. */
-  function* waitOut(failure: Failure, outage: number, cancelTask?: Task): Step<'waited' | 'cancelled' | 'deadlinePassed' | 'notPassing'> {
+  function* waitOut(failure: Failure, outages: { count: number }, cancelTask?: Task): Step<'waited' | 'cancelled' | 'deadlinePassed' | 'notPassing'> {
     const waitFor = WAIT_FOR_FAILURE[failure.reason];
     if (waitFor === undefined) return 'notPassing';
-    const fireAt = addMs(now(), passingDelayMs(failure, outage));
+    const fireAt = addMs(now(), passingDelayMs(failure, outages));
     if (fireAt.getTime() > Date.parse(deadline)) return 'deadlinePassed';
     lastError = failure.message;
     return yield* waitUntil(fireAt, waitFor, cancelTask);
   }
 
-  /** Retry-After (or the outage backoff), plus jitter so orders throttled together do not retry together. */
-  function passingDelayMs(failure: Failure, outage: number): number {
-    const base = failure.reason === 'throttled' ? (failure.retryAfterSeconds ?? 0) * 1000 : outageDelayMs(outage, policy);
+  /**
+   * Retry-After, or the outage backoff (counting only outage waits, so a 429 does not lengthen it), plus jitter so
+   * orders throttled together do not retry together.
+   */
+  function passingDelayMs(failure: Failure, outages: { count: number }): number {
+    const base = failure.reason === 'throttled' ? (failure.retryAfterSeconds ?? 0) * 1000 : outageDelayMs(outages.count++, policy);
     return base + jitterMs(instanceId, passingWaits++, policy);
   }
 

@@ -28,6 +28,10 @@ export interface PollingState {
   errors: OutcomeError[];
   attempts: Attempts;
   lastError: string | null;
+  /** A wait for Partner Center's Retry-After or an outage's backoff that was due when the execution ended. */
+  retry?: { at: string; for: Wait };
+  /** Outage waits in a row so far, so the backoff goes on where it was. */
+  outages?: number;
 }
 
 export interface Attempts {

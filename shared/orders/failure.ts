@@ -27,9 +27,6 @@ export interface Failure {
   retryAfterSeconds?: number;
 }
 
-/** Failures that go away by themselves: the workflow waits them out on durable timers until the order's deadline. */
-export const PASSING_FAILURES: ReadonlySet<FailureReason> = new Set(['throttled', 'unavailable', 'credentialsUnavailable']);
-
 const CREDENTIAL_SERVICE = { keyVault: 'Key Vault', entraId: 'Entra ID' } as const;
 
 /** The Failure an error stands for, or undefined for an error nobody expected (then the activity rethrows it). */

@@ -4,6 +4,7 @@
 // and Partner Center's ledger always agree: `cancelled` means no checkout and the cart step finished first;
 // `completed` means exactly one checkout. processOrder runs as registered; only its activities are stand-ins here
 // (Partner Center's ledger in memory), because this test is about the orchestration and the runtime, not the client.
+import { EventType } from '../../../local/runtime/durable/historyEvents';
 import { createDurableHarness } from '../runtime/durableHarness';
 import { CANCEL_EVENT, type ProcessOrderInput } from '../../../orchestrations';
 import { processOrder } from '../../../orchestrations/processOrder';
@@ -11,7 +12,7 @@ import { loadWorkflowPolicy } from '../../../shared/config';
 import type { OrderOutcome, ResultMessage } from '../../../shared/orders';
 import { validOrder } from '../../fixtures/orders/requests';
 
-const SEEDS = 24;
+const SEEDS = 25;
 const input = (): ProcessOrderInput => ({ request: validOrder(), receivedAt: '2026-01-01T00:00:00.000Z', policy: loadWorkflowPolicy({}) });
 const completedOrder = { id: 'ord-1', status: 'completed', billingCycle: 'monthly', lineItems: [{ lineItemNumber: 0, offerId: 'X', quantity: 1, subscriptionId: 'sub-1' }] };
 
@@ -53,7 +54,7 @@ async function race(seed: number, moment: Moment) {
   const pick = moment === 'seeded' ? (['beforeCartReturns', 'withCartResult', 'afterCheckout'] as const)[seed % 3] : moment;
   if (pick === 'beforeCartReturns') {
     cancel();
-    await harness.dispatcher.whenIdle().catch(() => undefined);
+    await harness.until(() => (harness.history(id)?.history ?? []).some((e) => e.EventType === EventType.EventRaised), 'the cancel to reach history');
     // The cancel has been seen, yet the instance waits for the cart step it started.
     expect(harness.history(id)?.runtimeStatus).toBe('Running');
     releaseCart();
