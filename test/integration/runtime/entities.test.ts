@@ -1,0 +1,172 @@
+import path from 'node:path';
+import * as df from 'durable-functions';
+import type { DurableClient } from 'durable-functions';
+import type { ChildRuntimeHandle } from '../../../local/runtime';
+import { deterministicGuid, roundTripFormat } from '../../../local/runtime/durable/entityMessages';
+import { sdkClientFor, shape, startFixtureRuntime } from './runtimeFixture';
+
+// Durable entities on the local runtime, driven through the real durable-functions SDK: the fixture app registers
+// entities with df.app.entity and orchestrations that call and signal them; the test signals and reads them with the
+// SDK's DurableClient. One runtime (child process, virtual clock) for the file.
+const entitiesApp = path.resolve(__dirname, '../../fixtures/runtime-app/entities');
+let runtime: ChildRuntimeHandle;
+let client: DurableClient;
+
+beforeAll(async () => {
+  runtime = await startFixtureRuntime({ appRoot: entitiesApp, clock: { kind: 'virtual', start: '2026-03-02T09:00:00Z' } });
+  client = sdkClientFor(runtime);
+});
+
+afterAll(async () => {
+  await runtime?.stop();
+});
+
+async function run(name: string, instanceId: string, input?: unknown) {
+  expect(await client.startNew(name, { instanceId, input })).toBe(instanceId);
+  const status = await runtime.waitForInstance(instanceId, { timeoutMs: 15_000 });
+  return { status, history: await runtime.getHistory(instanceId) };
+}
+
+test('a counter signalled from the client: every signal applies and the state reads back over the client', async () => {
+  const counter = new df.EntityId('Counter', 'client-1');
+  expect((await client.readEntityState(counter)).entityExists).toBe(false);
+  for (const amount of [1, 2, 3, 4]) await client.signalEntity(counter, 'add', amount);
+  await runtime.runUntilIdle();
+  const read = await client.readEntityState<number>(counter);
+  expect(read).toEqual(expect.objectContaining({ entityExists: true, entityState: 10 }));
+});
+
+test('an orchestration signals and calls a counter: EventSent per message with sequence ids, results by request id', async () => {
+  const { status, history } = await run('CounterCaller', 'caller-1', { key: 'orch-1' });
+  expect(status.runtimeStatus).toBe('Completed');
+  expect(status.output).toEqual({ after: 6, value: 6 });
+  const sent = history.filter((e) => e.EventType === 14);
+  expect(sent.map((e) => [e.EventId, e.Name, e.InstanceId])).toEqual([
+    [0, 'op', '@counter@orch-1'],
+    [1, 'op', '@counter@orch-1'],
+    [2, 'op', '@counter@orch-1'],
+  ]);
+  const requests = sent.map((e) => JSON.parse(e.Input as string) as Record<string, unknown>);
+  expect(requests[0]).toEqual(expect.objectContaining({ op: 'add', signal: true, input: '5', parent: 'caller-1' }));
+  expect(requests[1]).toEqual(expect.objectContaining({ op: 'incrementAndGet', parent: 'caller-1' }));
+  expect(requests[1]).not.toHaveProperty('signal');
+  const raised = history.filter((e) => e.EventType === 15);
+  expect(raised.map((e) => [e.Name, e.Input])).toEqual([
+    [requests[1].id, '{"result":"6"}'],
+    [requests[2].id, '{"result":"6"}'],
+  ]);
+  expect(shape(history)).toEqual([
+    'ExecutionStarted:CounterCaller',
+    'EventSent#0:op',
+    'EventSent#1:op',
+    `EventRaised:${requests[1].id}`,
+    'EventSent#2:op',
+    `EventRaised:${requests[2].id}`,
+    'ExecutionCompleted',
+  ]);
+  // Request ids are DurableOrchestrationContext.NewGuid: UUIDv5 of "<instance>_<episode time:o>_<counter>".
+  const episodes = history.filter((e) => e.EventType === 12).map((e) => e.Timestamp);
+  expect(requests.map((r) => r.id)).toEqual([
+    deterministicGuid(`caller-1_${roundTripFormat(Date.parse(episodes[0]))}_0`),
+    deterministicGuid(`caller-1_${roundTripFormat(Date.parse(episodes[0]))}_1`),
+    deterministicGuid(`caller-1_${roundTripFormat(Date.parse(episodes[1]))}_2`),
+  ]);
+});
+
+test('an operation that throws fails the caller\'s task, and its state change is not rolled back', async () => {
+  const error = await run('CallsCounter', 'boom-1', { key: 'boom', operation: 'boom' });
+  // The SDK stores JSON.stringify(error) ("{}") as the result and rejects with Error(JSON.parse(result)).
+  expect(error.status.output).toEqual({ error: '[object Object]' });
+  expect(error.history.find((e) => e.EventType === 15)?.Input).toBe('{"result":"{}","exceptionType":"Error"}');
+  const text = await run('CallsCounter', 'boom-2', { key: 'boom', operation: 'boomText' });
+  expect(text.status.output).toEqual({ error: 'bad thing' });
+  const kept = await run('CallsCounter', 'boom-3', { key: 'boom', operation: 'setThenFail', input: 41 });
+  expect(kept.status.output).toEqual({ error: '[object Object]' });
+  expect((await client.readEntityState(new df.EntityId('Counter', 'boom'))).entityState).toBe(41);
+});
+
+test('many orchestrations calling one entity at once: operations run one at a time, no update is lost', async () => {
+  const orchestrations = 12;
+  const times = 5;
+  const ids = Array.from({ length: orchestrations }, (_, i) => `many-${i}`);
+  for (const id of ids) await client.startNew('IncrementMany', { instanceId: id, input: { key: 'shared', times } });
+  const seen: number[] = [];
+  for (const id of ids) {
+    const status = await runtime.waitForInstance(id, { timeoutMs: 30_000 });
+    expect(status.runtimeStatus).toBe('Completed');
+    const values = status.output as number[];
+    // Each orchestration's own calls are answered in order.
+    expect(values).toEqual([...values].sort((a, b) => a - b));
+    seen.push(...values);
+  }
+  // Every increment saw a distinct value: 1..60 exactly once.
+  expect(seen.sort((a, b) => a - b)).toEqual(Array.from({ length: orchestrations * times }, (_, i) => i + 1));
+  expect((await client.readEntityState(new df.EntityId('Counter', 'shared'))).entityState).toBe(orchestrations * times);
+});
+
+test('calling an entity function that does not exist fails the orchestration with the extension\'s message', async () => {
+  const { status, history } = await run('CallsUnknownEntity', 'unknown-1');
+  expect(status.runtimeStatus).toBe('Failed');
+  expect(status.output).toBe(
+    "Orchestrator function 'CallsUnknownEntity' failed: The function 'nope' doesn't exist, is disabled, or is not an entity function. " +
+      "Additional info: The following are the known entity functions: 'Counter', 'budget'.",
+  );
+  expect(history.some((e) => e.EventType === 14)).toBe(false);
+});
+
+test('an entity signals another entity: the target name is lowercased, the signal applies', async () => {
+  await client.signalEntity(new df.EntityId('Counter', 'source'), 'forward', { key: 'target', amount: 7 });
+  await runtime.runUntilIdle();
+  expect((await client.readEntityState(new df.EntityId('counter', 'target'))).entityState).toBe(7);
+});
+
+test('delete (destructOnExit) removes the state: reading answers "does not exist"', async () => {
+  const counter = new df.EntityId('Counter', 'doomed');
+  await client.signalEntity(counter, 'add', 3);
+  await runtime.runUntilIdle();
+  expect((await client.readEntityState(counter)).entityExists).toBe(true);
+  await client.signalEntity(counter, 'delete');
+  await runtime.runUntilIdle();
+  expect((await client.readEntityState(counter)).entityExists).toBe(false);
+});
+
+describe('the entity HTTP API', () => {
+  const url = (p: string) => new URL(p, runtime.rpcBaseUrl).href;
+
+  test('signal: non-JSON bodies are string inputs, bad JSON, bad keys and unknown entities answer 400', async () => {
+    const text = await fetch(url('entities/Counter/http-1?op=add'), { method: 'POST', headers: { 'Content-Type': 'text/plain' }, body: '5' });
+    expect(text.status).toBe(202);
+    const badJson = await fetch(url('entities/Counter/http-1?op=add'), { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{' });
+    expect(badJson.status).toBe(400);
+    expect(((await badJson.json()) as { Message: string }).Message).toMatch(/^Could not parse JSON content: /);
+    const badKey = await fetch(url('entities/Counter/a%23b?op=add'), { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '1' });
+    expect(badKey.status).toBe(400);
+    expect(await badKey.json()).toEqual({ Message: "entityKey (Parameter 'Entity keys must not contain /, \\, #, ?, or control characters.')" });
+    const unknown = await fetch(url('entities/Nope/x?op=get'), { method: 'POST' });
+    expect(unknown.status).toBe(400);
+    expect(((await unknown.json()) as { Message: string }).Message).toMatch(/^The function 'nope' doesn't exist, is disabled, or is not an entity function\./);
+    await runtime.runUntilIdle();
+    // "5" as text is the string "5": the counter's 0 + "5" is "05".
+    const read = await fetch(url('entities/counter/http-1'));
+    expect(read.status).toBe(200);
+    expect(await read.json()).toBe('05');
+    expect((await fetch(url('entities/counter/never-signalled'))).status).toBe(404);
+  });
+
+  test('list: existing entities of a name with lastOperationTime, state only with fetchState=true, paged by top', async () => {
+    const page = await fetch(url('entities/budget?fetchState=true'));
+    expect(page.status).toBe(200);
+    const counters = (await (await fetch(url('entities/counter?fetchState=true'))).json()) as { entityId: { name: string; key: string }; state: unknown }[];
+    expect(counters.find((c) => c.entityId.key === 'client-1')).toEqual(expect.objectContaining({ entityId: { name: 'counter', key: 'client-1' }, state: 10 }));
+    // A deleted entity is not listed.
+    expect(counters.some((c) => c.entityId.key === 'doomed')).toBe(false);
+    const first = await fetch(url('entities/counter?top=2'));
+    const firstBody = (await first.json()) as { state: unknown }[];
+    expect(firstBody).toHaveLength(2);
+    expect(firstBody.every((c) => c.state === null)).toBe(true);
+    const token = first.headers.get('x-ms-continuation-token');
+    expect(token).toBeTruthy();
+    const second = (await (await fetch(url('entities/counter?top=2'), { headers: { 'x-ms-continuation-token': token as string } })).json()) as unknown[];
+    expect(second).toHaveLength(2);
+  });
+});
