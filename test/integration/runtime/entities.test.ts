@@ -170,3 +170,37 @@ describe('the entity HTTP API', () => {
     expect(second).toHaveLength(2);
   });
 });
+
+describe('the Partner Center budget pattern: reserve a call slot, wait on a durable timer until then', () => {
+  test('20 concurrent orchestrations on one tenant get distinct slots 2 s apart and call exactly at their slot (virtual clock)', async () => {
+    const ids = Array.from({ length: 20 }, (_, i) => `budget-v-${i}`);
+    for (const id of ids) await client.startNew('BudgetedCall', { instanceId: id, input: { tenant: 'tenant-1' } });
+    const outputs: { askedAt: string; slot: string; calledAt: string }[] = [];
+    for (const id of ids) {
+      const status = await runtime.waitForInstance(id, { timeoutMs: 30_000 });
+      expect(status.runtimeStatus).toBe('Completed');
+      outputs.push(status.output as (typeof outputs)[number]);
+    }
+    const slots = outputs.map((o) => Date.parse(o.slot)).sort((a, b) => a - b);
+    // Slot n is the first ask time + n * 2 s: the entity handed them out one at a time.
+    const first = Math.min(...outputs.map((o) => Date.parse(o.askedAt)));
+    expect(slots).toEqual(ids.map((_, n) => first + n * 2000));
+    for (const o of outputs) {
+      expect(Date.parse(o.slot)).toBeGreaterThanOrEqual(Date.parse(o.askedAt));
+      // The timer fires at FireAt on the virtual clock, so the call happens exactly at the slot.
+      expect(o.calledAt).toBe(o.slot);
+    }
+    const state = (await client.readEntityState<{ reserved: number; nextFreeAt: number }>(new df.EntityId('budget', 'tenant-1'))).entityState;
+    expect(state).toEqual({ intervalMs: 2000, reserved: 20, nextFreeAt: first + 20 * 2000 });
+    // Each orchestration waited on a TimerCreated whose FireAt is its slot.
+    const history = await runtime.getHistory(ids[19]);
+    const output = outputs[19];
+    expect(history.find((e) => e.EventType === 10)?.FireAt).toBe(output.slot);
+  });
+
+  test('tenants are independent: a second tenant\'s first slot is its own ask time', async () => {
+    const { status } = await run('BudgetedCall', 'budget-t2', { tenant: 'tenant-2' });
+    const output = status.output as { askedAt: string; slot: string };
+    expect(output.slot).toBe(output.askedAt);
+  });
+});
