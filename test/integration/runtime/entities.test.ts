@@ -204,3 +204,27 @@ describe('the Partner Center budget pattern: reserve a call slot, wait on a dura
     expect(output.slot).toBe(output.askedAt);
   });
 });
+
+test('the budget pattern on the real clock: concurrent callers wait on real timers until their slots', async () => {
+  const real = await startFixtureRuntime({ appRoot: entitiesApp });
+  try {
+    const realClient = sdkClientFor(real);
+    const budget = new df.EntityId('budget', 'tenant-real');
+    await realClient.signalEntity(budget, 'configure', { intervalMs: 150 });
+    await real.runUntilIdle();
+    const ids = Array.from({ length: 6 }, (_, i) => `budget-real-${i}`);
+    await Promise.all(ids.map((id) => realClient.startNew('BudgetedCall', { instanceId: id, input: { tenant: 'tenant-real' } })));
+    const outputs = [];
+    for (const id of ids) {
+      const status = await real.waitForInstance(id, { timeoutMs: 15_000 });
+      expect(status.runtimeStatus).toBe('Completed');
+      outputs.push(status.output as { askedAt: string; slot: string; calledAt: string });
+    }
+    const slots = outputs.map((o) => Date.parse(o.slot)).sort((a, b) => a - b);
+    expect(slots.slice(1).map((s, i) => s - slots[i])).toEqual([150, 150, 150, 150, 150]);
+    // No call before its slot: the durable timer holds the orchestration until then.
+    for (const o of outputs) expect(Date.parse(o.calledAt)).toBeGreaterThanOrEqual(Date.parse(o.slot));
+  } finally {
+    await real.stop();
+  }
+});
