@@ -19,6 +19,10 @@ export interface HostConfig {
     maxConcurrentOrchestratorFunctions: number;
     /** DurableTaskOptions.MaxOrchestrationActions (default 100,000). */
     maxOrchestrationActions: number;
+    /** Entity batches running at once (MaxConcurrentEntityFunctions; default 10 x cores outside Consumption). */
+    maxConcurrentEntityFunctions: number;
+    /** Operations per entity batch (MaxEntityOperationBatchSize; default 5000 outside Consumption). */
+    maxEntityOperationBatchSize: number;
   };
   serviceBus: {
     maxConcurrentCalls: number;
@@ -67,6 +71,8 @@ export function parseHostConfig(raw: unknown, env: NodeJS.ProcessEnv, source = '
       maxConcurrentActivityFunctions: positiveInt(durable.maxConcurrentActivityFunctions, 10 * cpus, `${source} "extensions.durableTask.maxConcurrentActivityFunctions"`),
       maxConcurrentOrchestratorFunctions: positiveInt(durable.maxConcurrentOrchestratorFunctions, 10 * cpus, `${source} "extensions.durableTask.maxConcurrentOrchestratorFunctions"`),
       maxOrchestrationActions: positiveInt(durable.maxOrchestrationActions, 100_000, `${source} "extensions.durableTask.maxOrchestrationActions"`),
+      maxConcurrentEntityFunctions: positiveInt(durable.maxConcurrentEntityFunctions, 10 * cpus, `${source} "extensions.durableTask.maxConcurrentEntityFunctions"`),
+      maxEntityOperationBatchSize: positiveInt(durable.maxEntityOperationBatchSize, 5000, `${source} "extensions.durableTask.maxEntityOperationBatchSize"`),
     },
     serviceBus: {
       maxConcurrentCalls: positiveInt(serviceBus.maxConcurrentCalls, 16 * cpus, `${source} "extensions.serviceBus.maxConcurrentCalls"`),

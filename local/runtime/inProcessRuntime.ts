@@ -7,6 +7,7 @@ import { durableClientBindingValue, type DurableEndpoints } from './durable/clie
 import { createRealClock, createVirtualClock, isVirtual, type Clock } from './durable/clock';
 import { createDispatcher } from './durable/dispatcher';
 import { createDurableHttpApi } from './durable/durableHttpApi';
+import { runEntityBatch, selectEntityBatch } from './durable/entityRunner';
 import { runEpisode } from './durable/orchestrationEpisode';
 import { toStatusPayload } from './durable/statusPayload';
 import { createFileStore, createMemoryStore, type TaskHubStore } from './durable/store';
@@ -71,6 +72,13 @@ export async function startInProcessRuntime(options: LocalRuntimeOptions = {}): 
         now,
       ),
     runActivity: (task) => runActivity({ registry, invoker, logger, now: () => clock.now() }, task),
+    maxConcurrentEntities: host.durable.maxConcurrentEntityFunctions,
+    entityRunnable: (instanceId, now) => {
+      const entity = store.state.entities.get(instanceId);
+      return entity !== undefined && selectEntityBatch(entity, now, 1).length > 0;
+    },
+    runEntityBatch: (instanceId, now) =>
+      runEntityBatch({ registry, invoker, logger, state: store.state, maxBatchSize: host.durable.maxEntityOperationBatchSize }, instanceId, now),
   });
   const client = createTaskHubClient({ store, registry, clock, overridable: host.durable.overridableExistingInstanceStates, onChange: dispatcher.wake });
 
@@ -225,6 +233,7 @@ function createInboxOrder(option: InboxOrderOption | undefined): InboxOrder {
 function latestTimestamp(store: TaskHubStore): number {
   let latest = 0;
   for (const instance of store.state.instances.values()) latest = Math.max(latest, Date.parse(instance.lastUpdatedTime));
+  for (const entity of store.state.entities.values()) latest = Math.max(latest, Date.parse(entity.lastOperationTime));
   return latest;
 }
 
@@ -233,7 +242,7 @@ function createStore(option: StoreOption | undefined, appRoot: string): TaskHubS
   return createFileStore(path.resolve(appRoot, option.directory));
 }
 
-const supportedBindingTypes = new Set(['httptrigger', 'http', 'orchestrationtrigger', 'activitytrigger', 'durableclient', 'orchestrationclient', 'servicebustrigger']);
+const supportedBindingTypes = new Set(['httptrigger', 'http', 'orchestrationtrigger', 'activitytrigger', 'entitytrigger', 'durableclient', 'orchestrationclient', 'servicebustrigger']);
 
 function warnUnsupportedBindings(bindings: { fn: string; name: string; b: RpcBindingInfo }[], logger: ReturnType<typeof createLogger>) {
   for (const { fn, name, b } of bindings) {

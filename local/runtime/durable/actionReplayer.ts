@@ -1,10 +1,26 @@
+import {
+  compareTimes,
+  deterministicGuid,
+  minDateTime,
+  nextTick,
+  parseEntityInstanceId,
+  parseRequestMessage,
+  requestEventName,
+  requestMessageJson,
+  roundTripFormat,
+  unknownEntityMessage,
+  isErrorResponse,
+  type DotNetTime,
+} from './entityMessages';
 import { EventType, type HistoryEvent } from './historyEvents';
 import { ActionType, retryDelayMs, type SdkAction } from './sdkActions';
 
 export type NewWork =
   | { kind: 'activity'; id: number; name: string; input: unknown }
   | { kind: 'timer'; id: number; fireAt: string; canceled: boolean }
-  | { kind: 'subOrchestration'; id: number; name: string; instanceId: string; input: unknown; version?: string };
+  | { kind: 'subOrchestration'; id: number; name: string; instanceId: string; input: unknown; version?: string }
+  /** A call or signal to an entity: DTFx SendEvent (EventSent here, EventRaised "op" to the entity). */
+  | { kind: 'entityMessage'; id: number; target: string; request: string };
 
 export interface ReplayResult {
   /** Work the orchestrator asked for that is not in history yet, in sequence-id order. */
@@ -36,6 +52,11 @@ export interface ReplayOptions {
   timers: TimerSettings;
   /** host.json durableTask maxOrchestrationActions (default 100,000). */
   maxActions?: number;
+  /** The execution the requests to entities name as their parent (RequestMessage.parentExecution). */
+  executionId?: string;
+  /** The app's entity functions and orchestrator count (ThrowIfFunctionDoesNotExist); unchecked when absent. */
+  entityFunctions?: string[];
+  orchestratorCount?: number;
 }
 
 /** DurableTaskOptions.MaxOrchestrationActions default. */
@@ -43,6 +64,7 @@ export const defaultMaxOrchestrationActions = 100_000;
 
 type Outcome = 'succeeded' | 'failed';
 type Done = (outcome: Outcome) => void;
+type EventDone = (event: HistoryEvent) => void;
 
 const scheduleEventType = {
   activity: EventType.TaskScheduled,
@@ -71,8 +93,12 @@ class ActionReplay {
   private readonly completedIds = new Set<number>();
   private readonly earlyCompletions = new Map<number, HistoryEvent>();
   private readonly waiters = new Map<number, (event: HistoryEvent) => void>();
-  private readonly eventWaiters = new Map<string, Done[]>();
-  private readonly bufferedEvents = new Map<string, number>();
+  private readonly eventWaiters = new Map<string, EventDone[]>();
+  private readonly bufferedEvents = new Map<string, HistoryEvent[]>();
+  /** DurableOrchestrationContext.newGuidCounter: starts at 0 on every replay. */
+  private guidCounter = 0;
+  /** The context's MessageSorter send clocks (LastSentToInstance), rebuilt on every replay as the extension's are. */
+  private readonly lastSentTo = new Map<string, DotNetTime>();
   private readonly result: ReplayResult = { newWork: [], cancelledPendingTimers: [], openTasks: 0 };
   private readonly open = new Set<number>();
   private actionCount = 0;
@@ -84,7 +110,12 @@ class ActionReplay {
     private readonly options: ReplayOptions,
   ) {
     for (const event of history) {
-      if (event.EventType === EventType.TaskScheduled || event.EventType === EventType.TimerCreated || event.EventType === EventType.SubOrchestrationInstanceCreated) {
+      if (
+        event.EventType === EventType.TaskScheduled ||
+        event.EventType === EventType.TimerCreated ||
+        event.EventType === EventType.SubOrchestrationInstanceCreated ||
+        event.EventType === EventType.EventSent
+      ) {
         this.scheduledById.set(event.EventId, event);
       }
       const completedId = completionId(event);
@@ -103,7 +134,7 @@ class ActionReplay {
           this.startSequence();
           break;
         case EventType.EventRaised:
-          this.raise(event.Name ?? '');
+          this.raise(event);
           break;
         default: {
           const id = completionId(event);
@@ -161,11 +192,17 @@ class ActionReplay {
       case ActionType.ContinueAsNew:
         this.result.continueAsNew = { input: action.input };
         return done('succeeded');
+      case ActionType.CallEntity:
+        return this.entityMessage(action, false, done);
+      case ActionType.SignalEntity:
+        // Fire and forget: the shim's task for it is already completed (OutOfProcOrchestrationShim).
+        this.entityMessage(action, true, done);
+        return;
       case ActionType.WhenAll:
       case ActionType.WhenAny:
         return this.compound(action, done);
       default:
-        this.fail(`The local runtime does not support ${ActionType[action.actionType] ?? `action type ${action.actionType}`} (entities and callHttp are not implemented).`);
+        this.fail(`The local runtime does not support ${ActionType[action.actionType] ?? `action type ${action.actionType}`} (callHttp and entity locks are not implemented).`);
     }
   }
 
@@ -248,22 +285,79 @@ class ActionReplay {
   }
 
   private waitForEvent(name: string, done: Done): void {
-    const buffered = this.bufferedEvents.get(name) ?? 0;
-    if (buffered > 0) {
-      this.bufferedEvents.set(name, buffered - 1);
-      return done('succeeded');
-    }
+    this.waitForNamedEvent(name, () => done('succeeded'));
+  }
+
+  private waitForNamedEvent(name: string, onEvent: EventDone): void {
+    const buffered = this.bufferedEvents.get(name);
+    const event = buffered?.shift();
+    if (event) return onEvent(event);
     const list = this.eventWaiters.get(name) ?? [];
-    list.push(done);
+    list.push(onEvent);
     this.eventWaiters.set(name, list);
   }
 
-  private raise(name: string): void {
+  private raise(event: HistoryEvent): void {
+    const name = event.Name ?? '';
     const list = this.eventWaiters.get(name);
     // The SDK hands an event to the most recent waiter (openEvents[name].pop()).
     const waiter = list?.pop();
-    if (waiter) return waiter('succeeded');
-    this.bufferedEvents.set(name, (this.bufferedEvents.get(name) ?? 0) + 1);
+    if (waiter) return waiter(event);
+    const buffered = this.bufferedEvents.get(name) ?? [];
+    buffered.push(event);
+    this.bufferedEvents.set(name, buffered);
+  }
+
+  /**
+   * callEntity / signalEntity as DurableOrchestrationContext.CallDurableTaskFunctionAsync does them: check that the
+   * entity function exists, take a deterministic request id (NewGuid), label the request for the target
+   * (MessageSorter.LabelOutgoingMessage), count an action and send it (SendEvent: the next sequence id, EventSent in
+   * history). A call then waits for the EventRaised named by the request id (WaitForEntityResponse); like any
+   * external event, that wait is not an open task.
+   */
+  private entityMessage(action: SdkAction, oneWay: boolean, done: Done): void {
+    const target = action.instanceId ?? '';
+    const entity = parseEntityInstanceId(target);
+    if (!entity) return this.fail(`${ActionType[action.actionType]} action has an invalid entity instance id: ${JSON.stringify(action.instanceId)}.`);
+    const known = this.options.entityFunctions;
+    if (known && !known.some((name) => name.toLowerCase() === entity.name)) {
+      // ThrowIfFunctionDoesNotExist throws while the shim replays the actions: nothing from here on is scheduled.
+      this.result.fault ??= unknownEntityMessage(entity.name, known, this.options.orchestratorCount ?? 1);
+      this.halted = true;
+      return;
+    }
+    const now: DotNetTime = { ms: this.currentTime, ticks: 0, utc: true };
+    const guid = deterministicGuid(`${this.options.instanceId}_${roundTripFormat(this.currentTime)}_${this.guidCounter++}`);
+    const last = this.lastSentTo.get(target.toLowerCase());
+    const timestamp = last && compareTimes(now, last) <= 0 ? nextTick(last) : now;
+    this.lastSentTo.set(target.toLowerCase(), timestamp);
+    if (!this.countAction()) return;
+    const id = this.nextId(EventType.EventSent, requestEventName);
+    if (id === undefined) return;
+    const recorded = this.scheduledById.get(id);
+    let requestId = guid;
+    if (recorded) {
+      if (recorded.InstanceId !== target) {
+        return this.fail(`Non-deterministic workflow detected: sequence id ${id} sent a message to '${recorded.InstanceId}' in history but the orchestrator now sends to '${target}'.`);
+      }
+      // The recorded id is the one the entity answers to (it equals the recomputed one unless history was rewritten).
+      requestId = parseRequestMessage(recorded.Input)?.id ?? guid;
+    } else {
+      const input = action.input === undefined || action.input === null ? undefined : JSON.stringify(action.input);
+      const request = requestMessageJson({
+        op: action.operation ?? '',
+        signal: oneWay,
+        input,
+        id: guid,
+        parent: this.options.instanceId,
+        parentExecution: this.options.executionId,
+        Timestamp: timestamp,
+        Predecessor: last ?? minDateTime,
+      });
+      this.result.newWork.push({ kind: 'entityMessage', id, target, request });
+    }
+    if (oneWay) return done('succeeded');
+    this.waitForNamedEvent(requestId, (event) => done(isErrorResponse(event.Input) ? 'failed' : 'succeeded'));
   }
 
   private scheduleTimer(fireAt: string, cancelled: boolean): number {

@@ -1,6 +1,7 @@
 import type { RuntimeLogger } from '../logger';
 import { isVirtual, type Clock } from './clock';
 import { nextWakeTime, selectBatch } from './inboxBatch';
+import type { EntityBatchResult } from './entityRunner';
 import type { EpisodeResult } from './orchestrationEpisode';
 import type { TaskHubStore } from './store';
 import type { ActivityTask, StoreOp } from './taskHubState';
@@ -13,6 +14,11 @@ export interface DispatcherDeps {
   maxConcurrentActivities: number;
   runEpisode(instanceId: string, now: number): Promise<EpisodeResult | undefined>;
   runActivity(task: ActivityTask): Promise<StoreOp>;
+  /** host.json maxConcurrentEntityFunctions (entity batches running at once); default: the orchestration limit. */
+  maxConcurrentEntities?: number;
+  /** Whether the entity has operations to run at `now`; absent: the app has no entities. */
+  entityRunnable?(instanceId: string, now: number): boolean;
+  runEntityBatch?(instanceId: string, now: number): Promise<EntityBatchResult | undefined>;
 }
 
 export interface DispatcherStats {
@@ -21,6 +27,8 @@ export interface DispatcherStats {
   activityExecutions: number;
   timersFired: number;
   clockAdvances: number;
+  entityBatches: number;
+  entityOperations: number;
 }
 
 export interface Dispatcher {
@@ -47,9 +55,10 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
   const { store, clock, logger } = deps;
   const runningInstances = new Set<string>();
   const runningActivities = new Set<string>();
+  const runningEntities = new Set<string>();
   const backoffUntil = new Map<string, number>();
   const listeners = new Set<() => void>();
-  const stats: DispatcherStats = { episodes: 0, orchestratorInvocations: 0, activityExecutions: 0, timersFired: 0, clockAdvances: 0 };
+  const stats: DispatcherStats = { episodes: 0, orchestratorInvocations: 0, activityExecutions: 0, timersFired: 0, clockAdvances: 0, entityBatches: 0, entityOperations: 0 };
   let external = 0;
   let scheduled = false;
   let stopping = false;
@@ -109,6 +118,30 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       });
   }
 
+  /** One batch at a time per entity: its operations run one after another, never concurrently. */
+  function startEntityBatch(instanceId: string, now: number) {
+    runningEntities.add(instanceId);
+    (deps.runEntityBatch as NonNullable<DispatcherDeps['runEntityBatch']>)(instanceId, now)
+      .then((result) => {
+        if (!result) return;
+        stats.entityBatches++;
+        stats.entityOperations += result.operations;
+        commit(result.commit);
+      })
+      .catch((error: unknown) => {
+        // The batch is aborted and its messages stay queued (SessionAbortedException): retried after a pause.
+        backoffUntil.set(instanceId, Date.now() + 250);
+        logger.error(`Entity batch aborted; its operations will be retried: ${error instanceof Error ? error.stack : String(error)}`, { instanceId });
+      })
+      .finally(() => {
+        runningEntities.delete(instanceId);
+        wake();
+        notify();
+      });
+  }
+
+  const entityRunnable = (instanceId: string, now: number) => deps.entityRunnable?.(instanceId, now) === true;
+
   function startRunnable(now: number): boolean {
     const realNow = Date.now();
     let runnableLeft = false;
@@ -129,6 +162,15 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       }
       startActivity(task);
     }
+    const maxEntities = deps.maxConcurrentEntities ?? deps.maxConcurrentOrchestrations;
+    for (const instanceId of store.state.entities.keys()) {
+      if (runningEntities.has(instanceId) || (backoffUntil.get(instanceId) ?? 0) > realNow || !entityRunnable(instanceId, now)) continue;
+      if (runningEntities.size >= maxEntities) {
+        runnableLeft = true;
+        break;
+      }
+      startEntityBatch(instanceId, now);
+    }
     return runnableLeft;
   }
 
@@ -142,7 +184,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     return earliest;
   }
 
-  const busy = () => runningInstances.size > 0 || runningActivities.size > 0 || external > 0;
+  const busy = () => runningInstances.size > 0 || runningActivities.size > 0 || runningEntities.size > 0 || external > 0;
 
   function tick() {
     scheduled = false;
@@ -177,6 +219,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     if (busy() || scheduled) return false;
     const now = clock.now();
     for (const instance of store.state.instances.values()) if (selectBatch(instance, now)) return false;
+    for (const instanceId of store.state.entities.keys()) if (entityRunnable(instanceId, now)) return false;
     if (store.state.activities.size > 0) return false;
     if (isVirtual(clock) && clock.autoAdvance && nextWake(now) !== undefined) return false;
     return true;
@@ -214,7 +257,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       stopping = true;
       if (timer) clearTimeout(timer);
       const deadline = Date.now() + 5000;
-      while ((runningInstances.size > 0 || runningActivities.size > 0) && Date.now() < deadline) {
+      while ((runningInstances.size > 0 || runningActivities.size > 0 || runningEntities.size > 0) && Date.now() < deadline) {
         await new Promise((resolve) => setTimeout(resolve, 10));
       }
       stopped = true;

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { readBody, sendError, sendJson } from '../http/httpUtils';
 import { checkStatusBody, managementUrls, type DurableEndpoints } from './clientBinding';
 import { toStatusPayload } from './statusPayload';
-import { TaskHubError, type ListFilter, type TaskHubClient } from './taskHubClient';
+import { TaskHubError, type EntityListFilter, type ListFilter, type TaskHubClient } from './taskHubClient';
 import { isTerminal, type RuntimeStatus } from './taskHubState';
 
 const runningStates = ['Running', 'Pending', 'ContinuedAsNew', 'Suspended'];
@@ -82,13 +82,83 @@ export function createDurableHttpApi(deps: { client: TaskHubClient; endpoints: D
           return sendError(res, 501, `The ${action} operation is not supported by the local runtime.`);
         }
       }
-      if (area === 'entities') return sendError(res, 501, 'Durable entities are not supported by the local runtime.');
+      if (area === 'entities' && segments.length <= 3) return await handleEntities(req, res, method, first ?? '', segments[2] ?? '', url);
       return sendError(res, 404, `No Durable HTTP API operation for ${method} ${subPath}.`);
     } catch (error) {
       if (error instanceof TaskHubError) return sendError(res, error.status, error.message);
       throw error;
     }
   };
+
+  /**
+   * HttpApiHandler's entity route `entities/{entityName?}/{entityKey?}`: GET with a key reads the state
+   * (HandleGetEntityRequestAsync; "$" is the empty key), GET without one lists (HandleListEntitiesRequestAsync),
+   * POST / DELETE signal (HandlePostEntityOperationRequestAsync: DELETE is the operation "delete"). Argument errors
+   * answer 400 with the extension's { Message } body.
+   */
+  async function handleEntities(req: IncomingMessage, res: ServerResponse, method: string, name: string, key: string, url: URL) {
+    if (method === 'GET' && key !== '') {
+      const entity = client.readEntity(name, key === '$' ? '' : key);
+      if (!entity || entity.state === null) return notFound(res);
+      const text = entity.state;
+      res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text) });
+      return void res.end(text);
+    }
+    if (method === 'GET') return listEntities(res, name, url);
+    if (method !== 'POST' && method !== 'DELETE') return notFound(res);
+    if (name === '') return sendJson(res, 400, { Message: "Value cannot be null. (Parameter 'entityName')" });
+    const operation = method === 'DELETE' ? 'delete' : (url.searchParams.get('op') ?? '');
+    const text = (await readBody(req, maxBody)).toString('utf8');
+    let input: string | undefined;
+    if (text.length > 0) {
+      const mediaType = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+      if (mediaType === 'application/json') {
+        try {
+          input = JSON.stringify(JSON.parse(text));
+        } catch (error) {
+          return sendJson(res, 400, { Message: `Could not parse JSON content: ${(error as Error).message}` });
+        }
+      } else {
+        // Other media types: the raw text is the input, serialized as a JSON string.
+        input = JSON.stringify(text);
+      }
+    }
+    try {
+      client.signalEntity(name, key, operation, input);
+    } catch (error) {
+      if (error instanceof TaskHubError) return sendJson(res, error.status, { Message: error.message });
+      throw error;
+    }
+    return accepted(res);
+  }
+
+  /** DurableEntityStatus list: entityId, lastOperationTime and state (null unless fetchState=true), paged by `top`. */
+  function listEntities(res: ServerResponse, name: string, url: URL) {
+    const filter: EntityListFilter = { name: name || undefined };
+    for (const [param, field] of [['lastOperationTimeFrom', 'lastOperationTimeFrom'], ['lastOperationTimeTo', 'lastOperationTimeTo']] as const) {
+      const text = url.searchParams.get(param);
+      if (!text) continue;
+      const time = Date.parse(text);
+      if (Number.isNaN(time)) return sendJson(res, 400, { Message: `${param} must be an ISO 8601 date, got '${text}'.` });
+      filter[field] = time;
+    }
+    const fetchState = url.searchParams.get('fetchState') === 'true';
+    const topText = url.searchParams.get('top');
+    const top = topText ? Number(topText) : undefined;
+    if (top !== undefined && (!Number.isInteger(top) || top < 1)) return sendJson(res, 400, { Message: `top must be a positive integer, got '${topText}'.` });
+    const all = client.listEntities(filter).sort((a, b) => a.instanceId.localeCompare(b.instanceId));
+    const token = res.req.headers['x-ms-continuation-token'];
+    const offset = typeof token === 'string' && token ? Number(Buffer.from(token, 'base64').toString('utf8')) || 0 : 0;
+    const page = top === undefined ? all.slice(offset) : all.slice(offset, offset + top);
+    const headers: Record<string, string> = {};
+    if (top !== undefined && offset + top < all.length) headers['x-ms-continuation-token'] = Buffer.from(String(offset + top)).toString('base64');
+    const body = page.map((entity) => ({
+      entityId: { name: entity.name, key: entity.key },
+      lastOperationTime: entity.lastOperationTime,
+      state: fetchState && entity.state !== null ? parseLoose(entity.state) : null,
+    }));
+    return sendJson(res, 200, body, headers);
+  }
 
   function getStatus(res: ServerResponse, url: URL, instanceId: string) {
     const instance = client.get(instanceId);
@@ -117,6 +187,20 @@ export function createDurableHttpApi(deps: { client: TaskHubClient; endpoints: D
     if (top !== undefined && offset + top < all.length) headers['x-ms-continuation-token'] = Buffer.from(String(offset + top)).toString('base64');
     const showInput = url.searchParams.get('showInput') !== 'false';
     return sendJson(res, 200, page.map((i) => toStatusPayload(i, { showInput })), headers);
+  }
+}
+
+function notFound(res: ServerResponse) {
+  res.writeHead(404, { 'Content-Length': 0 });
+  res.end();
+}
+
+/** DurableEntityStatus: the state as JSON, or the raw text if it is not JSON. */
+function parseLoose(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
   }
 }
 

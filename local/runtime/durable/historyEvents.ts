@@ -82,6 +82,9 @@ export const events = {
   timerCreated: (at: string, id: number, fireAt: string) => ({ ...plain(EventType.TimerCreated, at, { FireAt: fireAt }), EventId: id }),
   timerFired: (at: string, timerId: number, fireAt: string) => plain(EventType.TimerFired, at, { TimerId: timerId, FireAt: fireAt }),
   eventRaised: (at: string, name: string, input: string | undefined) => plain(EventType.EventRaised, at, { Name: name, Input: input }),
+  /** DTFx ProcessSendEventDecision: the sender's record of a message to another instance (an entity). */
+  eventSent: (at: string, id: number, instanceId: string, name: string, input: string) =>
+    ({ ...plain(EventType.EventSent, at, { InstanceId: instanceId, Name: name, Input: input }), EventId: id }),
   subOrchestrationCreated: (at: string, id: number, name: string, instanceId: string, input: string | undefined) =>
     ({ ...plain(EventType.SubOrchestrationInstanceCreated, at, { Name: name, InstanceId: instanceId, Input: input }), EventId: id }),
   subOrchestrationCompleted: (at: string, scheduledId: number, result: string) =>

@@ -4,6 +4,7 @@ import { typedDataToValue } from '../invoke';
 import type { RuntimeLogger } from '../logger';
 import type { FunctionRegistry } from '../registry';
 import { replayActions, type NewWork, type TimerSettings } from './actionReplayer';
+import { requestEventName } from './entityMessages';
 import { describeError, subOrchestrationFailure } from './failures';
 import { EventType, events, toJsonString, type FailureDetails, type HistoryEvent } from './historyEvents';
 import { selectBatch, type Batch, type InboxOrder } from './inboxBatch';
@@ -125,7 +126,14 @@ export async function runEpisode(deps: EpisodeDeps, instanceId: string, now: num
   }
 
   const actions = state.actions.flat() as SdkAction[];
-  const replay = replayActions(history, actions, { instanceId: instance.instanceId, timers: deps.timers, maxActions: deps.maxOrchestrationActions });
+  const replay = replayActions(history, actions, {
+    instanceId: instance.instanceId,
+    executionId: instance.executionId,
+    timers: deps.timers,
+    maxActions: deps.maxOrchestrationActions,
+    entityFunctions: deps.registry.byTriggerType('entityTrigger').map((f) => f.name),
+    orchestratorCount: deps.registry.byTriggerType('orchestrationTrigger').length,
+  });
   if (replay.error) {
     // Non-determinism fails the orchestration at once, open tasks or not (TaskOrchestrationExecutor.ExecuteCore).
     builder.fail(replay.error, undefined);
@@ -238,6 +246,11 @@ class CommitBuilder {
           scheduledAt: at,
         };
         this.commit.activities.push(task);
+      } else if (item.kind === 'entityMessage') {
+        // DTFx ProcessSendEventDecision: EventSent in the sender's history, EventRaised "op" to the entity. It is
+        // sent whatever the episode's outcome, as DTFx processes every action of a completed episode.
+        this.append(events.eventSent(at, item.id, item.target, requestEventName, item.request));
+        this.commit.outgoing.push({ instanceId: item.target, messages: [message(undefined, at, events.eventRaised(at, requestEventName, item.request))] });
       } else if (item.kind === 'timer') {
         this.append(events.timerCreated(at, item.id, item.fireAt));
         if (!item.canceled) {

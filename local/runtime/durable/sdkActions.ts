@@ -34,6 +34,8 @@ export interface SdkAction {
   fireAt?: string;
   isCanceled?: boolean;
   externalEventName?: string;
+  /** CallEntity / SignalEntity: the operation name (instanceId is then the entity's "@name@key"). */
+  operation?: string;
   compoundActions?: SdkAction[];
 }
 

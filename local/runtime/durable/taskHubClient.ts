@@ -2,10 +2,11 @@ import { randomUUID } from 'node:crypto';
 import type { OverridableStates } from '../hostConfig';
 import type { FunctionRegistry } from '../registry';
 import type { Clock } from './clock';
+import { entityInstanceId, hasInvalidKeyCharacter, requestEventName, requestMessageJson, minDateTime, unknownEntityMessage } from './entityMessages';
 import { events, toJsonString } from './historyEvents';
 import { newInstanceRecord } from './newInstance';
 import type { TaskHubStore } from './store';
-import { isTerminal, type InboxMessage, type InstanceRecord, type RuntimeStatus } from './taskHubState';
+import { isTerminal, type EntityRecord, type InboxMessage, type InstanceRecord, type RuntimeStatus } from './taskHubState';
 
 /** A management request that cannot be carried out, with the HTTP status the extension answers with. */
 export class TaskHubError extends Error {
@@ -34,6 +35,19 @@ export interface TaskHubClient {
   resume(instanceId: string, reason: string | undefined): void;
   purge(instanceId: string): number;
   purgeBy(filter: ListFilter): number;
+  /** DurableClient.SignalEntityAsync: `input` is the operation input as JSON text (undefined for none). */
+  signalEntity(name: string, key: string, operation: string, input: string | undefined): void;
+  /** The entity's record if it exists (has state), as ReadEntityStateAsync reads SchedulerState. */
+  readEntity(name: string, key: string): EntityRecord | undefined;
+  listEntities(filter: EntityListFilter): EntityRecord[];
+}
+
+export interface EntityListFilter {
+  name?: string;
+  lastOperationTimeFrom?: number;
+  lastOperationTimeTo?: number;
+  /** EntityQuery.IncludeDeleted: also entities whose state was deleted (or never set). */
+  includeDeleted?: boolean;
 }
 
 const runningStates: RuntimeStatus[] = ['Running', 'Pending', 'ContinuedAsNew', 'Suspended'];
@@ -120,6 +134,36 @@ export function createTaskHubClient(deps: { store: TaskHubStore; registry: Funct
       if (!instance || !isTerminal(instance.runtimeStatus)) return 0;
       store.commit({ op: 'purge', instanceIds: [instanceId] });
       return 1;
+    },
+    signalEntity(name, key, operation, input) {
+      // DurableClient.SignalEntityAsyncInternal. Its ArgumentException names the parameter and the message the other
+      // way round (new ArgumentException(nameof(entityKey), "...")), which .NET renders as below.
+      if (hasInvalidKeyCharacter(key)) throw new TaskHubError(400, "entityKey (Parameter 'Entity keys must not contain /, \\, #, ?, or control characters.')");
+      const fn = deps.registry.get(name);
+      if (!fn || fn.trigger.type.toLowerCase() !== 'entitytrigger') {
+        const known = deps.registry.byTriggerType('entityTrigger').map((f) => f.name);
+        throw new TaskHubError(400, unknownEntityMessage(name.toLowerCase(), known, deps.registry.byTriggerType('orchestrationTrigger').length));
+      }
+      // A client's request has no parent and is not labelled by the message sorter (default Timestamp/Predecessor).
+      const request = requestMessageJson({ op: operation, signal: true, input, id: randomUUID(), Timestamp: minDateTime, Predecessor: minDateTime });
+      store.commit({ op: 'enqueue', instanceId: entityInstanceId(name, key), messages: [message(events.eventRaised(nowIso(), requestEventName, request))] });
+      deps.onChange();
+    },
+    readEntity(name, key) {
+      const entity = store.state.entities.get(entityInstanceId(name, key));
+      return entity && entity.exists && entity.state !== null ? entity : undefined;
+    },
+    listEntities(filter) {
+      const prefix = filter.name ? `@${filter.name.toLowerCase()}@` : '@';
+      return [...store.state.entities.values()].filter((entity) => {
+        const last = Date.parse(entity.lastOperationTime);
+        return (
+          entity.instanceId.startsWith(prefix) &&
+          (filter.includeDeleted === true || entity.exists) &&
+          (filter.lastOperationTimeFrom === undefined || last >= filter.lastOperationTimeFrom) &&
+          (filter.lastOperationTimeTo === undefined || last <= filter.lastOperationTimeTo)
+        );
+      });
     },
     purgeBy(filter) {
       const ids = [...store.state.instances.values()].filter((i) => isTerminal(i.runtimeStatus) && matches(i, filter)).map((i) => i.instanceId);

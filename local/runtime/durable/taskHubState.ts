@@ -52,6 +52,36 @@ export interface ActivityTask {
   scheduledAt: string;
 }
 
+/**
+ * A Durable entity (`@<lowercased name>@<key>`). Azure keeps it as an orchestration instance whose input is the
+ * extension's SchedulerState; here it is its own record with the same fields (exists, state, queue).
+ */
+export interface EntityRecord {
+  instanceId: string;
+  name: string;
+  key: string;
+  /** SchedulerState.EntityExists: false until an operation sets state or returns, and after destructOnExit. */
+  exists: boolean;
+  /** SchedulerState.EntityState: the state as JSON text, verbatim from the SDK (null for none). */
+  state: string | null;
+  /** Operation messages (EventRaised "op") not yet processed, in arrival order. */
+  queue: InboxMessage[];
+  createdTime: string;
+  /** When the last batch committed (DurableEntityStatus.lastOperationTime). */
+  lastOperationTime: string;
+}
+
+/** One entity batch: the operations it consumed, the state the SDK returned, and the responses and signals it sends. */
+export interface EntityBatchCommit {
+  op: 'entityBatch';
+  instanceId: string;
+  consumed: string[];
+  exists: boolean;
+  state: string | null;
+  at: string;
+  outgoing: { instanceId: string; messages: InboxMessage[] }[];
+}
+
 export interface EpisodeCommit {
   op: 'episode';
   instanceId: string;
@@ -75,13 +105,18 @@ export type StoreOp =
   | { op: 'enqueue'; instanceId: string; messages: InboxMessage[] }
   | EpisodeCommit
   | { op: 'activityDone'; activityId: string; instanceId: string; message: InboxMessage }
+  | EntityBatchCommit
   | { op: 'purge'; instanceIds: string[] }
-  | { op: 'snapshot'; instances: InstanceRecord[]; activities: ActivityTask[] };
+  | { op: 'snapshot'; instances: InstanceRecord[]; activities: ActivityTask[]; entities?: EntityRecord[] };
 
-/** The whole task hub: instances (with histories and inboxes) and scheduled activities. */
+/** Entity scheduler ids start with '@' (orchestration ids may not: DurableClient.cs); DTFx routes messages by it. */
+export const isEntityInstanceId = (instanceId: string): boolean => instanceId.startsWith('@');
+
+/** The whole task hub: instances (with histories and inboxes), scheduled activities and entities. */
 export class TaskHubState {
   readonly instances = new Map<string, InstanceRecord>();
   readonly activities = new Map<string, ActivityTask>();
+  readonly entities = new Map<string, EntityRecord>();
 
   /** Applies one operation; deterministic, so replaying a journal rebuilds the same state. */
   apply(op: StoreOp): void {
@@ -100,6 +135,9 @@ export class TaskHubState {
         this.activities.delete(op.activityId);
         this.enqueue(op.instanceId, [op.message]);
         return;
+      case 'entityBatch':
+        this.applyEntityBatch(op);
+        return;
       case 'purge':
         for (const id of op.instanceIds) {
           this.instances.delete(id);
@@ -109,17 +147,20 @@ export class TaskHubState {
       case 'snapshot':
         this.instances.clear();
         this.activities.clear();
+        this.entities.clear();
         op.instances.forEach((instance) => this.instances.set(instance.instanceId, instance));
         op.activities.forEach((activity) => this.activities.set(activity.id, activity));
+        (op.entities ?? []).forEach((entity) => this.entities.set(entity.instanceId, entity));
         return;
     }
   }
 
   snapshot(): StoreOp {
-    return { op: 'snapshot', instances: [...this.instances.values()], activities: [...this.activities.values()] };
+    return { op: 'snapshot', instances: [...this.instances.values()], activities: [...this.activities.values()], entities: [...this.entities.values()] };
   }
 
   private enqueue(instanceId: string, messages: InboxMessage[]): void {
+    if (isEntityInstanceId(instanceId)) return this.enqueueEntity(instanceId, messages);
     const instance = this.instances.get(instanceId);
     // Messages for unknown or finished instances are discarded, as DTFx does.
     if (!instance || isTerminal(instance.runtimeStatus)) return;
@@ -127,6 +168,34 @@ export class TaskHubState {
       if (message.executionId !== undefined && message.executionId !== instance.executionId) continue;
       instance.inbox.push(message);
     }
+  }
+
+  /**
+   * DTFx starts an '@' instance on its first message (Entities.AutoStart), so an entity exists as a scheduler from
+   * its first operation on; an entity that was never given state still reads as not existing.
+   */
+  private enqueueEntity(instanceId: string, messages: InboxMessage[]): void {
+    if (messages.length === 0) return;
+    let entity = this.entities.get(instanceId);
+    if (!entity) {
+      const at = instanceId.indexOf('@', 1);
+      if (at < 0) return;
+      const createdTime = messages[0].visibleAt;
+      entity = { instanceId, name: instanceId.slice(1, at), key: instanceId.slice(at + 1), exists: false, state: null, queue: [], createdTime, lastOperationTime: createdTime };
+      this.entities.set(instanceId, entity);
+    }
+    entity.queue.push(...messages);
+  }
+
+  private applyEntityBatch(op: EntityBatchCommit): void {
+    const entity = this.entities.get(op.instanceId);
+    if (!entity) return;
+    const consumed = new Set(op.consumed);
+    entity.queue = entity.queue.filter((message) => !consumed.has(message.id));
+    entity.exists = op.exists;
+    entity.state = op.state;
+    entity.lastOperationTime = op.at;
+    for (const { instanceId, messages } of op.outgoing) this.enqueue(instanceId, messages);
   }
 
   private applyEpisode(op: EpisodeCommit): void {
@@ -137,8 +206,9 @@ export class TaskHubState {
     instance.history.push(...op.appendHistory);
     Object.assign(instance, op.update);
     if (op.newExecution) {
-      // External events that arrived for the old execution are carried over; replies to its work are not.
-      const carried = instance.inbox.filter((m) => m.event.EventType === EventType.EventRaised);
+      // External events that arrived for the old execution are carried over; replies to its work (entity
+      // responses included: they are addressed to the old execution) are not.
+      const carried = instance.inbox.filter((m) => m.event.EventType === EventType.EventRaised && m.executionId === undefined);
       this.removeActivitiesOf(instance.instanceId);
       instance.executionId = op.newExecution.executionId;
       instance.input = op.newExecution.input;

@@ -36,13 +36,13 @@ export function shape(history: { EventType: number; EventId: number; TaskSchedul
   const names: Record<number, string> = {
     0: 'ExecutionStarted', 1: 'ExecutionCompleted', 3: 'ExecutionTerminated', 4: 'TaskScheduled', 5: 'TaskCompleted', 6: 'TaskFailed',
     7: 'SubOrchestrationInstanceCreated', 8: 'SubOrchestrationInstanceCompleted', 9: 'SubOrchestrationInstanceFailed',
-    10: 'TimerCreated', 11: 'TimerFired', 15: 'EventRaised', 16: 'ContinueAsNew', 19: 'ExecutionSuspended', 20: 'ExecutionResumed',
+    10: 'TimerCreated', 11: 'TimerFired', 14: 'EventSent', 15: 'EventRaised', 16: 'ContinueAsNew', 19: 'ExecutionSuspended', 20: 'ExecutionResumed',
   };
   return history
     .filter((e) => e.EventType !== 12 && e.EventType !== 13)
     .map((e) => {
       const name = names[e.EventType] ?? String(e.EventType);
-      if (e.EventType === 4 || e.EventType === 7 || e.EventType === 10) return `${name}#${e.EventId}${e.Name ? `:${e.Name}` : ''}`;
+      if (e.EventType === 4 || e.EventType === 7 || e.EventType === 10 || e.EventType === 14) return `${name}#${e.EventId}${e.Name ? `:${e.Name}` : ''}`;
       if (e.TaskScheduledId !== undefined) return `${name}->${e.TaskScheduledId}`;
       if (e.TimerId !== undefined) return `${name}->${e.TimerId}`;
       return e.Name ? `${name}:${e.Name}` : name;

@@ -17,7 +17,7 @@ describe('host.json', () => {
     const raw = {
       extensions: {
         http: { routePrefix: '/v1/' },
-        durableTask: { hubName: 'Hub1', maxConcurrentActivityFunctions: 2, maxConcurrentOrchestratorFunctions: 20 },
+        durableTask: { hubName: 'Hub1', maxConcurrentActivityFunctions: 2, maxConcurrentOrchestratorFunctions: 20, maxConcurrentEntityFunctions: 3, maxEntityOperationBatchSize: 50 },
         serviceBus: { maxConcurrentCalls: 8, autoCompleteMessages: false, maxAutoLockRenewalDuration: '00:01:30' },
       },
     };
@@ -30,12 +30,16 @@ describe('host.json', () => {
         maxConcurrentActivityFunctions: 2,
         maxConcurrentOrchestratorFunctions: 20,
         maxOrchestrationActions: 100_000,
+        maxConcurrentEntityFunctions: 3,
+        maxEntityOperationBatchSize: 50,
       },
       serviceBus: { maxConcurrentCalls: 8, autoCompleteMessages: false, maxAutoLockRenewalDurationMs: 90_000 },
     });
     const defaults = parseHostConfig({}, {});
     expect(defaults.routePrefix).toBe('api');
     expect(defaults.durable.hubName).toBe('TestHubName');
+    // AzureStorageDurabilityProviderFactory's default outside the Consumption plan.
+    expect(defaults.durable.maxEntityOperationBatchSize).toBe(5000);
     expect(defaults.serviceBus.autoCompleteMessages).toBe(true);
   });
 
