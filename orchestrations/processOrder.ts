@@ -9,10 +9,12 @@
 // read back. Waiting is always on durable timers: for Partner Center's Retry-After, for an outage to pass, for the
 // order list to catch up, for orders to settle; and never beyond the order's deadline.
 
+import * as df from 'durable-functions';
 import type { OrchestrationContext, Task } from 'durable-functions';
 import type { Failure, OrderOutcome, OrderSummary, OutcomeError, OutcomeStatus, SubmittedMilestone, WorkflowReason } from '../shared/orders';
 import type { CartRef, CheckedOut } from './activities/checkoutCart';
 import { orderActivities, resultOf, type ActivityTask, type Step } from './activityProxy';
+import { PARTNER_CENTER_BUDGET_ENTITY, type ReserveRequest } from './partnerCenterBudget';
 import { PASSING_FAILURES, addMs, canCheckOut, isAtOrAfter, isoOf, jitterMs, nextPollDelayMs, orderStatusErrors, outageDelayMs, pendingOrders, recoveryDelayMs, settledStatus, waitForPeople } from './policy';
 import { CANCEL_EVENT, decodeProcessOrderInput, type Attempts, type OrderCustomStatus, type PollingState, type ProcessOrderInput, type Stage, type Wait } from './processOrderContract';
 
@@ -81,6 +83,7 @@ export function* processOrder(context: OrchestrationContext): Step<OrderOutcome 
     attempts.cart = attempt;
     const outages = { count: 0 };
     for (;;) {
+      if ((yield* paced(1, cancel)) === 'cancelled') return cancelled();
       const task = activities.createCart({ instanceId, attempt, request });
       showStatus();
       // A cancel may win the race, but the activity is never walked away from: Azure keeps an instance Running until
@@ -143,6 +146,7 @@ export function* processOrder(context: OrchestrationContext): Step<OrderOutcome 
         return 'failed';
       }
       attempts.checkout++;
+      yield* paced(1);
       const result = yield* run(activities.checkoutCart(ref));
       if (result.ok) return submitted(result.value);
       const failure = result.failure;
@@ -210,6 +214,8 @@ export function* processOrder(context: OrchestrationContext): Step<OrderOutcome 
     let looksAfterWindow = 0;
     const outages = { count: 0 };
     for (;;) {
+      // Reading the cart and then the order list: two calls.
+      yield* paced(2);
       const result = yield* run(activities.findCartOrders(ref));
       if (result.ok && result.value.kind === 'notOrdered') return 'notOrdered';
       if (result.ok && result.value.kind === 'ordered') {
@@ -275,6 +281,7 @@ export function* processOrder(context: OrchestrationContext): Step<OrderOutcome 
   function* pollRound(pending: OrderSummary[]): Step<Failure | undefined> {
     const problems: string[] = [];
     for (const order of pending) {
+      yield* paced(1);
       const result = yield* run(activities.getOrder({ instanceId, customerId: request.customerId, orderId: order.id }));
       if (result.ok) {
         const read = result.value;
@@ -364,6 +371,23 @@ export function* processOrder(context: OrchestrationContext): Step<OrderOutcome 
     }
     waiting = null;
     return ended;
+  }
+
+  /**
+   * Waits for a slot in the partner tenant's Partner Center budget for `cost` calls: the budget entity hands out slots
+   * at the configured rate to every order on every instance, and the order waits on a durable timer until its slot
+   * (never beyond its deadline). No wait when the budget has room. Inputs without a budget (orders started before
+   * pacing existed) keep calling at once.
+   */
+  function* paced(cost: number, cancelTask?: Task): Step<'go' | 'cancelled'> {
+    const budget = policy.partnerCenterBudget;
+    if (budget === null || budget === undefined) return 'go';
+    const reserve: ReserveRequest = { now: isoOf(now()), cost, callsPerMinute: budget.callsPerMinute, burst: budget.burst };
+    showStatus();
+    const slot = (yield context.df.callEntity(new df.EntityId(PARTNER_CENTER_BUDGET_ENTITY, budget.key), 'reserve', reserve)) as string;
+    const at = Math.min(Date.parse(slot), Date.parse(deadline));
+    if (!(at > now().getTime())) return 'go';
+    return (yield* waitUntil(new Date(at), 'partnerCenterBudget', cancelTask)) === 'cancelled' ? 'cancelled' : 'go';
   }
 
   /** Runs an activity once the status shows what the order is doing. */

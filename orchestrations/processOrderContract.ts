@@ -47,7 +47,7 @@ export type Stage = (typeof STAGES)[number];
 export const CANCELLABLE_STAGES: ReadonlySet<Stage> = new Set(['creatingCart']);
 
 /** What the order is waiting for while `nextCheckAt` is set. */
-export const WAITS = ['partnerCenterThrottling', 'partnerCenterOutage', 'credentialsOutage', 'cartBusy', 'orderList', 'orders', 'peopleToAct'] as const;
+export const WAITS = ['partnerCenterBudget', 'partnerCenterThrottling', 'partnerCenterOutage', 'credentialsOutage', 'cartBusy', 'orderList', 'orders', 'peopleToAct'] as const;
 export type Wait = (typeof WAITS)[number];
 
 /** Derived from the orchestration's local state each time it changes; never read back by the orchestration. */
@@ -100,6 +100,10 @@ export function decodeProcessOrderInput(raw: unknown): ProcessOrderInput {
   const policy = (typeof input.policy === 'object' && input.policy !== null ? input.policy : {}) as Partial<Record<string, unknown>>;
   for (const name of POLICY_NUMBERS) {
     if (typeof policy[name] !== 'number' || !Number.isFinite(policy[name])) problems.push(`policy.${name} must be a number`);
+  }
+  const budget = policy.partnerCenterBudget as Partial<Record<string, unknown>> | null | undefined;
+  if (budget !== null && budget !== undefined && (typeof budget.key !== 'string' || typeof budget.callsPerMinute !== 'number' || typeof budget.burst !== 'number')) {
+    problems.push('policy.partnerCenterBudget must be null or { key, callsPerMinute, burst }');
   }
   for (const retry of ['activityRetry', 'publishRetry'] as const) {
     const value = (policy[retry] ?? {}) as Partial<Record<string, unknown>>;

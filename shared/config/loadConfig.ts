@@ -170,6 +170,8 @@ function readWorkflowPolicy(r: SettingReader): WorkflowPolicy | undefined {
   const outageRetryInitialMs = r.durationMs('OUTAGE_RETRY_INITIAL_INTERVAL', 1_000, HOUR);
   const outageRetryMaxMs = r.durationMs('OUTAGE_RETRY_MAX_INTERVAL', 1_000, DAY);
   const retryJitterMs = r.durationMs('RETRY_JITTER', 0, 5 * MINUTE);
+  const budgetPerMinute = r.integer('PARTNER_CENTER_BUDGET_PER_MINUTE', 0, 10_000);
+  const budgetBurst = r.integer('PARTNER_CENTER_BUDGET_BURST', 1, 500);
   const activityFirstRetryMs = r.durationMs('ACTIVITY_RETRY_FIRST_INTERVAL', 1_000, 10 * MINUTE);
   const activityMaxRetryMs = r.durationMs('ACTIVITY_RETRY_MAX_INTERVAL', 1_000, HOUR);
   const activityMaxAttempts = r.integer('ACTIVITY_RETRY_MAX_ATTEMPTS', 1, 20);
@@ -190,6 +192,8 @@ function readWorkflowPolicy(r: SettingReader): WorkflowPolicy | undefined {
     outageRetryInitialMs,
     outageRetryMaxMs,
     retryJitterMs,
+    // One budget per partner tenant: the tenant id keys the entity (its own setting is checked by loadConfig).
+    partnerCenterBudget: budgetPerMinute === 0 ? null : { key: (r.raw('PARTNER_CENTER_TENANT_ID') ?? 'default').toLowerCase(), callsPerMinute: budgetPerMinute!, burst: budgetBurst! },
     activityRetry: { firstRetryMs: activityFirstRetryMs, maxAttempts: activityMaxAttempts, backoffCoefficient: RETRY_BACKOFF_COEFFICIENT, maxRetryMs: activityMaxRetryMs },
     publishRetry: { firstRetryMs: activityFirstRetryMs, maxAttempts: publishMaxAttempts, backoffCoefficient: RETRY_BACKOFF_COEFFICIENT, maxRetryMs: publishMaxRetryMs },
   };

@@ -234,6 +234,20 @@ export const SETTINGS: readonly SettingDefinition[] = [
     description: 'Up to this much is added to each 429 and outage wait (derived from the order id), so throttled orders spread out.',
   }),
   app({
+    name: 'PARTNER_CENTER_BUDGET_PER_MINUTE',
+    required: 'optional',
+    default: '450',
+    expected: 'an integer from 0 to 10000 (0 turns pacing off)',
+    description: "Partner Center calls per minute that all orders of the partner tenant share, on every instance of the app (Partner Center allows about 500 and counts refused calls too).",
+  }),
+  app({
+    name: 'PARTNER_CENTER_BUDGET_BURST',
+    required: 'optional',
+    default: '10',
+    expected: 'an integer from 1 to 500',
+    description: 'Partner Center calls that may go at once after a quiet spell, within PARTNER_CENTER_BUDGET_PER_MINUTE.',
+  }),
+  app({
     name: 'ACTIVITY_RETRY_FIRST_INTERVAL',
     required: 'optional',
     default: 'PT5S',

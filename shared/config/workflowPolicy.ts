@@ -37,6 +37,11 @@ export interface WorkflowPolicy {
   outageRetryMaxMs: number;
   /** Up to this much is added to every 429 and outage wait, so throttled orders do not retry in lockstep. */
   retryJitterMs: number;
+  /**
+   * The Partner Center budget all orders of the partner tenant share (a Durable entity keyed by `key`), or null when
+   * orders do not pace themselves. Each call waits for a slot at `callsPerMinute`, `burst` at once after a quiet spell.
+   */
+  partnerCenterBudget: { key: string; callsPerMinute: number; burst: number } | null;
   /** Host retries of an activity that threw something unexpected (known failures come back as values). */
   activityRetry: RetryPolicy;
   /** Host retries of publishing a result (the topic may be briefly unreachable). */

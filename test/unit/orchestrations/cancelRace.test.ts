@@ -3,7 +3,8 @@
 // may deliver them. Over many seeds and moments of the cancel, the published outcome, the instance's runtime status
 // and Partner Center's ledger always agree: `cancelled` means no checkout and the cart step finished first;
 // `completed` means exactly one checkout. processOrder runs as registered; only its activities are stand-ins here
-// (Partner Center's ledger in memory), because this test is about the orchestration and the runtime, not the client.
+// (Partner Center's ledger in memory), because this test is about the orchestration and the runtime, not the client;
+// pacing is off (its budget entity is tested with the driver and end to end).
 import { EventType } from '../../../local/runtime/durable/historyEvents';
 import { createDurableHarness } from '../runtime/durableHarness';
 import { CANCEL_EVENT, type ProcessOrderInput } from '../../../orchestrations';
@@ -13,7 +14,7 @@ import type { OrderOutcome, ResultMessage } from '../../../shared/orders';
 import { validOrder } from '../../fixtures/orders/requests';
 
 const SEEDS = 25;
-const input = (): ProcessOrderInput => ({ request: validOrder(), receivedAt: '2026-01-01T00:00:00.000Z', policy: loadWorkflowPolicy({}) });
+const input = (): ProcessOrderInput => ({ request: validOrder(), receivedAt: '2026-01-01T00:00:00.000Z', policy: loadWorkflowPolicy({ PARTNER_CENTER_BUDGET_PER_MINUTE: '0' }) });
 const completedOrder = { id: 'ord-1', status: 'completed', billingCycle: 'monthly', lineItems: [{ lineItemNumber: 0, offerId: 'X', quantity: 1, subscriptionId: 'sub-1' }] };
 
 /** When the cancel is raised, relative to the cart step. */

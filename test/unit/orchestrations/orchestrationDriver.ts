@@ -7,6 +7,7 @@
 import { runActivity } from '../../../local/runtime/durable/activityRunner';
 import { createVirtualClock, type VirtualClock } from '../../../local/runtime/durable/clock';
 import { createDispatcher, type Dispatcher } from '../../../local/runtime/durable/dispatcher';
+import { runEntityBatch, selectEntityBatch } from '../../../local/runtime/durable/entityRunner';
 import { EventType, type HistoryEvent } from '../../../local/runtime/durable/historyEvents';
 import { selectBatch } from '../../../local/runtime/durable/inboxBatch';
 import { runEpisode } from '../../../local/runtime/durable/orchestrationEpisode';
@@ -112,6 +113,12 @@ export class OrchestrationDriver {
       maxConcurrentActivities: Number.MAX_SAFE_INTEGER,
       runEpisode: (instanceId, now) => this.runEpisode({ registry: functions, invoker, logger, state: this.store.state, timers: TIMER_SETTINGS }, instanceId, now),
       runActivity: (task) => runActivity({ registry: this.answeredBy(task, functions), invoker, logger, now: () => this.clock.now() }, task),
+      // Entities run for real, through the runtime's entity runner (the Partner Center budget is one).
+      entityRunnable: (instanceId, now) => {
+        const entity = this.store.state.entities.get(instanceId);
+        return entity !== undefined && selectEntityBatch(entity, now, 1).length > 0;
+      },
+      runEntityBatch: (instanceId, now) => runEntityBatch({ registry: functions, invoker, logger, state: this.store.state, maxBatchSize: 50 }, instanceId, now),
     });
     this.client = createTaskHubClient({ store: this.store, registry: functions, clock: this.clock, overridable: 'NonRunningStates', onChange: this.dispatcher.wake });
   }
@@ -135,6 +142,11 @@ export class OrchestrationDriver {
   /** The stored output: the orchestrator's return value, or the failure text when it failed. */
   get output(): unknown {
     return parseJson(this.instance()?.output);
+  }
+  /** An entity's stored state (undefined when it has none). */
+  entityState(entityInstanceId: string): unknown {
+    const entity = this.store.state.entities.get(entityInstanceId);
+    return entity === undefined ? undefined : parseJson(entity.state);
   }
   /** The current execution's input. */
   get input(): unknown {
@@ -293,7 +305,7 @@ export class OrchestrationDriver {
   }
 
   /**
-   * Lets the dispatcher run until nothing can happen without the test: no instance has a message to process, every
+   * Lets the dispatcher run until nothing can happen without the test: no instance or entity has a message to process, every
    * scheduled activity waits for an answer, and the clock stands still until the next step moves it.
    */
   private settle(): Promise<void> {
@@ -318,6 +330,7 @@ export class OrchestrationDriver {
   private isSettled(): boolean {
     const now = this.clock.now();
     for (const instance of this.store.state.instances.values()) if (selectBatch(instance, now)) return false;
+    for (const entity of this.store.state.entities.values()) if (selectEntityBatch(entity, now, 1).length > 0) return false;
     for (const task of this.store.state.activities.values()) if (!this.waiting.has(task.id)) return false;
     return true;
   }

@@ -431,6 +431,11 @@ describe('processOrder failures that end the order', () => {
 
 describe('processOrder custom status', () => {
   const setups: Record<Wait, (replay: OrchestrationDriver) => Promise<void>> = {
+    // One call a minute, no burst: the cart took the first slot, so checkout waits for the next.
+    partnerCenterBudget: async (replay) => {
+      await replay.start();
+      await replay.completeActivity('createCart', cartCreated());
+    },
     partnerCenterThrottling: async (replay) => {
       await replay.start();
       await replay.completeActivity('createCart', throttled(17, 'createCart'));
@@ -463,7 +468,7 @@ describe('processOrder custom status', () => {
   });
 
   test.each(WAITS.map((wait) => [wait]))('waiting for %s: waitingFor and nextCheckAt name the wait and its timer, and clear when it ends', async (wait) => {
-    const replay = newOrderReplay();
+    const replay = newOrderReplay(wait === 'partnerCenterBudget' ? { PARTNER_CENTER_BUDGET_PER_MINUTE: '1', PARTNER_CENTER_BUDGET_BURST: '1' } : {});
     await setups[wait](replay);
     const timers = replay.openTimers();
     expect(timers).toHaveLength(1);
@@ -560,5 +565,44 @@ describe('processOrder: waits across continue-as-new, deadlines and counters', (
     await replay.completeActivity('findCartOrders', notOrdered());
     // The first wait of this outage is OUTAGE_RETRY_INITIAL_INTERVAL.
     expect(secondsBetween(replay.now, replay.openTimers()[0].fireAt)).toBe(30);
+  });
+});
+
+describe('processOrder pacing: the partner tenant\'s Partner Center budget', () => {
+  test('every Partner Center call takes a slot from the budget entity, and calls are spaced at its rate on durable timers', async () => {
+    // Two calls a minute, no burst: a slot every 30 s.
+    const replay = newOrderReplay({ PARTNER_CENTER_BUDGET_PER_MINUTE: '2', PARTNER_CENTER_BUDGET_BURST: '1', PARTNER_CENTER_TENANT_ID: 'F0E1D2C3-B4A5-4968-8776-655443322110' });
+    await replay.start();
+    // The first call goes at once.
+    expect(replay.activity('createCart').attempt).toBe(1);
+    await replay.completeActivity('createCart', cartCreated(), 1000);
+    // Checkout waits for the next slot, 30 s after the first, and says so.
+    const [budgetWait] = replay.openTimers();
+    expect(secondsBetween(START, budgetWait.fireAt)).toBe(30);
+    expect(status(replay)).toMatchObject({ stage: 'checkingOut', waitingFor: 'partnerCenterBudget', nextCheckAt: budgetWait.fireAt });
+    expect(replay.openActivities()).toEqual([]);
+    await replay.fireTimer();
+    await replay.completeActivity('checkoutCart', submitted([order('ord-1', 'pending')]));
+    // Publishing is not a Partner Center call: no slot needed.
+    await replay.completeActivity('publishResult', { ok: true, value: { messageId: 'm' } });
+    await replay.fireTimer();
+    await replay.completeActivity('getOrder', orderRead(order('ord-1', 'completed', 'monthly', 'sub-1')));
+    expect(published(replay)).toMatchObject({ status: 'completed' });
+    await replay.completeActivity('publishResult', { ok: true, value: { messageId: 'm2' } });
+    expect(replay.runtimeStatus).toBe('Completed');
+    // One entity per partner tenant (keyed by the tenant id, lower case), with one reservation per call.
+    expect(replay.entityState('@partnercenterbudget@f0e1d2c3-b4a5-4968-8776-655443322110')).toMatchObject({ reserved: 3 });
+  });
+
+  test('a cancel during a budget wait before the cart is created ends the order at once, with nothing bought', async () => {
+    const replay = newOrderReplay({ PARTNER_CENTER_BUDGET_PER_MINUTE: '1', PARTNER_CENTER_BUDGET_BURST: '1' });
+    await replay.start();
+    await replay.completeActivity('createCart', throttled(1, 'createCart'));
+    await replay.fireTimer();
+    // The second try of the cart waits for the budget's next slot (a minute after the first call).
+    expect(status(replay)).toMatchObject({ stage: 'creatingCart', waitingFor: 'partnerCenterBudget' });
+    await replay.raiseEvent(CANCEL_EVENT);
+    expect(published(replay)).toMatchObject({ status: 'cancelled', cartId: null, errors: [{ reason: 'cancelled' }] });
+    expect(names(replay)).toEqual(['createCart', 'publishResult']);
   });
 });

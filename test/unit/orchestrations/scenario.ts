@@ -31,7 +31,8 @@ export const DAY_MS = 86_400_000;
  * are exact; the jitter tests set it.
  */
 export function policyOf(settings: Record<string, string> = {}, overrides: Partial<WorkflowPolicy> = {}): WorkflowPolicy {
-  return { ...loadWorkflowPolicy({ RETRY_JITTER: 'PT0S', ...settings }), ...overrides };
+  // Exact waits (no jitter) and no pacing unless a test turns them on: the budget's own tests set its settings.
+  return { ...loadWorkflowPolicy({ RETRY_JITTER: 'PT0S', PARTNER_CENTER_BUDGET_PER_MINUTE: '0', ...settings }), ...overrides };
 }
 
 /** A driver for one order (SO-10001 unless named), started as the starters start it: its instance id, its policy. */
