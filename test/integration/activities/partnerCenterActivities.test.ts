@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { orderInstanceId, requestIds, type OrderRequest } from '../../../shared/orders';
-import { BUSINESS_BASIC, CUSTOMER_ID, M365_E3, PERPETUAL_SOFTWARE, validOrder } from '../../fixtures/orders/requests';
+import { CUSTOMER_ID, M365_E3, PERPETUAL_SOFTWARE, validOrder } from '../../fixtures/orders/requests';
 import { startActivityHarness, type ActivityHarness } from './simulatorHarness';
 import type { ActivityResult } from '../../../orchestrations/activities/activityResult';
 
