@@ -6,7 +6,7 @@
 
 import { app, type InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
-import { orderInstanceId, printable, validateOrderRequest, type MessageRejection, type OrderValidation } from '../shared/orders';
+import { boundRejection, deterministicUuid, orderInstanceId, printable, validateOrderRequest, type MessageRejection, type OrderValidation } from '../shared/orders';
 import type { ResultPublisher } from '../shared/results';
 import { findInstance, startOrderOnce, type OrderInstances, type StartDeps } from './orderInstances';
 
@@ -36,16 +36,30 @@ function readBody(message: unknown): { ok: true; value: unknown } | { ok: false;
   return { ok: true, value: message };
 }
 
+/**
+ * The message id as the rejection names it. Service Bus message ids are strings of up to 128 characters, but AMQP lets
+ * a sender use a number, a UUID or bytes: those arrive as JSON, and each still names its own message (two byte ids
+ * must not both become "[object Object]", or the topic would drop the second rejection as a duplicate).
+ */
+function messageIdOf(context: InvocationContext): string {
+  const raw: unknown = context.triggerMetadata?.messageId;
+  if (typeof raw === 'string' && raw.length > 0) return raw;
+  if (raw === undefined || raw === null || raw === '') return context.invocationId;
+  const json = JSON.stringify(raw) ?? context.invocationId;
+  // Within Service Bus's 128-character limit, as the rejection's correlation id on the topic is this id.
+  return json.length <= 128 ? json : `id:${deterministicUuid(json)}`;
+}
+
 export function createOrdersQueueHandler(deps: OrdersQueueDeps) {
   return async function ordersQueueStart(message: unknown, context: InvocationContext): Promise<void> {
-    const messageId = String(context.triggerMetadata?.messageId ?? context.invocationId);
+    const messageId = messageIdOf(context);
     const body = readBody(message);
     const validation: OrderValidation = body.ok ? validateOrderRequest(body.value) : { ok: false, errors: [{ field: '(body)', message: body.message }] };
     if (!validation.ok) {
       const claimed = validation.claimedOrderId;
       // The claimed id is looked up only to say whether such an order exists; the rejection never touches it.
       const existing = claimed === undefined ? undefined : await findInstance(deps.getClient(context), orderInstanceId(claimed));
-      const rejection: MessageRejection = {
+      const rejection: MessageRejection = boundRejection({
         kind: 'rejection',
         messageId,
         claimedOrderId: claimed === undefined ? null : printable(claimed),
@@ -54,7 +68,7 @@ export function createOrdersQueueHandler(deps: OrdersQueueDeps) {
         customerId: validation.customerId ?? null,
         errors: validation.errors.map((e) => ({ source: 'validation', ...e })),
         rejectedAt: deps.now().toISOString(),
-      };
+      });
       await deps.publisher.publish(rejection);
       const claim = claimed === undefined ? 'no readable order id' : `claimed order id ${printable(claimed)}${existing ? ` (an existing order, ${String(existing.runtimeStatus)}, left as it is)` : ''}`;
       context.warn(`Order message ${printable(messageId)} rejected (${claim}): ${validation.errors.map((e) => `${e.field} ${e.message}`).join('; ')}`);

@@ -222,12 +222,19 @@ export function* processOrder(context: OrchestrationContext): Step<OrderOutcome 
         const { orders: found, complete } = result.value;
         if (complete || (isAtOrAfter(now(), windowEnd) && found.length > 0)) {
           if (!complete) errors.push(workflowError('ordersIncomplete', `only some orders of cart ${ref.cartId} appeared in Partner Center's order list`));
+          errors.push(...(result.value.orderErrors ?? []).map((e): OutcomeError => ({ source: 'orderGroup', ...e })));
           orders = found;
           submittedAt = isoOf(now());
           lastError = null;
           return 'submitted';
         }
         lastError = `orders of cart ${ref.cartId} are not yet in Partner Center's order list (it lags up to 15 minutes)`;
+      } else if (result.ok && result.value.kind === 'untied') {
+        // Bought, but Partner Center would not repeat which orders: candidates are named for an operator, never claimed.
+        const { candidates, moreCandidates } = result.value;
+        const named = candidates.length === 0 ? 'none is in the order list yet' : `candidates: ${candidates.join(', ')}${moreCandidates > 0 ? ` and ${moreCandidates} more` : ''}`;
+        errors.push(workflowError('checkoutUnknown', `cart ${ref.cartId} was checked out, but Partner Center would not repeat its checkout result and no order names the cart it came from (${named}); check Partner Center`));
+        return 'unknown';
       } else if (!result.ok && PASSING_FAILURES.has(result.failure.reason)) {
         if ((yield* waitOut(result.failure, outages)) === 'deadlinePassed') return checkoutUnknown(ref.cartId);
         continue;

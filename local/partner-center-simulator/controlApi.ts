@@ -7,6 +7,8 @@
 //   GET   /_simulator/knobs   PATCH /_simulator/knobs {partial knobs}
 //   GET   /_simulator/catalog PUT /_simulator/catalog/{catalogItemId} {"behaviour":{…}, …definition fields}
 //   GET   /_simulator/requests                     the request log
+//   POST  /_simulator/requests/forget              forget stored MS-RequestId answers
+//   GET   /_simulator/customers/{id}/orders        the ledger: each order with the cart it came from
 import { SimulatorConfigError } from './knobs';
 import { isObject } from './requestFields';
 import { json, type SimResponse } from './responses';
@@ -53,9 +55,15 @@ export function handleControl(controls: SimulatorControls, method: string, path:
     if (catalogItem)
       return withBody(body, ({ behaviour, ...definition }) => json(200, controls.setCatalogItem(safeDecode(catalogItem[1]), (behaviour ?? {}) as never, definition)));
     if (route === 'GET /requests') return json(200, controls.requestLog());
+    if (route === 'POST /requests/forget') {
+      controls.forgetRequestIds();
+      return json(200, { forgotten: true });
+    }
+    const ledger = /^GET \/customers\/([^/]+)\/orders$/.exec(route);
+    if (ledger) return json(200, controls.orders(safeDecode(ledger[1])));
   } catch (err) {
     if (err instanceof SimulatorConfigError) return problem(400, err.message, err.problems);
     throw err;
   }
-  return problem(404, `Unknown control endpoint ${method} ${path}. Known: GET counts, POST reset, GET clock, POST clock/advance, GET|PATCH knobs, GET catalog, PUT catalog/{id}, GET requests (all under ${CONTROL_PREFIX}).`);
+  return problem(404, `Unknown control endpoint ${method} ${path}. Known: GET counts, POST reset, GET clock, POST clock/advance, GET|PATCH knobs, GET catalog, PUT catalog/{id}, GET requests, POST requests/forget, GET customers/{id}/orders (all under ${CONTROL_PREFIX}).`);
 }

@@ -41,6 +41,22 @@ export interface SimulatorControls {
   setCatalogItem(catalogItemId: string, behaviour: ItemBehaviour, definition?: CatalogItemDefinition): CatalogItem;
   catalog(): CatalogItem[];
   requestLog(): RequestLogEntry[];
+  /**
+   * Forgets every stored MS-RequestId answer, as Partner Center may (it documents the header's purpose, not how long
+   * it remembers one): a repeated POST then runs again against the cart's current state.
+   */
+  forgetRequestIds(): void;
+  /** The ledger behind the API: every order of the customer with the cart and order group it came from, oldest first. */
+  orders(customerId: string): LedgerOrder[];
+}
+
+/** An order as the simulator knows it; `cartId` is never on the wire (a Partner Center order does not name its cart). */
+export interface LedgerOrder {
+  id: string;
+  cartId: string;
+  orderGroup: string;
+  createdAt: string;
+  offerIds: string[];
 }
 
 export interface SimulatorRuntime extends SimulatorState {
@@ -98,6 +114,12 @@ export function createRuntime(initialKnobs: Partial<SimulatorKnobs> | Record<str
     },
     catalog: () => catalog.list(),
     requestLog: () => structuredClone(requestLog),
+    forgetRequestIds: () => store.replays.clear(),
+    orders: (customerId) =>
+      store
+        .ordersOf(customerId)
+        .sort((a, b) => a.createdAt - b.createdAt)
+        .map((o) => ({ id: o.id, cartId: o.cartId, orderGroup: o.orderGroup, createdAt: new Date(o.createdAt).toISOString(), offerIds: o.lines.map((l) => l.offerId) })),
   };
 
   return {

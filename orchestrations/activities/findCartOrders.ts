@@ -1,24 +1,44 @@
-// After 800065 or a checkout whose answer was lost: find out what Partner Center did with the cart. Read the cart; if
-// it is `Ordered`, look for the customer's orders created since the cart whose items are the cart's items. The order
-// list lags up to 15 minutes (reference §2.1), so an incomplete match is reported as such and the orchestration looks
-// again later.
+// After 800065 or a checkout whose answer was lost: find out what Partner Center did with the cart, and which orders
+// it produced. Read the cart; if it is `Ordered`, ask Partner Center for the checkout's result again: the checkout is
+// documented as idempotent ("If a cart was successfully checked out previously and an additional checkout call is made
+// to that same cart, the API response will re-iterate the information returned after initial checkout", reference
+// partner-center-api.md §1.5), and it is sent with the checkout's own MS-RequestId, so both of Partner Center's
+// idempotency promises tie the answer to this cart and nothing else.
+//
+// Nothing else ties an order to its cart: an order carries no cart id, and the only partner-defined line fields it
+// keeps (friendlyName, provisioningContext) are the ERP's, not promised verbatim, and the same for two orders of the
+// same items. So when Partner Center will not repeat the result (400/800065), the customer's orders with the cart's
+// items are only candidates: the workflow says `unknown` and names them, never claims them (README, "Which orders
+// are an order's").
 
 import { randomUUID } from 'node:crypto';
-import { requestIds, type OrderSummary } from '../../shared/orders';
+import { describeFailure, requestIds, type OrderSummary } from '../../shared/orders';
 import type { Cart, Order } from '../../shared/partner-center';
 import { failedWith, succeeded, type ActivityResult } from './activityResult';
-import type { CartRef } from './checkoutCart';
+import type { CartRef, OrderGroupError } from './checkoutCart';
 import { logOf, type OrderActivityDeps } from './deps';
 import { summarizeOrder } from './orderSummary';
 
 export type CartOrders =
   /** The cart is still `Active`: checkout never happened, so it can be tried again. */
   | { kind: 'notOrdered' }
-  /** `complete` is false while the order list does not yet show every cart item. */
-  | { kind: 'ordered'; orders: OrderSummary[]; complete: boolean };
+  /**
+   * Partner Center repeated the cart's checkout result: exactly the orders this cart produced, and the order groups
+   * it could not order. `complete` is always true now; histories recorded before kept `false` while the order list
+   * lagged behind the cart.
+   */
+  | { kind: 'ordered'; orders: OrderSummary[]; complete: boolean; orderErrors?: OrderGroupError[] }
+  /**
+   * The cart was checked out, but Partner Center would not repeat the result. `candidates`: ids of the customer's
+   * orders created since the cart with only the cart's items, which may as well be another order's (at most
+   * MAX_CANDIDATES).
+   */
+  | { kind: 'untied'; candidates: string[]; moreCandidates: number };
 
 /** Clock skew tolerated between the cart's and the orders' timestamps. */
 const SKEW_MS = 5 * 60_000;
+/** Candidate ids named in an `untied` answer (and so in the outcome's error message). */
+export const MAX_CANDIDATES = 10;
 
 export function findCartOrdersActivity(deps: OrderActivityDeps) {
   const newRequestId = deps.newRequestId ?? randomUUID;
@@ -28,19 +48,33 @@ export function findCartOrdersActivity(deps: OrderActivityDeps) {
     try {
       const cart = await deps.partnerCenter.getCart(customerId, cartId, { requestId: newRequestId(), correlationId });
       if (cart.status.toLowerCase() !== 'ordered') return succeeded({ kind: 'notOrdered' });
+      try {
+        // The cart is Ordered, so this cannot buy anything: Partner Center repeats what the checkout produced.
+        const repeated = await deps.partnerCenter.checkout(customerId, cartId, { requestId: requestIds.checkout(instanceId, cartId), correlationId });
+        return succeeded({
+          kind: 'ordered',
+          orders: repeated.orders.map(summarizeOrder),
+          complete: true,
+          orderErrors: repeated.orderErrors.map(({ orderGroupId, code, description }) => ({ orderGroupId, code, description })),
+        });
+      } catch (error) {
+        if (describeFailure(error)?.reason !== 'cartAlreadySubmitted') throw error;
+        logOf(deps)(`cart ${cartId} is Ordered and Partner Center would not repeat its checkout result (800065); its orders cannot be identified`);
+      }
       const list = await deps.partnerCenter.listOrders(customerId, { requestId: newRequestId(), correlationId });
-      const orders = ordersOfCart(cart, list.items);
-      const offers = new Set(orders.flatMap((order) => order.lineItems.map((line) => line.offerId.toUpperCase())));
-      const complete = cart.lineItems.every((line) => line.error !== undefined || offers.has(line.catalogItemId.toUpperCase()));
-      return succeeded({ kind: 'ordered', orders: orders.map(summarizeOrder), complete });
+      const candidates = candidateOrders(cart, list.items).map((order) => order.id);
+      return succeeded({ kind: 'untied', candidates: candidates.slice(0, MAX_CANDIDATES), moreCandidates: Math.max(0, candidates.length - MAX_CANDIDATES) });
     } catch (error) {
       return failedWith(error, logOf(deps));
     }
   };
 }
 
-/** Orders created after the cart whose every line is one of the cart's catalog items. */
-export function ordersOfCart(cart: Cart, orders: Order[]): Order[] {
+/**
+ * Orders that could be the cart's: created since the cart, every line one of its catalog items. Only ever named as
+ * candidates for an operator; two orders of the same customer and items look exactly alike here.
+ */
+export function candidateOrders(cart: Cart, orders: Order[]): Order[] {
   const catalogItems = new Set(cart.lineItems.map((line) => line.catalogItemId.toUpperCase()));
   const since = Date.parse(cart.creationTimestamp) - SKEW_MS;
   return orders.filter((order) => {

@@ -80,12 +80,16 @@ export class FieldErrors {
   }
 }
 
+const MAX_PLAIN_KEY = 64;
+
 /**
  * `lineItems[2]` + `termDuration` → `lineItems[2].termDuration`; the body itself has the empty path. A key that is not
- * a plain name (empty, spaces, dots) is quoted, `provisioningContext["a.b"]`, so every path stays unambiguous.
+ * a plain name (empty, spaces, dots, longer than 64 characters) is quoted, `provisioningContext["a.b"]`, so every path
+ * stays unambiguous; quoted keys are cut at 80 characters.
  */
 export function join(path: string, key: string | number): string {
   if (typeof key === 'number') return `${path}[${key}]`;
-  if (!/^[A-Za-z_$][\w$-]*$/.test(key)) return `${path}[${printable(JSON.stringify(key), 80)}]`;
+  // A long name is quoted and cut too: field names come from the sender, and an answer must stay small.
+  if (!/^[A-Za-z_$][\w$-]*$/.test(key) || key.length > MAX_PLAIN_KEY) return `${path}[${printable(JSON.stringify(key), 80)}]`;
   return path === '' ? key : `${path}.${key}`;
 }

@@ -5,3 +5,4 @@ export * from './requestIds';
 export * from './outcome';
 export * from './failure';
 export * from './orderId';
+export * from './rejection';

@@ -56,6 +56,14 @@ function readableString(value: unknown): string | undefined {
 
 function capped(errors: FieldError[]): FieldError[] {
   if (errors.length <= MAX_REPORTED_ERRORS) return errors;
-  const more = errors.length - MAX_REPORTED_ERRORS;
-  return [...errors.slice(0, MAX_REPORTED_ERRORS), { field: '(body)', message: `has ${more} more error(s) not listed; fix the ones above first` }];
+  return [...errors.slice(0, MAX_REPORTED_ERRORS), moreErrors(errors.length - MAX_REPORTED_ERRORS)];
+}
+
+/** The last error of a list that was cut: how many were left out. */
+export const moreErrors = (count: number): FieldError => ({ field: '(body)', message: `has ${count} more error(s) not listed; fix the ones above first` });
+
+/** How many errors a `moreErrors` entry says were left out (0 for any other error). */
+export function leftOutCount(error: FieldError): number {
+  const match = error.field === '(body)' ? /^has (\d+) more error\(s\) not listed/.exec(error.message) : null;
+  return match ? Number(match[1]) : 0;
 }

@@ -3,16 +3,78 @@ import type { RpcTypedData } from '../coreApiTypes';
 
 /**
  * The trigger data the Service Bus extension sends a Node function: text bodies as strings (which @azure/functions
- * JSON-parses when it can), structured AMQP values as JSON, other binary bodies as bytes.
+ * JSON-parses when it can), structured AMQP values as JSON, other binary bodies as bytes. Receivers are created with
+ * `skipParsingBodyAsJson`, so a data section arrives as the bytes the host reads, never as an object the SDK parsed.
+ * Whatever the SDK delivers becomes trigger data: a value nested deeper than JSON.stringify's recursion allows is
+ * written without recursion, and one that JSON cannot carry (a cycle, a BigInt) is passed as its text.
  */
-export function triggerDataOf(message: ServiceBusReceivedMessage): RpcTypedData {
+export function triggerDataOf(message: Pick<ServiceBusReceivedMessage, 'body'>): RpcTypedData {
   const body: unknown = message.body;
   if (typeof body === 'string') return { string: body };
   if (Buffer.isBuffer(body) || body instanceof Uint8Array) {
     const text = Buffer.from(body).toString('utf8');
     return Buffer.from(text, 'utf8').equals(Buffer.from(body)) ? { string: text } : { bytes: Buffer.from(body) };
   }
-  return { json: JSON.stringify(body ?? null) };
+  try {
+    return { json: JSON.stringify(body ?? null) };
+  } catch (error) {
+    if (!(error instanceof RangeError)) return { string: String(body) };
+  }
+  const json = stringifyWithoutRecursion(body);
+  return json === undefined ? { string: String(body) } : { json };
+}
+
+/**
+ * JSON.stringify's output for plain data (objects, arrays, strings, numbers, booleans, null, toJSON), built with an
+ * explicit stack; undefined for a cycle or a value JSON cannot carry.
+ */
+export function stringifyWithoutRecursion(root: unknown): string | undefined {
+  const out: string[] = [];
+  const open = new Set<object>();
+  type Frame = { close: string; items: [string | undefined, unknown][]; index: number; wrote: boolean; owner: object };
+  const stack: Frame[] = [];
+  const write = (value: unknown, key: string | undefined, inArray: boolean): boolean => {
+    let v = value;
+    if (v !== null && typeof v === 'object' && typeof (v as { toJSON?: unknown }).toJSON === 'function') v = (v as { toJSON: (k: string) => unknown }).toJSON(key ?? '');
+    const prefix = key === undefined ? '' : `${JSON.stringify(key)}:`;
+    if (v === null || typeof v === 'boolean' || typeof v === 'string' || typeof v === 'number') {
+      out.push(prefix + JSON.stringify(v));
+      return true;
+    }
+    if (typeof v === 'bigint') throw new TypeError('BigInt');
+    if (typeof v !== 'object') {
+      // undefined, functions and symbols: dropped from objects, null in arrays, as JSON.stringify does.
+      if (inArray) out.push('null');
+      return inArray;
+    }
+    if (open.has(v)) throw new TypeError('cycle');
+    open.add(v);
+    const isArray = Array.isArray(v);
+    const items: [string | undefined, unknown][] = isArray ? (v as unknown[]).map((item) => [undefined, item]) : Object.entries(v as object);
+    out.push(prefix + (isArray ? '[' : '{'));
+    stack.push({ close: isArray ? ']' : '}', items, index: 0, wrote: false, owner: v });
+    return true;
+  };
+  try {
+    write(root, undefined, false);
+    while (stack.length > 0) {
+      const frame = stack[stack.length - 1];
+      if (frame.index >= frame.items.length) {
+        out.push(frame.close);
+        open.delete(frame.owner);
+        stack.pop();
+        continue;
+      }
+      const [key, value] = frame.items[frame.index++];
+      const mark = out.length;
+      if (frame.wrote) out.push(',');
+      if (write(value, key, key === undefined)) frame.wrote = true;
+      else out.length = mark;
+    }
+  } catch {
+    return undefined;
+  }
+  return out.join('');
 }
 
 /**

@@ -59,12 +59,12 @@ export async function startServiceBusTriggers(deps: ServiceBusTriggerDeps): Prom
     const connectionName = options.connection || 'AzureWebJobsServiceBus';
     const client = clients.get(connectionName) ?? createClient(sdk, connectionName, deps.env, where);
     clients.set(connectionName, client);
+    // The host reads a message's bytes; the SDK would JSON-parse them into an object first, which is not what the host
+    // hands a function (and an object nested 100,000 deep then overflows JSON.stringify's recursion).
+    const receiverOptions = { receiveMode: 'peekLock' as const, maxAutoLockRenewalDurationInMs: deps.settings.maxAutoLockRenewalDurationMs, skipParsingBodyAsJson: true };
     const receiver = options.queueName
-      ? client.createReceiver(options.queueName, { receiveMode: 'peekLock', maxAutoLockRenewalDurationInMs: deps.settings.maxAutoLockRenewalDurationMs })
-      : client.createReceiver(options.topicName as string, options.subscriptionName as string, {
-          receiveMode: 'peekLock',
-          maxAutoLockRenewalDurationInMs: deps.settings.maxAutoLockRenewalDurationMs,
-        });
+      ? client.createReceiver(options.queueName, receiverOptions)
+      : client.createReceiver(options.topicName as string, options.subscriptionName as string, receiverOptions);
     receivers.push(receiver);
     const autoComplete = options.autoCompleteMessages ?? deps.settings.autoCompleteMessages;
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { orderInstanceId, requestIds, type OrderRequest } from '../../../shared/orders';
-import { BUSINESS_BASIC, CUSTOMER_ID, M365_E3, PERPETUAL_SOFTWARE, validOrder } from '../../fixtures/orders/requests';
+import { CUSTOMER_ID, M365_E3, PERPETUAL_SOFTWARE, validOrder } from '../../fixtures/orders/requests';
 import { startActivityHarness, type ActivityHarness } from './simulatorHarness';
 import type { ActivityResult } from '../../../orchestrations/activities/activityResult';
 
@@ -167,20 +167,48 @@ describe('findCartOrders activity', () => {
     expect(await h.activities.findCartOrders({ instanceId, customerId: CUSTOMER_ID, cartId: cart.cartId })).toEqual({ ok: true, value: { kind: 'notOrdered' } });
   });
 
-  test('finds the orders of an ordered cart once the order list shows them', async () => {
-    h.simulator.controls.setKnobs({ orderListingDelayMs: '15m' });
-    // An unrelated earlier order of the same customer must not be picked up.
-    await h.client.checkout(CUSTOMER_ID, (await h.client.createCart(CUSTOMER_ID, [{ catalogItemId: BUSINESS_BASIC, quantity: 1, billingCycle: 'monthly', termDuration: 'P1M' }], otherCtx())).id, otherCtx());
+  test("an ordered cart's orders come from Partner Center repeating its checkout: this cart's, not those of another cart with the same items", async () => {
+    // Another order of the same customer and items, checked out just before: it looks exactly like this cart's orders.
+    const other = await h.client.checkout(CUSTOMER_ID, (await h.client.createCart(CUSTOMER_ID, request.lineItems, otherCtx())).id, otherCtx());
     const cart = await createdCart();
-    const submitted = await h.client.checkout(CUSTOMER_ID, cart.cartId, otherCtx());
     const ref = { instanceId, customerId: CUSTOMER_ID, cartId: cart.cartId };
+    // The checkout's answer was lost: Partner Center committed it.
+    h.simulator.controls.setKnobs({ faults: [{ kind: 'dropAfterCommit', method: 'POST', path: '/checkout$', count: 1 }] });
+    expect(await h.activities.checkoutCart(ref)).toMatchObject({ ok: false, failure: { reason: 'unavailable' } });
 
-    expect(await h.activities.findCartOrders(ref)).toEqual({ ok: true, value: { kind: 'ordered', orders: [], complete: false } });
-    h.simulator.controls.advanceClock('16m');
     const recovered = valueOf(await h.activities.findCartOrders(ref));
-    expect(recovered).toMatchObject({ kind: 'ordered', complete: true });
+
+    const ledger = h.simulator.controls.orders(CUSTOMER_ID);
+    const ofThisCart = ledger.filter((o) => o.cartId === cart.cartId).map((o) => o.id);
+    expect(ofThisCart.length).toBeGreaterThan(0);
+    expect(recovered).toEqual({ kind: 'ordered', orders: expect.any(Array), complete: true, orderErrors: [] });
     if (recovered.kind !== 'ordered') return;
-    expect(recovered.orders.map((o) => o.id).sort()).toEqual(submitted.orders.map((o) => o.id).sort());
+    expect(recovered.orders.map((o) => o.id).sort()).toEqual(ofThisCart.sort());
+    expect(recovered.orders.map((o) => o.id)).not.toContain(other.orders[0].id);
+    // The repeat was the checkout's own request, answered from Partner Center's memory of it; nothing new was bought.
+    const checkouts = h.simulator.controls.requestLog().filter((r) => r.path.endsWith(`/carts/${cart.cartId}/checkout`));
+    expect(checkouts.map((c) => [c.requestId, c.replayed])).toEqual([
+      [requestIds.checkout(instanceId, cart.cartId), false],
+      [requestIds.checkout(instanceId, cart.cartId), true],
+    ]);
+    expect(h.simulator.controls.counts(CUSTOMER_ID)).toMatchObject({ carts: 2, checkouts: 2 });
+  });
+
+  test('an ordered cart whose checkout Partner Center will not repeat (800065) is untied: look-alike orders are only candidates', async () => {
+    h.simulator.controls.setKnobs({ checkoutReplay: 'reject' });
+    const other = await h.client.checkout(CUSTOMER_ID, (await h.client.createCart(CUSTOMER_ID, request.lineItems, otherCtx())).id, otherCtx());
+    const cart = await createdCart();
+    const ref = { instanceId, customerId: CUSTOMER_ID, cartId: cart.cartId };
+    const mine = await h.client.checkout(CUSTOMER_ID, cart.cartId, { requestId: requestIds.checkout(instanceId, cart.cartId), correlationId: randomUUID() });
+    h.simulator.controls.forgetRequestIds();
+
+    const recovered = valueOf(await h.activities.findCartOrders(ref));
+
+    expect(recovered).toMatchObject({ kind: 'untied', moreCandidates: 0 });
+    if (recovered.kind !== 'untied') return;
+    // Both carts' orders look alike in the order list; none is claimed.
+    expect(recovered.candidates.sort()).toEqual([...other.orders, ...mine.orders].map((o) => o.id).sort());
+    expect(h.simulator.controls.requestLog().filter((r) => r.path.endsWith('/checkout')).at(-1)).toMatchObject({ status: 400, replayed: false });
   });
 });
 
