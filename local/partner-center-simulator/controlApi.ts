@@ -7,6 +7,7 @@
 //   GET   /_simulator/knobs   PATCH /_simulator/knobs {partial knobs}
 //   GET   /_simulator/catalog PUT /_simulator/catalog/{catalogItemId} {"behaviour":{…}, …definition fields}
 //   GET   /_simulator/requests                     the request log
+//   GET   /_simulator/throttling                   admitted and refused calls per tenant, operation and minute
 import { SimulatorConfigError } from './knobs';
 import { isObject } from './requestFields';
 import { json, type SimResponse } from './responses';
@@ -53,9 +54,10 @@ export function handleControl(controls: SimulatorControls, method: string, path:
     if (catalogItem)
       return withBody(body, ({ behaviour, ...definition }) => json(200, controls.setCatalogItem(safeDecode(catalogItem[1]), (behaviour ?? {}) as never, definition)));
     if (route === 'GET /requests') return json(200, controls.requestLog());
+    if (route === 'GET /throttling') return json(200, controls.throttling());
   } catch (err) {
     if (err instanceof SimulatorConfigError) return problem(400, err.message, err.problems);
     throw err;
   }
-  return problem(404, `Unknown control endpoint ${method} ${path}. Known: GET counts, POST reset, GET clock, POST clock/advance, GET|PATCH knobs, GET catalog, PUT catalog/{id}, GET requests (all under ${CONTROL_PREFIX}).`);
+  return problem(404, `Unknown control endpoint ${method} ${path}. Known: GET counts, POST reset, GET clock, POST clock/advance, GET|PATCH knobs, GET catalog, PUT catalog/{id}, GET requests, GET throttling (all under ${CONTROL_PREFIX}).`);
 }

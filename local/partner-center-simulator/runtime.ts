@@ -8,7 +8,7 @@ import { createFaultInjector, type FaultInjector, type FaultKind } from './fault
 import { DEFAULT_KNOBS, SimulatorConfigError, validateKnobs, type SimulatorKnobs } from './knobs';
 import type { SimulatorState } from './serviceContext';
 import { createStore, type CustomerCounts } from './store';
-import { createThrottle, type Throttle } from './throttle';
+import { createThrottle, type Throttle, type ThrottleReport } from './throttle';
 
 export interface RequestLogEntry {
   method: string;
@@ -41,6 +41,8 @@ export interface SimulatorControls {
   setCatalogItem(catalogItemId: string, behaviour: ItemBehaviour, definition?: CatalogItemDefinition): CatalogItem;
   catalog(): CatalogItem[];
   requestLog(): RequestLogEntry[];
+  /** Admitted and refused calls per partner tenant, per operation and per minute, since the throttle was last set. */
+  throttling(): ThrottleReport;
 }
 
 export interface SimulatorRuntime extends SimulatorState {
@@ -53,14 +55,18 @@ export interface SimulatorRuntime extends SimulatorState {
 /** A catalog entry given in the options: new items, or changes to built-in ones (merged like setCatalogItem). */
 export type CatalogItemOption = { id: string; behaviour?: ItemBehaviour } & CatalogItemDefinition;
 
-export function createRuntime(initialKnobs: Partial<SimulatorKnobs> | Record<string, unknown>, catalogOptions: CatalogItemOption[]): SimulatorRuntime {
+export function createRuntime(
+  initialKnobs: Partial<SimulatorKnobs> | Record<string, unknown>,
+  catalogOptions: CatalogItemOption[],
+  clockMode: 'real' | 'driven' = 'real',
+): SimulatorRuntime {
   const startKnobs: SimulatorKnobs = { ...DEFAULT_KNOBS, ...validateKnobs(initialKnobs) };
   const startCatalog = buildCatalog(catalogOptions);
-  const clock: SimulatorClock = createSimulatorClock();
+  const clock: SimulatorClock = createSimulatorClock(Date.now, clockMode);
   const store = createStore();
   let knobs = structuredClone(startKnobs);
   let catalog = createCatalog(startCatalog);
-  let throttle = createThrottle(knobs.requestsPerMinute, clock.now);
+  let throttle = throttleFor(knobs, clock);
   let faults = createFaultInjector(structuredClone(knobs.faults), knobs.faultSeed);
   let requestLog: RequestLogEntry[] = [];
 
@@ -71,7 +77,7 @@ export function createRuntime(initialKnobs: Partial<SimulatorKnobs> | Record<str
       clock.reset();
       knobs = structuredClone(startKnobs);
       catalog = createCatalog(startCatalog);
-      throttle = createThrottle(knobs.requestsPerMinute, clock.now);
+      throttle = throttleFor(knobs, clock);
       faults = createFaultInjector(structuredClone(knobs.faults), knobs.faultSeed);
       requestLog = [];
     },
@@ -86,7 +92,8 @@ export function createRuntime(initialKnobs: Partial<SimulatorKnobs> | Record<str
     setKnobs(partial) {
       const valid = validateKnobs(partial);
       knobs = { ...knobs, ...valid };
-      if (valid.requestsPerMinute !== undefined) throttle = createThrottle(knobs.requestsPerMinute, clock.now);
+      // A throttling knob starts a fresh throttle: windows and counts.
+      if (THROTTLE_KNOBS.some((name) => valid[name] !== undefined)) throttle = throttleFor(knobs, clock);
       if (valid.faults !== undefined || valid.faultSeed !== undefined) faults = createFaultInjector(structuredClone(knobs.faults), knobs.faultSeed);
       return structuredClone(knobs);
     },
@@ -98,6 +105,7 @@ export function createRuntime(initialKnobs: Partial<SimulatorKnobs> | Record<str
     },
     catalog: () => catalog.list(),
     requestLog: () => structuredClone(requestLog),
+    throttling: () => throttle.report(),
   };
 
   return {
@@ -112,6 +120,15 @@ export function createRuntime(initialKnobs: Partial<SimulatorKnobs> | Record<str
     faults: () => faults,
     log: (entry) => void requestLog.push(entry),
   };
+}
+
+const THROTTLE_KNOBS = ['requestsPerMinute', 'requestBurst', 'throttleScope', 'throttleCountsRefused'] as const;
+
+function throttleFor(knobs: SimulatorKnobs, clock: SimulatorClock): Throttle {
+  return createThrottle(
+    { requestsPerMinute: knobs.requestsPerMinute, burst: knobs.requestBurst, scope: knobs.throttleScope, countsRefused: knobs.throttleCountsRefused },
+    clock.now,
+  );
 }
 
 function buildCatalog(options: CatalogItemOption[]): CatalogItem[] {
