@@ -19,7 +19,7 @@ Usage: npm run sim:partner-center -- [flags]
   --jwks-ca-file PATH      jwt: CA certificate (PEM) for an HTTPS --jwks-uri
   --tenant-id GUID         jwt: partner tenant whose tokens are accepted (tid claim); any: throttling tenant
   --audience AUD           jwt: expected aud (default https://api.partnercenter.microsoft.com)
-  --rate-limit N           requests per minute per partner tenant (default 500; 0 = off)
+  --rate-limit N           requests per minute per partner tenant (default 500; 0 = off), refused ones counting
   --burst N                requests at once: at most N in any N/rate minutes (default: the rate)
   --throttle-scope S       partnerTenant (default) | partnerTenantAndCustomer
   --refused-free           refused requests do not count against the limit (the service counts them)
