@@ -19,7 +19,10 @@ Usage: npm run sim:partner-center -- [flags]
   --jwks-ca-file PATH      jwt: CA certificate (PEM) for an HTTPS --jwks-uri
   --tenant-id GUID         jwt: partner tenant whose tokens are accepted (tid claim); any: throttling tenant
   --audience AUD           jwt: expected aud (default https://api.partnercenter.microsoft.com)
-  --rate-limit N           requests per minute per partner tenant (default 500; 0 = off)
+  --rate-limit N           requests per minute per partner tenant (default 500; 0 = off), refused ones counting
+  --burst N                requests at once: at most N in any N/rate minutes (default: the rate)
+  --throttle-scope S       partnerTenant (default) | partnerTenantAndCustomer
+  --refused-free           refused requests do not count against the limit (the service counts them)
   --checkout-replay M      idempotent (repeat the first result, default) | reject (400/800065)
   --order-polls N          GETs an order stays pending before it settles (default 2)
   --order-delay D          simulator time before orders settle (default: polls only)
@@ -48,6 +51,9 @@ const FLAGS = {
   'tenant-id': { type: 'string' },
   audience: { type: 'string' },
   'rate-limit': { type: 'string' },
+  burst: { type: 'string' },
+  'throttle-scope': { type: 'string' },
+  'refused-free': { type: 'boolean' },
   'checkout-replay': { type: 'string' },
   'order-polls': { type: 'string' },
   'order-delay': { type: 'string' },
@@ -103,6 +109,9 @@ export function parseCliArgs(argv: string[]): CliSettings {
   const set = (knob: string, value: unknown) => value !== undefined && (knobs[knob] = value);
   set('cartTtlMs', duration('cart-ttl'));
   set('requestsPerMinute', number('rate-limit', 0, 1e9));
+  set('requestBurst', number('burst', 1, 1e9));
+  set('throttleScope', oneOf('throttle-scope', ['partnerTenant', 'partnerTenantAndCustomer']));
+  if (values['refused-free'] === true) knobs.throttleCountsRefused = false;
   set('checkoutReplay', oneOf('checkout-replay', ['idempotent', 'reject']));
   set('orderPendingPolls', number('order-polls', 0, 1e6));
   set('orderSettleDelayMs', duration('order-delay'));

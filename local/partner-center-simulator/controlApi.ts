@@ -9,6 +9,7 @@
 //   GET   /_simulator/requests                     the request log
 //   POST  /_simulator/requests/forget              forget stored MS-RequestId answers
 //   GET   /_simulator/customers/{id}/orders        the ledger: each order with the cart it came from
+//   GET   /_simulator/throttling                   admitted and refused calls per tenant, operation and minute
 import { SimulatorConfigError } from './knobs';
 import { isObject } from './requestFields';
 import { json, type SimResponse } from './responses';
@@ -61,9 +62,10 @@ export function handleControl(controls: SimulatorControls, method: string, path:
     }
     const ledger = /^GET \/customers\/([^/]+)\/orders$/.exec(route);
     if (ledger) return json(200, controls.orders(safeDecode(ledger[1])));
+    if (route === 'GET /throttling') return json(200, controls.throttling());
   } catch (err) {
     if (err instanceof SimulatorConfigError) return problem(400, err.message, err.problems);
     throw err;
   }
-  return problem(404, `Unknown control endpoint ${method} ${path}. Known: GET counts, POST reset, GET clock, POST clock/advance, GET|PATCH knobs, GET catalog, PUT catalog/{id}, GET requests, POST requests/forget, GET customers/{id}/orders (all under ${CONTROL_PREFIX}).`);
+  return problem(404, `Unknown control endpoint ${method} ${path}. Known: GET counts, POST reset, GET clock, POST clock/advance, GET|PATCH knobs, GET catalog, PUT catalog/{id}, GET requests, POST requests/forget, GET customers/{id}/orders, GET throttling (all under ${CONTROL_PREFIX}).`);
 }

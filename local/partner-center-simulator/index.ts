@@ -7,3 +7,4 @@ export type { AuthOptions } from './auth';
 export { PARTNER_CENTER_AUDIENCE, DEFAULT_PARTNER_TENANT } from './auth';
 export type { CatalogItem, ItemBehaviour, OrderOutcome, CheckoutFailure } from './catalog';
 export type { FaultRule, FaultKind } from './faults';
+export type { ThrottleReport, TenantThrottleReport, AdmittedRefused, ThrottleScope } from './throttle';

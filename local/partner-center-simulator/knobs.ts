@@ -24,8 +24,14 @@ export interface SimulatorKnobs {
   orderSettleDelayMs: number | null;
   /** New orders are missing from GET /orders for this long (the service documents up to 15 minutes). */
   orderListingDelayMs: number;
-  /** Token bucket size and refill per partner tenant; 0 switches throttling off. The docs give 500/min for orders. */
+  /** Requests admitted in any 60 s per throttling key; 0 switches throttling off. The docs give 500/min for orders. */
   requestsPerMinute: number;
+  /** Requests admitted at once: at most this many in any requestBurst/requestsPerMinute minutes; null = requestsPerMinute. */
+  requestBurst: number | null;
+  /** The throttling key: the partner tenant (default), or the partner tenant and the path's customer (both documented). */
+  throttleScope: 'partnerTenant' | 'partnerTenantAndCustomer';
+  /** Refused requests count against the limit, as documented ("all requests accrue"); false = only admitted ones. */
+  throttleCountsRefused: boolean;
   faultSeed: number;
   faults: FaultRule[];
   /**
@@ -47,6 +53,9 @@ export const DEFAULT_KNOBS: SimulatorKnobs = {
   orderSettleDelayMs: null,
   orderListingDelayMs: 0,
   requestsPerMinute: 500,
+  requestBurst: null,
+  throttleScope: 'partnerTenant',
+  throttleCountsRefused: true,
   faultSeed: 1,
   faults: [],
   knownCustomers: null,
@@ -87,6 +96,9 @@ const CHECKS: Record<keyof SimulatorKnobs, Check> = {
   orderSettleDelayMs: (v) => (v === null ? { value: null } : duration(v)),
   orderListingDelayMs: duration,
   requestsPerMinute: wholeNumber(1_000_000_000),
+  requestBurst: (v) => (v === null ? { value: null } : typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= 1_000_000_000 ? { value: v } : { problem: 'expected null or a whole number from 1 to 1000000000' }),
+  throttleScope: oneOf('partnerTenant', 'partnerTenantAndCustomer'),
+  throttleCountsRefused: (v) => (typeof v === 'boolean' ? { value: v } : { problem: 'expected true or false' }),
   faultSeed: wholeNumber(0xffffffff),
   faults: (v) => {
     const problems = faultRuleProblems(v);

@@ -1,7 +1,7 @@
 // What happens to one request, in this order (each step stands for a behaviour of the service):
 //   1. control API (/_simulator/…) short-circuits everything else; then the body is read in full;
 //   2. injected latency, then an injected connection reset (nothing happens server-side);
-//   3. bearer-token check → 401;  4. token bucket per partner tenant → 429 with Retry-After;
+//   3. bearer-token check → 401;  4. rate limit per partner tenant (throttle.ts) → 429 with Retry-After;
 //   5. injected 429 / 5xx (before any side effect);  6. routing (404/405, customer id GUID → 400/2000);
 //   7. MS-RequestId replay for POSTs: a repeated (method, path, MS-RequestId) gets the stored answer and creates
 //      nothing; a repeat that arrives while the first is still running waits for it and gets the same answer;
@@ -13,7 +13,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { Authenticator } from './auth';
 import { CONTROL_PREFIX, handleControl } from './controlApi';
 import { errorResponse, throttledResponse, type SimResponse } from './responses';
-import { matchRoute } from './router';
+import { matchRoute, operationOf } from './router';
 import type { RequestLogEntry, SimulatorRuntime } from './runtime';
 import type { ServiceHandler, ServiceRequest } from './serviceContext';
 
@@ -70,10 +70,9 @@ export function createRequestPipeline({ runtime, authenticator, serverId, onRequ
     }
 
     if (clockSource) {
-      // A clock source that cannot be read (its process is gone, say) leaves the simulator on its own clock.
+      // A clock source that cannot be read (its process is gone, say) leaves the simulator clock where it is.
       const sourceMs = await clockSource().catch(() => undefined);
-      const lagMs = sourceMs === undefined ? 0 : sourceMs - runtime.controls.now();
-      if (lagMs > 0) runtime.controls.advanceClock(lagMs);
+      if (sourceMs !== undefined) runtime.clock.follow(sourceMs);
     }
 
     const entry: RequestLogEntry = { method, path, status: 0, ...ids, requestIdSupplied: suppliedRequestId !== undefined, replayed: false, faults: [] };
@@ -98,7 +97,7 @@ export function createRequestPipeline({ runtime, authenticator, serverId, onRequ
 
     const auth = await authenticator.authenticate(req.headers.authorization);
     if ('denied' in auth) return finish(auth.denied);
-    const throttled = runtime.throttle().take(auth.caller.tenantId);
+    const throttled = runtime.throttle().take({ tenantId: auth.caller.tenantId, ...operationOf(method, path) });
     if (!throttled.allowed) return finish(throttledResponse(throttled.retryAfterSeconds));
     if (fault.status429 !== undefined) return finish(throttledResponse(fault.status429));
     if (fault.status5xx !== undefined) return finish(errorResponse(fault.status5xx, 800003, 'Unexpected service error (injected by the simulator).'));

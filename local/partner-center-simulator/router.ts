@@ -6,6 +6,8 @@ import { errorResponse, quote, type SimResponse } from './responses';
 import type { ServiceHandler } from './serviceContext';
 
 interface Route {
+  /** The operation's name in counts and reports (the Partner Center client uses the same names). */
+  operation: string;
   method: string;
   pattern: RegExp;
   params: string[];
@@ -13,7 +15,8 @@ interface Route {
 }
 
 const CUSTOMER = '/v1/customers/([^/]+)';
-const route = (method: string, path: string, params: string[], handler: ServiceHandler): Route => ({
+const route = (operation: string, method: string, path: string, params: string[], handler: ServiceHandler): Route => ({
+  operation,
   method,
   pattern: new RegExp(`^${CUSTOMER}${path}/?$`, 'i'),
   params: ['customerId', ...params],
@@ -21,13 +24,13 @@ const route = (method: string, path: string, params: string[], handler: ServiceH
 });
 
 const ROUTES: Route[] = [
-  route('POST', '/carts', [], createCart),
-  route('GET', '/carts/([^/]+)', ['cartId'], getCart),
-  route('PUT', '/carts/([^/]+)', ['cartId'], updateCart),
-  route('POST', '/carts/([^/]+)/checkout', ['cartId'], checkoutCart),
-  route('GET', '/orders', [], listOrders),
-  route('GET', '/orders/([^/]+)', ['orderId'], getOrder),
-  route('GET', '/orders/([^/]+)/provisioningstatus', ['orderId'], getProvisioningStatus),
+  route('createCart', 'POST', '/carts', [], createCart),
+  route('getCart', 'GET', '/carts/([^/]+)', ['cartId'], getCart),
+  route('updateCart', 'PUT', '/carts/([^/]+)', ['cartId'], updateCart),
+  route('checkout', 'POST', '/carts/([^/]+)/checkout', ['cartId'], checkoutCart),
+  route('listOrders', 'GET', '/orders', [], listOrders),
+  route('getOrder', 'GET', '/orders/([^/]+)', ['orderId'], getOrder),
+  route('getProvisioningStatus', 'GET', '/orders/([^/]+)/provisioningstatus', ['orderId'], getProvisioningStatus),
 ];
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -40,6 +43,13 @@ function decode(segment: string): string {
   } catch {
     return segment;
   }
+}
+
+/** The operation a request is for ('unknown' when no route matches), and the customer id of its path. */
+export function operationOf(method: string, path: string): { operation: string; customerId?: string } {
+  const hit = ROUTES.find((r) => r.method === method && r.pattern.test(path));
+  const customer = /^\/v1\/customers\/([^/]+)/i.exec(path);
+  return { operation: hit?.operation ?? 'unknown', customerId: customer ? decode(customer[1]) : undefined };
 }
 
 export function matchRoute(method: string, path: string): RouteMatch {

@@ -8,7 +8,7 @@ import { createFaultInjector, type FaultInjector, type FaultKind } from './fault
 import { DEFAULT_KNOBS, SimulatorConfigError, validateKnobs, type SimulatorKnobs } from './knobs';
 import type { SimulatorState } from './serviceContext';
 import { createStore, type CustomerCounts } from './store';
-import { createThrottle, type Throttle } from './throttle';
+import { createThrottle, type Throttle, type ThrottleReport } from './throttle';
 
 export interface RequestLogEntry {
   method: string;
@@ -48,6 +48,8 @@ export interface SimulatorControls {
   forgetRequestIds(): void;
   /** The ledger behind the API: every order of the customer with the cart and order group it came from, oldest first. */
   orders(customerId: string): LedgerOrder[];
+  /** Admitted and refused calls per partner tenant, per operation and per minute, since the throttle was last set. */
+  throttling(): ThrottleReport;
 }
 
 /** An order as the simulator knows it; `cartId` is never on the wire (a Partner Center order does not name its cart). */
@@ -69,14 +71,18 @@ export interface SimulatorRuntime extends SimulatorState {
 /** A catalog entry given in the options: new items, or changes to built-in ones (merged like setCatalogItem). */
 export type CatalogItemOption = { id: string; behaviour?: ItemBehaviour } & CatalogItemDefinition;
 
-export function createRuntime(initialKnobs: Partial<SimulatorKnobs> | Record<string, unknown>, catalogOptions: CatalogItemOption[]): SimulatorRuntime {
+export function createRuntime(
+  initialKnobs: Partial<SimulatorKnobs> | Record<string, unknown>,
+  catalogOptions: CatalogItemOption[],
+  clockMode: 'real' | 'driven' = 'real',
+): SimulatorRuntime {
   const startKnobs: SimulatorKnobs = { ...DEFAULT_KNOBS, ...validateKnobs(initialKnobs) };
   const startCatalog = buildCatalog(catalogOptions);
-  const clock: SimulatorClock = createSimulatorClock();
+  const clock: SimulatorClock = createSimulatorClock(Date.now, clockMode);
   const store = createStore();
   let knobs = structuredClone(startKnobs);
   let catalog = createCatalog(startCatalog);
-  let throttle = createThrottle(knobs.requestsPerMinute, clock.now);
+  let throttle = throttleFor(knobs, clock);
   let faults = createFaultInjector(structuredClone(knobs.faults), knobs.faultSeed);
   let requestLog: RequestLogEntry[] = [];
 
@@ -87,7 +93,7 @@ export function createRuntime(initialKnobs: Partial<SimulatorKnobs> | Record<str
       clock.reset();
       knobs = structuredClone(startKnobs);
       catalog = createCatalog(startCatalog);
-      throttle = createThrottle(knobs.requestsPerMinute, clock.now);
+      throttle = throttleFor(knobs, clock);
       faults = createFaultInjector(structuredClone(knobs.faults), knobs.faultSeed);
       requestLog = [];
     },
@@ -102,7 +108,8 @@ export function createRuntime(initialKnobs: Partial<SimulatorKnobs> | Record<str
     setKnobs(partial) {
       const valid = validateKnobs(partial);
       knobs = { ...knobs, ...valid };
-      if (valid.requestsPerMinute !== undefined) throttle = createThrottle(knobs.requestsPerMinute, clock.now);
+      // A throttling knob starts a fresh throttle: windows and counts.
+      if (THROTTLE_KNOBS.some((name) => valid[name] !== undefined)) throttle = throttleFor(knobs, clock);
       if (valid.faults !== undefined || valid.faultSeed !== undefined) faults = createFaultInjector(structuredClone(knobs.faults), knobs.faultSeed);
       return structuredClone(knobs);
     },
@@ -120,6 +127,7 @@ export function createRuntime(initialKnobs: Partial<SimulatorKnobs> | Record<str
         .ordersOf(customerId)
         .sort((a, b) => a.createdAt - b.createdAt)
         .map((o) => ({ id: o.id, cartId: o.cartId, orderGroup: o.orderGroup, createdAt: new Date(o.createdAt).toISOString(), offerIds: o.lines.map((l) => l.offerId) })),
+    throttling: () => throttle.report(),
   };
 
   return {
@@ -134,6 +142,15 @@ export function createRuntime(initialKnobs: Partial<SimulatorKnobs> | Record<str
     faults: () => faults,
     log: (entry) => void requestLog.push(entry),
   };
+}
+
+const THROTTLE_KNOBS = ['requestsPerMinute', 'requestBurst', 'throttleScope', 'throttleCountsRefused'] as const;
+
+function throttleFor(knobs: SimulatorKnobs, clock: SimulatorClock): Throttle {
+  return createThrottle(
+    { requestsPerMinute: knobs.requestsPerMinute, burst: knobs.requestBurst, scope: knobs.throttleScope, countsRefused: knobs.throttleCountsRefused },
+    clock.now,
+  );
 }
 
 function buildCatalog(options: CatalogItemOption[]): CatalogItem[] {

@@ -12,9 +12,10 @@ export interface PartnerCenterSimulatorOptions {
   /** 0 (default) picks a free port. */
   port?: number;
   /**
-   * Another clock this simulator must not fall behind, e.g. a local runtime's virtual clock: read at the start of
-   * each service request, and the simulator clock moves forward to it (never back). Without it, a runtime that has
-   * skipped days ahead would find every new cart already expired.
+   * The clock this simulator keeps, e.g. a local runtime's virtual clock: read at the start of each service request,
+   * and the simulator clock moves forward to it (never back). With a source the simulator clock no longer runs with
+   * real time (it moves only with the source or advanceClock), so throttling windows pass with the runtime's time.
+   * Without a source, a runtime that has skipped days ahead would find every new cart already expired.
    */
   clockSource?: () => Promise<number>;
   host?: string;
@@ -39,7 +40,7 @@ export interface PartnerCenterSimulator {
 
 /** Starts on 127.0.0.1 (port 0 = a free one). Rejects with SimulatorConfigError / Error naming any bad option. */
 export async function startPartnerCenterSimulator(options: PartnerCenterSimulatorOptions = {}): Promise<PartnerCenterSimulator> {
-  const runtime = createRuntime(options.knobs ?? {}, options.catalog ?? []);
+  const runtime = createRuntime(options.knobs ?? {}, options.catalog ?? [], options.clockSource ? 'driven' : 'real');
   const authenticator = createAuthenticator(options.auth ?? { mode: 'any' });
   const serverId = options.serverId ?? '000001';
 

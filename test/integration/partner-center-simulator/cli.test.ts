@@ -8,7 +8,8 @@ describe('CLI flags', () => {
     const settings = parseCliArgs([
       '--port', '7081', '--cart-ttl', '15m', '--checkout-replay', 'reject', '--order-polls', '4', '--listing-delay', '15m',
       '--seed', '9', '--fault-5xx-rate', '0.1', '--fault-drop-rate', '0.5', '--latency-ms', '20', '--rate-limit', '100',
-      '--error-code-format', 'snake_case', '--expired-cart', 'not-found',
+      '--error-code-format', 'snake_case', '--expired-cart', 'not-found', '--burst', '10', '--throttle-scope', 'partnerTenantAndCustomer',
+      '--refused-free',
     ]);
 
     expect(settings.options.port).toBe(7081);
@@ -21,6 +22,9 @@ describe('CLI flags', () => {
       orderListingDelayMs: 900_000,
       faultSeed: 9,
       requestsPerMinute: 100,
+      requestBurst: 10,
+      throttleScope: 'partnerTenantAndCustomer',
+      throttleCountsRefused: false,
       lineItemErrorCodeFormat: 'snake_case',
       expiredCartCheckout: 'not-found',
       faults: [

@@ -38,3 +38,25 @@ it('never moves back to a source that is behind it, and keeps serving when the s
   expect(reply.status).toBe(200);
   expect(sim.controls.requestLog().map((e) => e.status)).toEqual([200, 200]);
 });
+
+it('stands still with its source, so throttling windows pass only as the source moves', async () => {
+  let sourceMs = Date.now() + DAY_MS;
+  sim = await startPartnerCenterSimulator({ port: 0, clockSource: async () => sourceMs, knobs: { requestsPerMinute: 2 } });
+  const client = clientFor(sim);
+
+  expect((await client.listOrders()).status).toBe(200);
+  expect((await client.listOrders()).status).toBe(200);
+  const refused = await client.listOrders();
+  expect(refused.status).toBe(429);
+  expect(refused.headers.get('retry-after')).toBe('60');
+  // Real time passes; the source does not: the simulator clock has not moved and the window is still full.
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  expect(sim.controls.now()).toBe(sourceMs);
+  expect((await client.listOrders()).status).toBe(429);
+
+  // Both refused calls (at the source's time) count: a minute of source time later all four have left the window.
+  sourceMs += 60_000;
+  expect((await client.listOrders()).status).toBe(200);
+  expect(sim.controls.now()).toBe(sourceMs);
+  expect(sim.controls.throttling().tenants).toEqual({ [Object.keys(sim.controls.throttling().tenants)[0]]: expect.objectContaining({ admitted: 3, refused: 2 }) });
+});
