@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Cart } from '../../shared/partner-center/models';
 import { lineItemToWire, readLineItems } from './lineItems';
+import { field, isObject } from './requestFields';
 import { errorResponse, json, type SimResponse } from './responses';
 import { iso, parseJsonBody, type ServiceHandler, type SimulatorState } from './serviceContext';
 import type { CartRecord } from './store';
@@ -49,6 +50,8 @@ export const createCart: ServiceHandler = (state, request) => {
     lineItems: read.items,
     checkoutInProgress: false,
   };
+  const attestation = isObject(parsed.value) ? field(parsed.value, 'partnerOnRecordAttestationAccepted') : undefined;
+  if (typeof attestation === 'boolean') cart.partnerOnRecordAttestationAccepted = attestation;
   state.store.addCart(cart);
   return json(201, cartToWire(cart, state));
 };

@@ -55,7 +55,10 @@ export function readLineItems(body: unknown, catalog: Catalog): { items: StoredL
   const items: StoredLineItem[] = [];
   for (const [index, raw] of rawItems.entries()) {
     if (!isObject(raw)) return invalid(`lineItems[${index}] must be an object, got ${quote(raw)}`);
-    items.push(readLineItem(raw, index, catalog));
+    const item = readLineItem(raw, index, catalog);
+    // The line ids a request gives are the cart's line ids (create-a-cart.md sends 0..5 and gets them back).
+    if (items.some((other) => other.id === item.id)) return invalid(`lineItems[${index}].id ${item.id} is used by another line item`);
+    items.push(item);
   }
   const comboError = termBillingError(items);
   return comboError ? { error: comboError } : { items: assignOrderGroups(items) };
@@ -66,8 +69,9 @@ function readLineItem(raw: JsonObject, index: number, catalog: Catalog): StoredL
   const rawCycle = field(raw, 'billingCycle');
   const rawTerm = field(raw, 'termDuration');
   const rawQuantity = field(raw, 'quantity');
+  const rawId = field(raw, 'id');
   const item: StoredLineItem = {
-    id: index,
+    id: Number.isInteger(rawId) && (rawId as number) >= 0 ? (rawId as number) : typeof rawId === 'string' && /^\d{1,9}$/.test(rawId) ? Number(rawId) : index,
     catalogItemId,
     quantity: typeof rawQuantity === 'number' ? rawQuantity : 0,
     billingCycle: typeof rawCycle === 'string' ? enumValue(rawCycle) : '',

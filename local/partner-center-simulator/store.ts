@@ -14,6 +14,8 @@ export interface CartRecord {
   lastModifiedUser: string;
   status: CartStatus;
   lineItems: StoredLineItem[];
+  /** The cart's PartnerOnRecordAttestationAccepted as sent (create-a-cart.md), undefined when absent. */
+  partnerOnRecordAttestationAccepted?: boolean;
   /** True while a checkout is committing; a concurrent checkout gets 409/800064. */
   checkoutInProgress: boolean;
   /** The first successful checkout's answer, repeated for later checkouts (documented idempotency). */

@@ -50,7 +50,7 @@ export interface OrderSummary {
 export type OutcomeError =
   | ({ source: 'validation' } & FieldError)
   /** A cart line item Partner Center refused (returned inside the created cart). */
-  | { source: 'lineItem'; lineItemIndex: number; code: string; codeNumber: number; description: string }
+  | { source: 'lineItem'; lineItemIndex: number; lineItemId?: number; code: string; codeNumber: number; description: string }
   /** An order group that checkout could not order (CartCheckoutResult.orderErrors). */
   | { source: 'orderGroup'; orderGroupId: string; code: number; description: string }
   /** A Partner Center call that failed for good. */
