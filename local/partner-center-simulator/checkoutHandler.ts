@@ -112,6 +112,7 @@ function createOrder(state: SimulatorState, cart: CartRecord, groupId: string, i
     createdAt: state.clock.now(),
     polls: 0,
     ...settings,
+    purchaseOrderUpload: knobs.purchaseOrderUpload,
     lines: items.map((item, index) => ({
       lineItemNumber: index,
       offerId: item.catalogItemId,

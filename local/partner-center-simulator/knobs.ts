@@ -34,6 +34,12 @@ export interface SimulatorKnobs {
    * is kinder than the service and kept as the default only because most tests invent a customer per test.
    */
   knownCustomers: string[] | null;
+  /**
+   * 'required' (default): an order in `pending_po_upload` waits until the partner POSTs its purchase order to
+   * /orders/{id}/attachment, as the service does (pending-po-upload.md, attaching-purchase-order-and-completing-po-details.md);
+   * 'automatic': it moves on by itself like any other step. Read at checkout, per order.
+   */
+  purchaseOrderUpload: 'required' | 'automatic';
 }
 
 export const DEFAULT_KNOBS: SimulatorKnobs = {
@@ -50,6 +56,7 @@ export const DEFAULT_KNOBS: SimulatorKnobs = {
   faultSeed: 1,
   faults: [],
   knownCustomers: null,
+  purchaseOrderUpload: 'required',
 };
 
 export class SimulatorConfigError extends Error {
@@ -98,6 +105,7 @@ const CHECKS: Record<keyof SimulatorKnobs, Check> = {
       : Array.isArray(v) && v.every((id) => typeof id === 'string' && GUID.test(id))
         ? { value: v.map((id: string) => id.toLowerCase()) }
         : { problem: 'expected null or an array of customer GUIDs' },
+  purchaseOrderUpload: oneOf('required', 'automatic'),
 };
 
 /** Validates a partial knob set (from options, the CLI or the control API); throws SimulatorConfigError naming every problem. */

@@ -18,19 +18,24 @@ import type { RequestLogEntry, SimulatorRuntime } from './runtime';
 import type { ServiceHandler, ServiceRequest } from './serviceContext';
 
 const MAX_BODY_BYTES = 1024 * 1024;
+/** PO uploads carry documents (the docs' example files are up to 2,223 KB); the service documents no limit. */
+const MAX_ATTACHMENT_BODY_BYTES = 32 * 1024 * 1024;
 
 /** Resolves `aborted` instead of failing when the client goes away mid-body: that is not a server error. */
-function readBody(req: IncomingMessage): Promise<{ body: string; tooLarge: boolean; aborted: boolean }> {
+function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<{ body: string; rawBody: Buffer; tooLarge: boolean; aborted: boolean }> {
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
+      if (size <= limit) chunks.push(chunk);
     });
-    req.on('end', () => resolve({ body: Buffer.concat(chunks).toString('utf8'), tooLarge: size > MAX_BODY_BYTES, aborted: false }));
-    req.on('error', () => resolve({ body: '', tooLarge: false, aborted: true }));
-    req.on('close', () => resolve({ body: '', tooLarge: false, aborted: !req.complete }));
+    req.on('end', () => {
+      const rawBody = Buffer.concat(chunks);
+      resolve({ body: rawBody.toString('utf8'), rawBody, tooLarge: size > limit, aborted: false });
+    });
+    req.on('error', () => resolve({ body: '', rawBody: Buffer.alloc(0), tooLarge: false, aborted: true }));
+    req.on('close', () => resolve({ body: '', rawBody: Buffer.alloc(0), tooLarge: false, aborted: !req.complete }));
   });
 }
 
@@ -39,6 +44,10 @@ function headerValue(req: IncomingMessage, name: string): string | undefined {
   const value = req.headers[name];
   const text = Array.isArray(value) ? value[0] : value;
   return text && text.trim() ? text.trim().slice(0, 128) : undefined;
+}
+
+function lowerCaseHeaders(req: IncomingMessage): Record<string, string | undefined> {
+  return Object.fromEntries(Object.entries(req.headers).map(([name, value]) => [name.toLowerCase(), Array.isArray(value) ? value.join(', ') : value]));
 }
 
 export interface PipelineDeps {
@@ -86,7 +95,8 @@ export function createRequestPipeline({ runtime, authenticator, serverId, onRequ
 
     // The body is read first: like the real service, work continues when a client gives up waiting (timeouts
     // during an injected latency are exactly how duplicate purchases happen).
-    const { body, tooLarge, aborted } = await readBody(req);
+    const bodyLimit = /\/attachment\/?$/i.test(path) ? MAX_ATTACHMENT_BODY_BYTES : MAX_BODY_BYTES;
+    const { body, rawBody, tooLarge, aborted } = await readBody(req, bodyLimit);
     if (aborted) return;
     const fault = runtime.faults().decide(method, path);
     entry.faults = fault.applied;
@@ -102,7 +112,7 @@ export function createRequestPipeline({ runtime, authenticator, serverId, onRequ
     if (!throttled.allowed) return finish(throttledResponse(throttled.retryAfterSeconds));
     if (fault.status429 !== undefined) return finish(throttledResponse(fault.status429));
     if (fault.status5xx !== undefined) return finish(errorResponse(fault.status5xx, 800003, 'Unexpected service error (injected by the simulator).'));
-    if (tooLarge) return finish(errorResponse(413, 800002, `Invalid request input: the body is larger than ${MAX_BODY_BYTES} bytes.`));
+    if (tooLarge) return finish(errorResponse(413, 800002, `Invalid request input: the body is larger than ${bodyLimit} bytes.`));
 
     const match = matchRoute(method, path);
     if ('response' in match) return finish(match.response);
@@ -110,7 +120,7 @@ export function createRequestPipeline({ runtime, authenticator, serverId, onRequ
     if (knownCustomers && !knownCustomers.includes(match.params.customerId.toLowerCase())) {
       return finish(errorResponse(403, 20002, 'No relationship between caller and account.', 'PartnerFD'));
     }
-    const run = () => runHandler(runtime, match.handler, { method, path, params: match.params, query: url.searchParams, body, caller: auth.caller });
+    const run = () => runHandler(runtime, match.handler, { method, path, params: match.params, query: url.searchParams, body, rawBody, headers: lowerCaseHeaders(req), caller: auth.caller });
     const response = method === 'POST' && suppliedRequestId ? await replayOrRun(runtime, `${method} ${path.toLowerCase()} ${suppliedRequestId}`, run, entry) : await run();
 
     if (fault.dropAfterCommit) {

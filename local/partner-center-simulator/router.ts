@@ -1,4 +1,5 @@
 // The service's routes. Paths match case-insensitively; the customer id must be a GUID like the service demands.
+import { uploadAttachment } from './attachmentHandler';
 import { checkoutCart } from './checkoutHandler';
 import { createCart, getCart, updateCart } from './cartHandlers';
 import { getOrder, getProvisioningStatus, listOrders } from './orderHandlers';
@@ -28,6 +29,7 @@ const ROUTES: Route[] = [
   route('GET', '/orders', [], listOrders),
   route('GET', '/orders/([^/]+)', ['orderId'], getOrder),
   route('GET', '/orders/([^/]+)/provisioningstatus', ['orderId'], getProvisioningStatus),
+  route('POST', '/orders/([^/]+)/attachment', ['orderId'], uploadAttachment),
 ];
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -49,6 +49,10 @@ export interface OrderRecord {
   outcome: OrderOutcome;
   pendingPolls: number | null;
   settleDelayMs: number | null;
+  /** Whether a purchase-order wait ends only with an upload (knobs.purchaseOrderUpload at checkout). */
+  purchaseOrderUpload: 'required' | 'automatic';
+  /** The uploaded purchase order, once POSTed to /attachment. */
+  purchaseOrder?: { uploadedAt: number; pollsAtUpload: number; attachments: { attachmentId: string; fileName: string; sizeInKB: number; attachmentType: string }[] };
   lines: OrderLineRecord[];
 }
 
