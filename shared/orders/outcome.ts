@@ -74,6 +74,20 @@ export interface SubmittedMilestone extends MessageIdentity {
   submittedAt: string;
 }
 
+/**
+ * A Partner Center order of this order waits for the customer's purchase order (`pending_po_upload`): nothing happens
+ * until the partner uploads it, through POST /api/orders/{orderId}/purchase-order. One per Partner Center order.
+ */
+export interface PurchaseOrderRequiredMilestone extends MessageIdentity {
+  kind: 'purchaseOrderRequired';
+  /** The Partner Center order that waits. */
+  partnerCenterOrderId: string;
+  /** Where the ERP uploads the purchase order (relative to the app's /api). */
+  uploadPath: string;
+  /** When the workflow saw the order waiting. */
+  seenAt: string;
+}
+
 export interface OrderOutcome extends MessageIdentity {
   kind: 'outcome';
   status: OutcomeStatus;
@@ -111,9 +125,9 @@ export interface MessageRejection {
   rejectedAt: string;
 }
 
-export type ResultMessage = SubmittedMilestone | OrderOutcome | MessageRejection;
+export type ResultMessage = SubmittedMilestone | PurchaseOrderRequiredMilestone | OrderOutcome | MessageRejection;
 
-/** The message's subject on the topic: the outcome status, `submitted`, or `rejected` for a message rejection. */
+/** The message's subject on the topic: the outcome status, `submitted`, `purchaseOrderRequired`, or `rejected` for a message rejection. */
 export function resultSubject(message: ResultMessage): string {
   if (message.kind === 'rejection') return 'rejected';
   return message.kind === 'outcome' ? message.status : message.kind;

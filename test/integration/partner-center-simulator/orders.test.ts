@@ -1,6 +1,6 @@
 // Orders over real HTTP: settling by polls or by simulator time, configured outcomes, 404/20000, the listing delay.
 import type { PartnerCenterSimulator } from '../../../local/partner-center-simulator';
-import { CUSTOMER, NCE_M365_E3, OTHER_CUSTOMER, SAAS, clientFor, line, startSimulator, type SimulatorClient } from './simulatorClient';
+import { CUSTOMER, NCE_M365_E3, OTHER_CUSTOMER, SAAS, clientFor, line, startSimulator, type Reply, type SimulatorClient } from './simulatorClient';
 
 let sim: PartnerCenterSimulator;
 let client: SimulatorClient;
@@ -93,7 +93,7 @@ describe('purchase-order upload (POST /orders/{id}/attachment)', () => {
     for (const file of parts.pofiles ?? []) form.append('pofiles', file);
     for (const file of parts.tenderFiles ?? []) form.append('TenderFiles', file);
     const res = await fetch(`${sim.url}/v1/customers/${CUSTOMER}/orders/${orderId}/attachment`, { method: 'POST', headers: { Authorization: 'Bearer test-token' }, body: form });
-    return { status: res.status, body: await res.json() };
+    return { status: res.status, body: (await res.json()) as Reply['body'] };
   }
 
   it('keeps the documented sandbox trigger (Access LTSC 2021) in pending_po_upload for days of polls until the PO arrives', async () => {
