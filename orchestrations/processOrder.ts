@@ -15,7 +15,8 @@ import { PASSING_FAILURES } from '../shared/orders/failure';
 import type { CartRef, CheckedOut } from './activities/checkoutCart';
 import { orderActivities, resultOf, type ActivityTask, type Step } from './activityProxy';
 import { addMs, canCheckOut, isAtOrAfter, isoOf, jitterMs, nextPollDelayMs, orderStatusErrors, outageDelayMs, pendingOrders, recoveryDelayMs, settledStatus, waitForPeople } from './policy';
-import { CANCEL_EVENT, decodeProcessOrderInput, type Attempts, type OrderCustomStatus, type PollingState, type ProcessOrderInput, type Stage, type Wait } from './processOrderContract';
+import { PURCHASE_ORDER_WAIT } from './activities/getOrder';
+import { CANCEL_EVENT, PURCHASE_ORDER_UPLOADED_EVENT, decodeProcessOrderInput, type Attempts, type OrderCustomStatus, type PollingState, type ProcessOrderInput, type Stage, type Wait } from './processOrderContract';
 
 /** Longest lastError shown in the custom status (Azure fails an orchestration whose custom status exceeds 16 KB). */
 const LAST_ERROR_MAX = 500;
@@ -238,6 +239,8 @@ export function* processOrder(context: OrchestrationContext): Step<OrderOutcome 
     let outages = 0;
     /** Set after a throttled or unavailable round: the next round comes after that wait, not the poll interval. */
     let retry: { at: Date; for: Wait } | null = null;
+    /** While an order waits for its purchase order, an upload (the event) ends the wait early; each event once. */
+    let uploaded: Task | null = null;
     for (;;) {
       const pending = pendingOrders(orders);
       if (pending.length === 0) return 'settled';
@@ -249,7 +252,10 @@ export function* processOrder(context: OrchestrationContext): Step<OrderOutcome 
         return 'continuedAsNew';
       }
       const next = retry ?? { at: addMs(now(), nextPollDelayMs(pending, attempts.polls, policy)), for: waitForPeople(pending) ? 'peopleToAct' : 'orders' };
-      yield* waitUntil(new Date(Math.min(next.at.getTime(), Date.parse(deadline))), next.for);
+      const poWait = retry === null && pending.some((o) => o.status === PURCHASE_ORDER_WAIT);
+      if (poWait) uploaded ??= context.df.waitForExternalEvent(PURCHASE_ORDER_UPLOADED_EVENT);
+      // 'cancelled' here means the upload event ended the wait: poll at once.
+      if ((yield* waitUntil(new Date(Math.min(next.at.getTime(), Date.parse(deadline))), next.for, poWait ? (uploaded ?? undefined) : undefined)) === 'cancelled') uploaded = null;
       rounds++;
       retry = null;
       const failure = yield* pollRound(pending);
@@ -268,7 +274,8 @@ export function* processOrder(context: OrchestrationContext): Step<OrderOutcome 
   /** Reads each pending order; stops at a 429 or an outage and returns it, so the caller waits it out. */
   function* pollRound(pending: OrderSummary[]): Step<Failure | undefined> {
     for (const order of pending) {
-      const result = yield* run(activities.getOrder({ instanceId, customerId: request.customerId, orderId: order.id }));
+      const announce = { erpOrderId: request.orderId, previousStatus: order.status };
+      const result = yield* run(activities.getOrder({ instanceId, customerId: request.customerId, orderId: order.id, announce }));
       if (result.ok) {
         const read = result.value;
         orders = orders.map((o) => (o.id === read.id ? read : o));
