@@ -40,6 +40,11 @@ export interface SimulatorKnobs {
    * 'automatic': it moves on by itself like any other step. Read at checkout, per order.
    */
   purchaseOrderUpload: 'required' | 'automatic';
+  /**
+   * How long a POST's answer is replayed for a repeat with the same MS-RequestId and body (simulator clock). The
+   * service documents no retention (headers.md gives only the purpose), so a client must not rely on a long one.
+   */
+  requestIdReplayWindowMs: number;
 }
 
 export const DEFAULT_KNOBS: SimulatorKnobs = {
@@ -57,6 +62,7 @@ export const DEFAULT_KNOBS: SimulatorKnobs = {
   faults: [],
   knownCustomers: null,
   purchaseOrderUpload: 'required',
+  requestIdReplayWindowMs: 24 * 3_600_000,
 };
 
 export class SimulatorConfigError extends Error {
@@ -106,6 +112,7 @@ const CHECKS: Record<keyof SimulatorKnobs, Check> = {
         ? { value: v.map((id: string) => id.toLowerCase()) }
         : { problem: 'expected null or an array of customer GUIDs' },
   purchaseOrderUpload: oneOf('required', 'automatic'),
+  requestIdReplayWindowMs: duration,
 };
 
 /** Validates a partial knob set (from options, the CLI or the control API); throws SimulatorConfigError naming every problem. */

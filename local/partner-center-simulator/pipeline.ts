@@ -3,11 +3,12 @@
 //   2. injected latency, then an injected connection reset (nothing happens server-side);
 //   3. bearer-token check → 401;  4. token bucket per partner tenant → 429 with Retry-After;
 //   5. injected 429 / 5xx (before any side effect);  6. routing (404/405, customer id GUID → 400/2000);
-//   7. MS-RequestId replay for POSTs: a repeated (method, path, MS-RequestId) gets the stored answer and creates
-//      nothing; a repeat that arrives while the first is still running waits for it and gets the same answer;
+//   7. MS-RequestId replay for POSTs: a repeated (method, path, MS-RequestId) with the same body, within
+//      knobs.requestIdReplayWindowMs, gets the stored answer and creates nothing; a repeat that arrives while the
+//      first is still running waits for it and gets the same answer; a different body runs as a new request;
 //   8. the handler;  9. "commit then drop": the handler ran, then the socket is destroyed instead of answering.
 // Every answer carries MS-RequestId and MS-CorrelationId (echoed, or generated when absent), MS-CV and MS-ServerId.
-import { randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Authenticator } from './auth';
@@ -121,7 +122,7 @@ export function createRequestPipeline({ runtime, authenticator, serverId, onRequ
       return finish(errorResponse(403, 20002, 'No relationship between caller and account.', 'PartnerFD'));
     }
     const run = () => runHandler(runtime, match.handler, { method, path, params: match.params, query: url.searchParams, body, rawBody, headers: lowerCaseHeaders(req), caller: auth.caller });
-    const response = method === 'POST' && suppliedRequestId ? await replayOrRun(runtime, `${method} ${path.toLowerCase()} ${suppliedRequestId}`, run, entry) : await run();
+    const response = method === 'POST' && suppliedRequestId ? await replayOrRun(runtime, `${method} ${path.toLowerCase()} ${suppliedRequestId}`, body, run, entry) : await run();
 
     if (fault.dropAfterCommit) {
       // The work is done (and stored for replay); the client never learns the outcome.
@@ -148,16 +149,24 @@ async function runHandler(rt: SimulatorRuntime, handler: ServiceHandler, request
  */
 const keepForReplay = (status: number) => status < 500 && status !== 409 && status !== 429;
 
-async function replayOrRun(rt: SimulatorRuntime, key: string, run: () => Promise<SimResponse>, entry: RequestLogEntry): Promise<SimResponse> {
+/**
+ * A stored answer is replayed only for the same request (same body) within knobs.requestIdReplayWindowMs of the first;
+ * otherwise the request runs as a new one. The service documents only the purpose of MS-RequestId ("used to ensure
+ * id-potency", headers.md), not its matching or retention, so this is the least a client may rely on.
+ */
+async function replayOrRun(rt: SimulatorRuntime, key: string, body: string, run: () => Promise<SimResponse>, entry: RequestLogEntry): Promise<SimResponse> {
+  const bodyHash = createHash('sha256').update(body).digest('hex');
+  const now = rt.clock.now();
   const stored = rt.store.replays.get(key);
-  if (stored) {
+  if (stored && stored.bodyHash === bodyHash && now - stored.at < rt.knobs().requestIdReplayWindowMs) {
     entry.replayed = true;
-    return stored;
+    return stored.response;
   }
   const pending = run();
-  rt.store.replays.set(key, pending);
+  const record = { bodyHash, at: now, response: pending };
+  rt.store.replays.set(key, record);
   const response = await pending;
-  if (!keepForReplay(response.status)) rt.store.replays.delete(key);
+  if (!keepForReplay(response.status) && rt.store.replays.get(key) === record) rt.store.replays.delete(key);
   return response;
 }
 

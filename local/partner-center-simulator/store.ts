@@ -56,6 +56,13 @@ export interface OrderRecord {
   lines: OrderLineRecord[];
 }
 
+export interface StoredReplay {
+  bodyHash: string;
+  /** Simulator time of the first request. */
+  at: number;
+  response: Promise<SimResponse>;
+}
+
 export interface CustomerCounts {
   carts: number;
   orders: number;
@@ -69,8 +76,8 @@ export interface SimulatorStore {
   addOrder(order: OrderRecord): void;
   ordersOf(customerId: string): OrderRecord[];
   recordCheckout(customerId: string): void;
-  /** Stored (or in-flight) responses of POSTs by `METHOD path requestId`. */
-  replays: Map<string, Promise<SimResponse>>;
+  /** Stored (or in-flight) responses of POSTs by `METHOD path requestId`, with the request body's hash and when it ran. */
+  replays: Map<string, StoredReplay>;
   counts(customerId?: string): CustomerCounts & { customers: Record<string, CustomerCounts> };
   reset(): void;
 }
@@ -81,7 +88,7 @@ export function createStore(): SimulatorStore {
   const carts = new Map<string, CartRecord>();
   const orders = new Map<string, OrderRecord>();
   const checkouts = new Map<string, number>();
-  const replays = new Map<string, Promise<SimResponse>>();
+  const replays = new Map<string, StoredReplay>();
 
   const perCustomer = (): Record<string, CustomerCounts> => {
     const result: Record<string, CustomerCounts> = {};
