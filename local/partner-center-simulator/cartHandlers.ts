@@ -36,7 +36,7 @@ export function expiredDescription(cart: CartRecord): string {
 export const createCart: ServiceHandler = (state, request) => {
   const parsed = parseJsonBody(request.body, CART_SHAPE);
   if ('error' in parsed) return parsed.error;
-  const read = readLineItems(parsed.value, state.catalog);
+  const read = readLineItems(parsed.value, state.catalog, state.knobs());
   if ('error' in read) return read.error;
   const now = state.clock.now();
   const cart: CartRecord = {
@@ -73,7 +73,7 @@ export const updateCart: ServiceHandler = (state, request) => {
   if (isExpired(cart, now)) return errorResponse(400, 800002, `Invalid request input: ${expiredDescription(cart)}`);
   const parsed = parseJsonBody(request.body, CART_SHAPE);
   if ('error' in parsed) return parsed.error;
-  const read = readLineItems(parsed.value, state.catalog);
+  const read = readLineItems(parsed.value, state.catalog, state.knobs());
   if ('error' in read) return read.error;
   cart.lineItems = read.items;
   cart.modifiedAt = now;

@@ -32,6 +32,8 @@ export const checkoutCart: ServiceHandler = async (state, request) => {
       ? errorResponse(404, 800008, `Unable to retrieve cart ID: ${expiredDescription(cart)}`)
       : errorResponse(400, 800002, `Invalid request input: ${expiredDescription(cart)}`);
   }
+  if (knobs.requirePartnerAttestation && cart.partnerOnRecordAttestationAccepted !== true)
+    return errorResponse(400, 900206, `Partner Attestation is missing: cart ${cart.id} was created without PartnerOnRecordAttestationAccepted: true.`);
   const broken = cart.lineItems.filter((item) => item.problem);
   if (broken.length) {
     const list = broken.map((item) => `line item ${item.id} (${item.catalogItemId || 'no catalogItemId'}): ${item.problem!.name}`).join('; ');

@@ -45,6 +45,13 @@ export interface SimulatorKnobs {
    * service documents no retention (headers.md gives only the purpose), so a client must not rely on a long one.
    */
   requestIdReplayWindowMs: number;
+  /** false: a line with participants gets 10004 ParticipantsIsNotSupportedForPartner (a partner that is not an indirect provider). */
+  participantsSupported: boolean;
+  /**
+   * true: checkout of a cart created without PartnerOnRecordAttestationAccepted: true answers 400/900206 "Partner
+   * Attestation is missing" (error-codes.md). Off by default: many of the docs' own carts omit it.
+   */
+  requirePartnerAttestation: boolean;
 }
 
 export const DEFAULT_KNOBS: SimulatorKnobs = {
@@ -63,6 +70,8 @@ export const DEFAULT_KNOBS: SimulatorKnobs = {
   knownCustomers: null,
   purchaseOrderUpload: 'required',
   requestIdReplayWindowMs: 24 * 3_600_000,
+  participantsSupported: true,
+  requirePartnerAttestation: false,
 };
 
 export class SimulatorConfigError extends Error {
@@ -82,6 +91,8 @@ const duration: Check = (v) => {
   const ms = typeof v === 'string' || typeof v === 'number' ? parseDuration(v) : undefined;
   return ms === undefined ? { problem: `expected ${DURATION_HELP}` } : { value: ms };
 };
+
+const boolean: Check = (v) => (typeof v === 'boolean' ? { value: v } : { problem: 'expected true or false' });
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -113,6 +124,8 @@ const CHECKS: Record<keyof SimulatorKnobs, Check> = {
         : { problem: 'expected null or an array of customer GUIDs' },
   purchaseOrderUpload: oneOf('required', 'automatic'),
   requestIdReplayWindowMs: duration,
+  participantsSupported: boolean,
+  requirePartnerAttestation: boolean,
 };
 
 /** Validates a partial knob set (from options, the CLI or the control API); throws SimulatorConfigError naming every problem. */

@@ -45,3 +45,20 @@ it('buys the PascalCase new-commerce example with the partner-of-record attestat
   expect(outcome).toMatchObject({ status: 'completed', orderId: 'SO-DOCS-PASCAL', customerId });
   expect((outcome.orders as OutcomeOrder[]).flatMap((o) => o.lineItems.map((l) => l.subscriptionId))).toEqual([expect.any(String)]);
 }, 60_000);
+
+it('fails an order whose line needs attestation without it, naming the line and code 10012; buys it once the ERP attests', async () => {
+  // Windows 365 Business with Windows Hybrid Benefit: the offers documented to enforce attestation.
+  const W365_HYBRID = '5f3a7cd2-c76f-4b21-9ddc-f48f09869cf6';
+  const customerId = customerIdFor('attestation');
+  const line = { catalogItemId: W365_HYBRID, quantity: 2, billingCycle: 'monthly' };
+
+  const refused = await runOrderOverHttp(stack, { orderId: 'SO-ATTEST-1', customerId, lineItems: [line] } as { orderId: string });
+  expect(refused.outcome.status).toBe('failed');
+  expect(refused.outcome.errors).toEqual([
+    { source: 'lineItem', lineItemIndex: 0, lineItemId: 0, code: 'AttestationNotAccepted', codeNumber: 10012, description: expect.stringContaining("Attestation hasn't been accepted") },
+  ]);
+  expect(simulatorCalls(stack, customerId, 'POST', /\/checkout$/)).toEqual([]);
+
+  const attested = await runOrderOverHttp(stack, { orderId: 'SO-ATTEST-2', customerId, partnerOnRecordAttestationAccepted: true, lineItems: [{ ...line, attestationAccepted: true }] } as { orderId: string });
+  expect(attested.outcome.status).toBe('completed');
+}, 60_000);
