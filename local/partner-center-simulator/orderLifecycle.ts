@@ -94,7 +94,7 @@ export function orderToWire(order: OrderRecord, status: OrderStatus): Order & Re
   const totalPrice = Math.round(order.lines.reduce((sum, l) => sum + l.unitPrice * l.quantity, 0) * 100) / 100;
   return {
     id: order.id,
-    alternateId: order.id,
+    alternateId: order.alternateId,
     referenceCustomerId: order.customerId,
     billingCycle: order.billingCycle as BillingCycle,
     transactionType: 'UserPurchase',

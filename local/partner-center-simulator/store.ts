@@ -38,6 +38,8 @@ export interface OrderLineRecord {
 
 export interface OrderRecord {
   id: string;
+  /** The friendly id on invoices: equal to id for new-commerce orders, 12 hex for legacy (33-character) ones. */
+  alternateId: string;
   customerId: string;
   cartId: string;
   orderGroup: string;
