@@ -32,6 +32,7 @@ export const PURCHASE_ORDER_LIMITS = { contentTypes: ['application/pdf'], maxFil
 const MAX_BODY_BYTES = PURCHASE_ORDER_LIMITS.maxFileBytes * PURCHASE_ORDER_LIMITS.maxFiles + 64 * 1024;
 const DECIMAL = /^\d{1,15}(\.\d{1,6})?$/;
 const CURRENCY = /^[A-Z]{3}$/;
+// eslint-disable-next-line no-control-regex
 const FILE_NAME = /^[^\\/:*?"<>|\u0000-\u001f]{1,200}$/;
 
 type Parsed = { ok: true; upload: PurchaseOrderUpload } | { ok: false; response: HttpResponseInit };
