@@ -13,6 +13,7 @@ import { registerOrderCancelHttp } from './orderCancelHttp';
 import { registerOrderStatusHttp } from './orderStatusHttp';
 import { registerOrdersHttpStart } from './ordersHttpStart';
 import { registerOrdersQueueStart } from './ordersQueueStart';
+import { registerPurchaseOrderHttp } from './purchaseOrderHttp';
 
 function serviceBusTarget(connection: AppConfig['serviceBus']['connection']): ServiceBusTarget {
   return connection.kind === 'connectionString'
@@ -40,4 +41,5 @@ registerOrdersQueueStart({ queueName: config.serviceBus.ordersQueue, connection:
 registerOrdersHttpStart(startDeps);
 registerOrderStatusHttp();
 registerOrderCancelHttp();
+registerPurchaseOrderHttp(partnerCenter);
 registerHealthHttp({ secretSource: credentials.secretSource, tokenProvider: credentials.tokenProvider, probeResultsTopic: () => publisher.probeSend() });

@@ -3,6 +3,7 @@
 
 import type { DurableOrchestrationStatus } from 'durable-functions';
 import type { OrderCustomStatus } from '../orchestrations';
+import { PURCHASE_ORDER_WAIT, purchaseOrderUploadPath } from '../orchestrations/activities/getOrder';
 import type { OrderOutcome } from '../shared/orders';
 
 export interface OrderView {
@@ -19,6 +20,11 @@ export interface OrderView {
   /** What the order waits for until nextCheckAt: Partner Center's throttling or an outage, the order list, orders... */
   waitingFor: string | null;
   nextCheckAt: string | null;
+  /**
+   * Present while Partner Center orders wait for the customer's purchase order (`pending_po_upload`): nothing moves
+   * until it is uploaded with POST `uploadPath`.
+   */
+  purchaseOrder?: { required: true; partnerCenterOrderIds: string[]; uploadPath: string };
   createdAt: string;
   lastUpdatedAt: string;
 }
@@ -29,6 +35,8 @@ export function orderView(orderId: string, status: DurableOrchestrationStatus): 
   const custom = (status.customStatus ?? null) as Partial<OrderCustomStatus> | null;
   const output = (status.output ?? null) as Partial<OrderOutcome> | null;
   const finished = output?.kind === 'outcome';
+  const waitingForPo = finished ? [] : (custom?.orders ?? []).filter((o) => o.status === PURCHASE_ORDER_WAIT).map((o) => o.id);
+  const purchaseOrder = waitingForPo.length > 0 ? { purchaseOrder: { required: true as const, partnerCenterOrderIds: waitingForPo, uploadPath: purchaseOrderUploadPath(orderId) } } : {};
   return {
     orderId,
     instanceId: status.instanceId,
@@ -43,6 +51,7 @@ export function orderView(orderId: string, status: DurableOrchestrationStatus): 
     lastError: custom?.lastError ?? (String(status.runtimeStatus) === 'Failed' ? 'the workflow failed; see the Durable status for details' : null),
     waitingFor: custom?.waitingFor ?? null,
     nextCheckAt: custom?.nextCheckAt ?? null,
+    ...purchaseOrder,
     createdAt: asIso(status.createdTime),
     lastUpdatedAt: asIso(status.lastUpdatedTime),
   };

@@ -66,6 +66,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const virtualClock = options.clock === 'virtual' || (typeof options.clock === 'object' && options.clock.kind === 'virtual');
     const simulator = await startPartnerCenterSimulator({
       ...options.simulator,
+      // As the service documents: new orders reach the customer's order list up to 15 minutes after checkout
+      // (get-all-of-a-customer-s-orders.md), so recovery from a lost checkout answer runs against the real lag.
+      knobs: { orderListingDelayMs: '15m', ...options.simulator?.knobs },
       ...(virtualClock ? { clockSource: async () => (runtimeClock.now ? (await runtimeClock.now()).getTime() : Date.now()) } : {}),
       port: ports.partnerCenter ?? 0,
       auth: { mode: 'jwt', jwksUri: identity.entraId.jwksUri, jwksCa: identity.caCertPem, tenantId },

@@ -22,6 +22,9 @@ export function canCheckOut(now: Date, expiresAt: string, policy: Pick<WorkflowP
   return Number.isNaN(expiry) || now.getTime() < expiry - policy.cartExpiryMarginMs;
 }
 
+/** The order status of a Partner Center order that waits for the partner to upload a purchase order. */
+export const PURCHASE_ORDER_WAIT = 'pending_po_upload';
+
 export const isSettled = (order: Pick<OrderSummary, 'status'>) => TERMINAL_ORDER_STATUSES.has(order.status);
 export const pendingOrders = <T extends Pick<OrderSummary, 'status'>>(orders: readonly T[]): T[] => orders.filter((o) => !isSettled(o));
 export const waitForPeople = (pending: readonly Pick<OrderSummary, 'status'>[]) =>

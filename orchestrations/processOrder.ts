@@ -15,8 +15,8 @@ import type { Failure, OrderOutcome, OrderSummary, OutcomeError, OutcomeStatus, 
 import type { CartRef, CheckedOut } from './activities/checkoutCart';
 import { orderActivities, resultOf, type ActivityTask, type Step } from './activityProxy';
 import { PARTNER_CENTER_BUDGET_ENTITY, type ReserveRequest } from './partnerCenterBudget';
-import { PASSING_FAILURES, addMs, canCheckOut, isAtOrAfter, isoOf, jitterMs, nextPollDelayMs, orderStatusErrors, outageDelayMs, pendingOrders, recoveryDelayMs, settledStatus, waitForPeople } from './policy';
-import { CANCEL_EVENT, decodeProcessOrderInput, type Attempts, type OrderCustomStatus, type PollingState, type ProcessOrderInput, type Stage, type Wait } from './processOrderContract';
+import { PASSING_FAILURES, PURCHASE_ORDER_WAIT, addMs, canCheckOut, isAtOrAfter, isoOf, jitterMs, nextPollDelayMs, orderStatusErrors, outageDelayMs, pendingOrders, recoveryDelayMs, settledStatus, waitForPeople } from './policy';
+import { CANCEL_EVENT, PURCHASE_ORDER_UPLOADED_EVENT, decodeProcessOrderInput, type Attempts, type OrderCustomStatus, type PollingState, type ProcessOrderInput, type Stage, type Wait } from './processOrderContract';
 
 /** Longest lastError shown in the custom status (Azure fails an orchestration whose custom status exceeds 16 KB). */
 const LAST_ERROR_MAX = 500;
@@ -254,6 +254,8 @@ export function* processOrder(context: OrchestrationContext): Step<OrderOutcome 
     const outages = { count: resume?.outages ?? 0 };
     /** Set after a throttled or unavailable round: the next round comes after that wait, not the poll interval. */
     let retry: { at: Date; for: Wait } | null = resume?.retry ? { at: new Date(resume.retry.at), for: resume.retry.for } : null;
+    /** While an order waits for its purchase order, an upload (the event) ends the wait early; each event once. */
+    let uploaded: Task | null = null;
     for (;;) {
       const pending = pendingOrders(orders);
       if (pending.length === 0) return 'settled';
@@ -268,7 +270,10 @@ export function* processOrder(context: OrchestrationContext): Step<OrderOutcome 
         return 'continuedAsNew';
       }
       const next = retry ?? { at: addMs(now(), nextPollDelayMs(pending, attempts.polls, policy)), for: waitForPeople(pending) ? 'peopleToAct' : 'orders' };
-      yield* waitUntil(new Date(Math.min(next.at.getTime(), Date.parse(deadline))), next.for);
+      const poWait = retry === null && pending.some((o) => o.status === PURCHASE_ORDER_WAIT);
+      if (poWait) uploaded ??= context.df.waitForExternalEvent(PURCHASE_ORDER_UPLOADED_EVENT);
+      // 'cancelled' here means the upload event ended the wait: poll at once.
+      if ((yield* waitUntil(new Date(Math.min(next.at.getTime(), Date.parse(deadline))), next.for, poWait ? (uploaded ?? undefined) : undefined)) === 'cancelled') uploaded = null;
       rounds++;
       retry = null;
       const failure = yield* pollRound(pending);
@@ -289,7 +294,8 @@ export function* processOrder(context: OrchestrationContext): Step<OrderOutcome 
     const problems: string[] = [];
     for (const order of pending) {
       yield* paced(1);
-      const result = yield* run(activities.getOrder({ instanceId, customerId: request.customerId, orderId: order.id }));
+      const announce = { erpOrderId: request.orderId, previousStatus: order.status };
+      const result = yield* run(activities.getOrder({ instanceId, customerId: request.customerId, orderId: order.id, announce }));
       if (result.ok) {
         const read = result.value;
         orders = orders.map((o) => (o.id === read.id ? read : o));

@@ -6,6 +6,11 @@ import type { OrderRequest, OrderSummary, OutcomeError, OutcomeStatus } from '..
 
 export const PROCESS_ORDER = 'processOrder';
 export const CANCEL_EVENT = 'cancel';
+/**
+ * Raised by POST /api/orders/{orderId}/purchase-order once Partner Center has the purchase order: the orchestration
+ * polls at once instead of at the slow rate it keeps while orders wait for people.
+ */
+export const PURCHASE_ORDER_UPLOADED_EVENT = 'purchaseOrderUploaded';
 
 export interface ProcessOrderInput {
   request: OrderRequest;

@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Cart } from '../../shared/partner-center/models';
 import { lineItemToWire, readLineItems } from './lineItems';
+import { field, isObject } from './requestFields';
 import { errorResponse, json, type SimResponse } from './responses';
 import { iso, parseJsonBody, type ServiceHandler, type SimulatorState } from './serviceContext';
 import type { CartRecord } from './store';
@@ -35,7 +36,7 @@ export function expiredDescription(cart: CartRecord): string {
 export const createCart: ServiceHandler = (state, request) => {
   const parsed = parseJsonBody(request.body, CART_SHAPE);
   if ('error' in parsed) return parsed.error;
-  const read = readLineItems(parsed.value, state.catalog);
+  const read = readLineItems(parsed.value, state.catalog, state.knobs());
   if ('error' in read) return read.error;
   const now = state.clock.now();
   const cart: CartRecord = {
@@ -49,6 +50,8 @@ export const createCart: ServiceHandler = (state, request) => {
     lineItems: read.items,
     checkoutInProgress: false,
   };
+  const attestation = isObject(parsed.value) ? field(parsed.value, 'partnerOnRecordAttestationAccepted') : undefined;
+  if (typeof attestation === 'boolean') cart.partnerOnRecordAttestationAccepted = attestation;
   state.store.addCart(cart);
   return json(201, cartToWire(cart, state));
 };
@@ -70,7 +73,7 @@ export const updateCart: ServiceHandler = (state, request) => {
   if (isExpired(cart, now)) return errorResponse(400, 800002, `Invalid request input: ${expiredDescription(cart)}`);
   const parsed = parseJsonBody(request.body, CART_SHAPE);
   if ('error' in parsed) return parsed.error;
-  const read = readLineItems(parsed.value, state.catalog);
+  const read = readLineItems(parsed.value, state.catalog, state.knobs());
   if ('error' in read) return read.error;
   cart.lineItems = read.items;
   cart.modifiedAt = now;

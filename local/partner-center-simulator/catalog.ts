@@ -54,6 +54,12 @@ export interface CatalogItem {
   /** Whether `termDuration` must be given (legacy Azure accepts one but does not need it). */
   termRequired: boolean;
   unitPrice: number;
+  /** The SKU's attestationProperties.enforceAttestation: a line without attestationAccepted gets 10012. */
+  enforceAttestation?: boolean;
+  /** Seats one subscription may have; more on a line gets 10015 with additionalInformation. */
+  maxSeatsPerSubscription?: number | null;
+  /** Promotions this item is eligible for; any other promotionId gets 10014 InvalidPromotionId. */
+  promotionIds?: string[];
   behaviour: ItemBehaviour;
 }
 
@@ -82,6 +88,9 @@ export function defaultCatalog(): CatalogItem[] {
     { id: 'DG7GMGF0D7FT', name: 'Excel LTSC 2021', orderChannel: 'commerce', billingCycles: ['one_time'], termDurations: [], termRequired: false, unitPrice: 199.0, behaviour: { outcome: 'pending_po_upload' } },
     { id: 'DZH318Z0BXWC:0002:DZH318Z0BMRV', name: 'SaaS subscription', orderChannel: 'commerce', billingCycles: ['monthly', 'annual'], termDurations: ['P1M', 'P1Y'], termRequired: true, unitPrice: 10.0, behaviour: {} },
     { id: 'DZH318Z0C0WF:0001:DZH318Z0BP69', name: 'SaaS free trial', orderChannel: 'commerce', billingCycles: ['none'], termDurations: ['P1M'], termRequired: true, unitPrice: 0, behaviour: {} },
+    // The only offers documented to enforce attestation: Windows 365 Business with Windows Hybrid Benefit
+    // (pricing-and-offers.md#offer-attestation lists legacy offer ids such as this one).
+    { id: '5f3a7cd2-c76f-4b21-9ddc-f48f09869cf6', name: 'Windows 365 Business with Windows Hybrid Benefit (legacy offer)', orderChannel: 'commerce', billingCycles: ['monthly', 'annual'], termDurations: [], termRequired: false, unitPrice: 31.0, enforceAttestation: true, behaviour: {} },
     nce('CFQ7TTC0LF8S:0001:CFQ7TTC0VZW5', 'Microsoft 365 E3', 36.0),
     nce('CFQ7TTC0LH0Z:0001:CFQ7TTC0K18P', 'Microsoft 365 Business Basic', 6.0),
     nce('CFQ7TTC0LFLS:0002:CFQ7TTC0KDLJ', 'Microsoft 365 Business Standard', 12.5),

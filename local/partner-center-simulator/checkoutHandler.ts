@@ -32,6 +32,8 @@ export const checkoutCart: ServiceHandler = async (state, request) => {
       ? errorResponse(404, 800008, `Unable to retrieve cart ID: ${expiredDescription(cart)}`)
       : errorResponse(400, 800002, `Invalid request input: ${expiredDescription(cart)}`);
   }
+  if (knobs.requirePartnerAttestation && cart.partnerOnRecordAttestationAccepted !== true)
+    return errorResponse(400, 900206, `Partner Attestation is missing: cart ${cart.id} was created without PartnerOnRecordAttestationAccepted: true.`);
   const broken = cart.lineItems.filter((item) => item.problem);
   if (broken.length) {
     const list = broken.map((item) => `line item ${item.id} (${item.catalogItemId || 'no catalogItemId'}): ${item.problem!.name}`).join('; ');
@@ -90,11 +92,16 @@ function checkoutFailure(state: SimulatorState, groupId: string, items: StoredLi
   return undefined;
 }
 
-function newOrderId(state: SimulatorState, customerId: string): string {
-  // New-commerce order ids are 12 hex characters (checkout-a-cart.md: "a68736758d9c").
+/**
+ * The documented id forms (checkout-a-cart.md; reference partner-center-orders-detail.md §6): new-commerce orders
+ * have 12 hex characters with alternateId equal to id ("a68736758d9c"); orders of legacy (OMS) offers have a
+ * 33-character base64url id ("HVu_cO8Ea7fNRQP4ia1QTpZap-kg_7P71", every example ends in 1) and a 12-hex alternateId.
+ */
+function newOrderId(state: SimulatorState, customerId: string, legacy: boolean): { id: string; alternateId: string } {
   for (;;) {
-    const id = randomBytes(6).toString('hex');
-    if (!state.store.getOrder(customerId, id)) return id;
+    const alternateId = randomBytes(6).toString('hex');
+    const id = legacy ? `${randomBytes(24).toString('base64url')}1` : alternateId;
+    if (!state.store.getOrder(customerId, id)) return { id, alternateId };
   }
 }
 
@@ -102,7 +109,7 @@ function createOrder(state: SimulatorState, cart: CartRecord, groupId: string, i
   const knobs = state.knobs();
   const settings = settleSettings(items.map((item) => catalogEntry(state, item).behaviour), knobs);
   return {
-    id: newOrderId(state, cart.customerId),
+    ...newOrderId(state, cart.customerId, items.some((item) => catalogEntry(state, item).orderChannel === 'OMS')),
     customerId: cart.customerId,
     cartId: cart.id,
     orderGroup: groupId,
@@ -112,6 +119,7 @@ function createOrder(state: SimulatorState, cart: CartRecord, groupId: string, i
     createdAt: state.clock.now(),
     polls: 0,
     ...settings,
+    purchaseOrderUpload: knobs.purchaseOrderUpload,
     lines: items.map((item, index) => ({
       lineItemNumber: index,
       offerId: item.catalogItemId,

@@ -40,6 +40,24 @@ export interface SimulatorKnobs {
    * is kinder than the service and kept as the default only because most tests invent a customer per test.
    */
   knownCustomers: string[] | null;
+  /**
+   * 'required' (default): an order in `pending_po_upload` waits until the partner POSTs its purchase order to
+   * /orders/{id}/attachment, as the service does (pending-po-upload.md, attaching-purchase-order-and-completing-po-details.md);
+   * 'automatic': it moves on by itself like any other step. Read at checkout, per order.
+   */
+  purchaseOrderUpload: 'required' | 'automatic';
+  /**
+   * How long a POST's answer is replayed for a repeat with the same MS-RequestId and body (simulator clock). The
+   * service documents no retention (headers.md gives only the purpose), so a client must not rely on a long one.
+   */
+  requestIdReplayWindowMs: number;
+  /** false: a line with participants gets 10004 ParticipantsIsNotSupportedForPartner (a partner that is not an indirect provider). */
+  participantsSupported: boolean;
+  /**
+   * true: checkout of a cart created without PartnerOnRecordAttestationAccepted: true answers 400/900206 "Partner
+   * Attestation is missing" (error-codes.md). Off by default: many of the docs' own carts omit it.
+   */
+  requirePartnerAttestation: boolean;
 }
 
 export const DEFAULT_KNOBS: SimulatorKnobs = {
@@ -59,6 +77,10 @@ export const DEFAULT_KNOBS: SimulatorKnobs = {
   faultSeed: 1,
   faults: [],
   knownCustomers: null,
+  purchaseOrderUpload: 'required',
+  requestIdReplayWindowMs: 24 * 3_600_000,
+  participantsSupported: true,
+  requirePartnerAttestation: false,
 };
 
 export class SimulatorConfigError extends Error {
@@ -78,6 +100,8 @@ const duration: Check = (v) => {
   const ms = typeof v === 'string' || typeof v === 'number' ? parseDuration(v) : undefined;
   return ms === undefined ? { problem: `expected ${DURATION_HELP}` } : { value: ms };
 };
+
+const boolean: Check = (v) => (typeof v === 'boolean' ? { value: v } : { problem: 'expected true or false' });
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -110,6 +134,10 @@ const CHECKS: Record<keyof SimulatorKnobs, Check> = {
       : Array.isArray(v) && v.every((id) => typeof id === 'string' && GUID.test(id))
         ? { value: v.map((id: string) => id.toLowerCase()) }
         : { problem: 'expected null or an array of customer GUIDs' },
+  purchaseOrderUpload: oneOf('required', 'automatic'),
+  requestIdReplayWindowMs: duration,
+  participantsSupported: boolean,
+  requirePartnerAttestation: boolean,
 };
 
 /** Validates a partial knob set (from options, the CLI or the control API); throws SimulatorConfigError naming every problem. */

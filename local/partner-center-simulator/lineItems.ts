@@ -18,6 +18,7 @@ import { errorResponse, quote, type SimResponse } from './responses';
 export interface LineItemProblem {
   name: CartErrorName;
   description: string;
+  additionalInformation?: Record<string, number>;
 }
 
 export interface StoredLineItem {
@@ -47,7 +48,7 @@ const VALID_CYCLES_BY_TERM: Record<string, string[]> = { P1M: ['monthly'], P1Y: 
 const text = (value: unknown): string | undefined => (typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined);
 
 /** Reads and validates the line items of a create/update body; either the items or a whole-request error. */
-export function readLineItems(body: unknown, catalog: Catalog): { items: StoredLineItem[] } | { error: SimResponse } {
+export function readLineItems(body: unknown, catalog: Catalog, knobs: Pick<SimulatorKnobs, 'participantsSupported'>): { items: StoredLineItem[] } | { error: SimResponse } {
   const invalid = (what: string) => ({ error: errorResponse(400, 800002, `Invalid request input: ${what}`) });
   if (!isObject(body)) return invalid('the body must be a JSON object (a Cart) with a "lineItems" array');
   const rawItems = field(body, 'lineItems');
@@ -55,19 +56,23 @@ export function readLineItems(body: unknown, catalog: Catalog): { items: StoredL
   const items: StoredLineItem[] = [];
   for (const [index, raw] of rawItems.entries()) {
     if (!isObject(raw)) return invalid(`lineItems[${index}] must be an object, got ${quote(raw)}`);
-    items.push(readLineItem(raw, index, catalog));
+    const item = readLineItem(raw, index, catalog, knobs);
+    // The line ids a request gives are the cart's line ids (create-a-cart.md sends 0..5 and gets them back).
+    if (items.some((other) => other.id === item.id)) return invalid(`lineItems[${index}].id ${item.id} is used by another line item`);
+    items.push(item);
   }
   const comboError = termBillingError(items);
   return comboError ? { error: comboError } : { items: assignOrderGroups(items) };
 }
 
-function readLineItem(raw: JsonObject, index: number, catalog: Catalog): StoredLineItem {
+function readLineItem(raw: JsonObject, index: number, catalog: Catalog, knobs: Pick<SimulatorKnobs, 'participantsSupported'>): StoredLineItem {
   const catalogItemId = text(field(raw, 'catalogItemId')) ?? '';
   const rawCycle = field(raw, 'billingCycle');
   const rawTerm = field(raw, 'termDuration');
   const rawQuantity = field(raw, 'quantity');
+  const rawId = field(raw, 'id');
   const item: StoredLineItem = {
-    id: index,
+    id: Number.isInteger(rawId) && (rawId as number) >= 0 ? (rawId as number) : typeof rawId === 'string' && /^\d{1,9}$/.test(rawId) ? Number(rawId) : index,
     catalogItemId,
     quantity: typeof rawQuantity === 'number' ? rawQuantity : 0,
     billingCycle: typeof rawCycle === 'string' ? enumValue(rawCycle) : '',
@@ -90,7 +95,7 @@ function readLineItem(raw: JsonObject, index: number, catalog: Catalog): StoredL
   if (catalogItemId && !catalogItem) problems.unshift({ name: 'CatalogItemIdIsNotValid', description: `The catalog item ID ${quote(catalogItemId)} is not valid.` });
   if (catalogItem) {
     item.catalogItem = catalogItem;
-    catalogProblems(item, catalogItem).forEach((p) => problems.push(p));
+    catalogProblems(item, catalogItem, knobs).forEach((p) => problems.push(p));
   }
   if (problems.length) item.problem = problems[0];
   return item;
@@ -125,8 +130,18 @@ function readStructuredFields(raw: JsonObject, item: StoredLineItem, invalidInpu
   else if (participants !== undefined && participants !== null) invalidInput('participants must be an array of {"key", "value"} strings.');
 }
 
-function catalogProblems(item: StoredLineItem, catalogItem: CatalogItem): LineItemProblem[] {
+function catalogProblems(item: StoredLineItem, catalogItem: CatalogItem, knobs: Pick<SimulatorKnobs, 'participantsSupported'>): LineItemProblem[] {
   const problems: LineItemProblem[] = [];
+  // Documented line-item codes (cart-resources.md CartErrorCode; 10014 from the SDK's enum).
+  if (catalogItem.enforceAttestation && item.attestationAccepted !== true)
+    problems.push({ name: 'AttestationNotAccepted', description: `Attestation hasn't been accepted: ${item.catalogItemId} requires attestationAccepted: true.` });
+  const maxSeats = catalogItem.maxSeatsPerSubscription;
+  if (maxSeats && item.quantity > maxSeats)
+    problems.push({ name: 'MaxAllowedSeatsPerSubscriptionExceeded', description: `Requested number of seats exceeds the limit: ${item.quantity} requested, at most ${maxSeats} per subscription of ${item.catalogItemId}.`, additionalInformation: { availableQuantity: maxSeats, purchasedQuantity: 0 } });
+  if (item.promotionId && !(catalogItem.promotionIds ?? []).some((p) => p.toUpperCase() === item.promotionId!.toUpperCase()))
+    problems.push({ name: 'InvalidPromotionId', description: `The promotion ${item.promotionId} is not valid for ${item.catalogItemId} (check promotionEligibilities before ordering).` });
+  if (item.participants?.length && !knobs.participantsSupported)
+    problems.push({ name: 'ParticipantsIsNotSupportedForPartner', description: 'Participants are not supported for this partner: only indirect providers may name a transaction reseller.' });
   const cycles = catalogItem.billingCycles.join(', ');
   if ((BILLING_CYCLES as readonly string[]).includes(item.billingCycle) && !catalogItem.billingCycles.includes(item.billingCycle as BillingCycle))
     problems.push({ name: 'BillingPlanNotSupported', description: `Billing cycle "${item.billingCycle}" is not supported for ${item.catalogItemId}; supported: ${cycles}.` });
@@ -179,7 +194,7 @@ export function lineItemToWire(item: StoredLineItem, knobs: Pick<SimulatorKnobs,
     wire.error = {
       errorCode: knobs.lineItemErrorCodeFormat === 'integer' ? CART_ERROR_CODES[problem.name] : snakeCase(problem.name),
       errorDescription: problem.description,
-      additionalInformation: {},
+      additionalInformation: problem.additionalInformation ?? {},
     };
   }
   return wire;

@@ -39,13 +39,29 @@ export function settleSettings(behaviours: ItemBehaviour[], defaults: { orderPen
   };
 }
 
-/** The status an order shows now, before counting the current GET. */
+/** Steps taken after `polls` GETs and `elapsedMs` of simulator time, whichever moved further. */
+function stepsAfter(order: OrderRecord, polls: number, elapsedMs: number, last: number): number {
+  let step = 0;
+  if (order.pendingPolls !== null) step = order.pendingPolls === 0 ? last : Math.floor(polls / order.pendingPolls);
+  if (order.settleDelayMs !== null) step = Math.max(step, order.settleDelayMs === 0 ? last : Math.floor(elapsedMs / order.settleDelayMs));
+  return step;
+}
+
+/**
+ * The status an order shows now, before counting the current GET. An order that waits for a purchase order stays in
+ * `pending_po_upload` until one is uploaded (unless knobs.purchaseOrderUpload was 'automatic' at checkout); the
+ * upload shows at once as `po_upload_complete` ("Get Order details can be called to see the status change",
+ * po-upload-complete-status.md), and the review's steps are counted from the upload.
+ */
 export function currentStatus(order: OrderRecord, now: number): OrderStatus {
   const path = STATUS_PATHS[order.outcome];
   const last = path.length - 1;
-  let step = 0;
-  if (order.pendingPolls !== null) step = order.pendingPolls === 0 ? last : Math.floor(order.polls / order.pendingPolls);
-  if (order.settleDelayMs !== null) step = Math.max(step, order.settleDelayMs === 0 ? last : Math.floor((now - order.createdAt) / order.settleDelayMs));
+  let step = stepsAfter(order, order.polls, now - order.createdAt, last);
+  const waitStep = path.indexOf('pending_po_upload');
+  if (waitStep >= 0 && order.purchaseOrderUpload === 'required') {
+    const upload = order.purchaseOrder;
+    step = upload === undefined ? Math.min(step, waitStep) : waitStep + 1 + stepsAfter(order, order.polls - upload.pollsAtUpload, now - upload.uploadedAt, last);
+  }
   return path[Math.min(step, last)];
 }
 
@@ -78,7 +94,7 @@ export function orderToWire(order: OrderRecord, status: OrderStatus): Order & Re
   const totalPrice = Math.round(order.lines.reduce((sum, l) => sum + l.unitPrice * l.quantity, 0) * 100) / 100;
   return {
     id: order.id,
-    alternateId: order.id,
+    alternateId: order.alternateId,
     referenceCustomerId: order.customerId,
     billingCycle: order.billingCycle as BillingCycle,
     transactionType: 'UserPurchase',

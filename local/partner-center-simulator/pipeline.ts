@@ -3,11 +3,12 @@
 //   2. injected latency, then an injected connection reset (nothing happens server-side);
 //   3. bearer-token check → 401;  4. rate limit per partner tenant (throttle.ts) → 429 with Retry-After;
 //   5. injected 429 / 5xx (before any side effect);  6. routing (404/405, customer id GUID → 400/2000);
-//   7. MS-RequestId replay for POSTs: a repeated (method, path, MS-RequestId) gets the stored answer and creates
-//      nothing; a repeat that arrives while the first is still running waits for it and gets the same answer;
+//   7. MS-RequestId replay for POSTs: a repeated (method, path, MS-RequestId) with the same body, within
+//      knobs.requestIdReplayWindowMs, gets the stored answer and creates nothing; a repeat that arrives while the
+//      first is still running waits for it and gets the same answer; a different body runs as a new request;
 //   8. the handler;  9. "commit then drop": the handler ran, then the socket is destroyed instead of answering.
 // Every answer carries MS-RequestId and MS-CorrelationId (echoed, or generated when absent), MS-CV and MS-ServerId.
-import { randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Authenticator } from './auth';
@@ -18,19 +19,24 @@ import type { RequestLogEntry, SimulatorRuntime } from './runtime';
 import type { ServiceHandler, ServiceRequest } from './serviceContext';
 
 const MAX_BODY_BYTES = 1024 * 1024;
+/** PO uploads carry documents (the docs' example files are up to 2,223 KB); the service documents no limit. */
+const MAX_ATTACHMENT_BODY_BYTES = 32 * 1024 * 1024;
 
 /** Resolves `aborted` instead of failing when the client goes away mid-body: that is not a server error. */
-function readBody(req: IncomingMessage): Promise<{ body: string; tooLarge: boolean; aborted: boolean }> {
+function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<{ body: string; rawBody: Buffer; tooLarge: boolean; aborted: boolean }> {
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
+      if (size <= limit) chunks.push(chunk);
     });
-    req.on('end', () => resolve({ body: Buffer.concat(chunks).toString('utf8'), tooLarge: size > MAX_BODY_BYTES, aborted: false }));
-    req.on('error', () => resolve({ body: '', tooLarge: false, aborted: true }));
-    req.on('close', () => resolve({ body: '', tooLarge: false, aborted: !req.complete }));
+    req.on('end', () => {
+      const rawBody = Buffer.concat(chunks);
+      resolve({ body: rawBody.toString('utf8'), rawBody, tooLarge: size > limit, aborted: false });
+    });
+    req.on('error', () => resolve({ body: '', rawBody: Buffer.alloc(0), tooLarge: false, aborted: true }));
+    req.on('close', () => resolve({ body: '', rawBody: Buffer.alloc(0), tooLarge: false, aborted: !req.complete }));
   });
 }
 
@@ -39,6 +45,10 @@ function headerValue(req: IncomingMessage, name: string): string | undefined {
   const value = req.headers[name];
   const text = Array.isArray(value) ? value[0] : value;
   return text && text.trim() ? text.trim().slice(0, 128) : undefined;
+}
+
+function lowerCaseHeaders(req: IncomingMessage): Record<string, string | undefined> {
+  return Object.fromEntries(Object.entries(req.headers).map(([name, value]) => [name.toLowerCase(), Array.isArray(value) ? value.join(', ') : value]));
 }
 
 export interface PipelineDeps {
@@ -85,7 +95,8 @@ export function createRequestPipeline({ runtime, authenticator, serverId, onRequ
 
     // The body is read first: like the real service, work continues when a client gives up waiting (timeouts
     // during an injected latency are exactly how duplicate purchases happen).
-    const { body, tooLarge, aborted } = await readBody(req);
+    const bodyLimit = /\/attachment\/?$/i.test(path) ? MAX_ATTACHMENT_BODY_BYTES : MAX_BODY_BYTES;
+    const { body, rawBody, tooLarge, aborted } = await readBody(req, bodyLimit);
     if (aborted) return;
     const fault = runtime.faults().decide(method, path);
     entry.faults = fault.applied;
@@ -101,7 +112,7 @@ export function createRequestPipeline({ runtime, authenticator, serverId, onRequ
     if (!throttled.allowed) return finish(throttledResponse(throttled.retryAfterSeconds));
     if (fault.status429 !== undefined) return finish(throttledResponse(fault.status429));
     if (fault.status5xx !== undefined) return finish(errorResponse(fault.status5xx, 800003, 'Unexpected service error (injected by the simulator).'));
-    if (tooLarge) return finish(errorResponse(413, 800002, `Invalid request input: the body is larger than ${MAX_BODY_BYTES} bytes.`));
+    if (tooLarge) return finish(errorResponse(413, 800002, `Invalid request input: the body is larger than ${bodyLimit} bytes.`));
 
     const match = matchRoute(method, path);
     if ('response' in match) return finish(match.response);
@@ -109,8 +120,8 @@ export function createRequestPipeline({ runtime, authenticator, serverId, onRequ
     if (knownCustomers && !knownCustomers.includes(match.params.customerId.toLowerCase())) {
       return finish(errorResponse(403, 20002, 'No relationship between caller and account.', 'PartnerFD'));
     }
-    const run = () => runHandler(runtime, match.handler, { method, path, params: match.params, query: url.searchParams, body, caller: auth.caller });
-    const response = method === 'POST' && suppliedRequestId ? await replayOrRun(runtime, `${method} ${path.toLowerCase()} ${suppliedRequestId}`, run, entry) : await run();
+    const run = () => runHandler(runtime, match.handler, { method, path, params: match.params, query: url.searchParams, body, rawBody, headers: lowerCaseHeaders(req), caller: auth.caller });
+    const response = method === 'POST' && suppliedRequestId ? await replayOrRun(runtime, `${method} ${path.toLowerCase()} ${suppliedRequestId}`, body, run, entry) : await run();
 
     if (fault.dropAfterCommit) {
       // The work is done (and stored for replay); the client never learns the outcome.
@@ -137,16 +148,24 @@ async function runHandler(rt: SimulatorRuntime, handler: ServiceHandler, request
  */
 const keepForReplay = (status: number) => status < 500 && status !== 409 && status !== 429;
 
-async function replayOrRun(rt: SimulatorRuntime, key: string, run: () => Promise<SimResponse>, entry: RequestLogEntry): Promise<SimResponse> {
+/**
+ * A stored answer is replayed only for the same request (same body) within knobs.requestIdReplayWindowMs of the first;
+ * otherwise the request runs as a new one. The service documents only the purpose of MS-RequestId ("used to ensure
+ * id-potency", headers.md), not its matching or retention, so this is the least a client may rely on.
+ */
+async function replayOrRun(rt: SimulatorRuntime, key: string, body: string, run: () => Promise<SimResponse>, entry: RequestLogEntry): Promise<SimResponse> {
+  const bodyHash = createHash('sha256').update(body).digest('hex');
+  const now = rt.clock.now();
   const stored = rt.store.replays.get(key);
-  if (stored) {
+  if (stored && stored.bodyHash === bodyHash && now - stored.at < rt.knobs().requestIdReplayWindowMs) {
     entry.replayed = true;
-    return stored;
+    return stored.response;
   }
   const pending = run();
-  rt.store.replays.set(key, pending);
+  const record = { bodyHash, at: now, response: pending };
+  rt.store.replays.set(key, record);
   const response = await pending;
-  if (!keepForReplay(response.status)) rt.store.replays.delete(key);
+  if (!keepForReplay(response.status) && rt.store.replays.get(key) === record) rt.store.replays.delete(key);
   return response;
 }
 

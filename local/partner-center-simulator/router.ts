@@ -1,4 +1,5 @@
 // The service's routes. Paths match case-insensitively; the customer id must be a GUID like the service demands.
+import { uploadAttachment } from './attachmentHandler';
 import { checkoutCart } from './checkoutHandler';
 import { createCart, getCart, updateCart } from './cartHandlers';
 import { getOrder, getProvisioningStatus, listOrders } from './orderHandlers';
@@ -31,6 +32,7 @@ const ROUTES: Route[] = [
   route('listOrders', 'GET', '/orders', [], listOrders),
   route('getOrder', 'GET', '/orders/([^/]+)', ['orderId'], getOrder),
   route('getProvisioningStatus', 'GET', '/orders/([^/]+)/provisioningstatus', ['orderId'], getProvisioningStatus),
+  route('uploadAttachment', 'POST', '/orders/([^/]+)/attachment', ['orderId'], uploadAttachment),
 ];
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -18,6 +18,10 @@ export interface ServiceRequest {
   params: Record<string, string>;
   query: URLSearchParams;
   body: string;
+  /** The body's bytes (multipart uploads are not text). */
+  rawBody: Buffer;
+  /** Request headers, names lower-case. */
+  headers: Record<string, string | undefined>;
   caller: Caller;
 }
 

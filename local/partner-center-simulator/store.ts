@@ -14,6 +14,8 @@ export interface CartRecord {
   lastModifiedUser: string;
   status: CartStatus;
   lineItems: StoredLineItem[];
+  /** The cart's PartnerOnRecordAttestationAccepted as sent (create-a-cart.md), undefined when absent. */
+  partnerOnRecordAttestationAccepted?: boolean;
   /** True while a checkout is committing; a concurrent checkout gets 409/800064. */
   checkoutInProgress: boolean;
   /** The first successful checkout's answer, repeated for later checkouts (documented idempotency). */
@@ -36,6 +38,8 @@ export interface OrderLineRecord {
 
 export interface OrderRecord {
   id: string;
+  /** The friendly id on invoices: equal to id for new-commerce orders, 12 hex for legacy (33-character) ones. */
+  alternateId: string;
   customerId: string;
   cartId: string;
   orderGroup: string;
@@ -47,7 +51,18 @@ export interface OrderRecord {
   outcome: OrderOutcome;
   pendingPolls: number | null;
   settleDelayMs: number | null;
+  /** Whether a purchase-order wait ends only with an upload (knobs.purchaseOrderUpload at checkout). */
+  purchaseOrderUpload: 'required' | 'automatic';
+  /** The uploaded purchase order, once POSTed to /attachment. */
+  purchaseOrder?: { uploadedAt: number; pollsAtUpload: number; attachments: { attachmentId: string; fileName: string; sizeInKB: number; attachmentType: string }[] };
   lines: OrderLineRecord[];
+}
+
+export interface StoredReplay {
+  bodyHash: string;
+  /** Simulator time of the first request. */
+  at: number;
+  response: Promise<SimResponse>;
 }
 
 export interface CustomerCounts {
@@ -63,8 +78,8 @@ export interface SimulatorStore {
   addOrder(order: OrderRecord): void;
   ordersOf(customerId: string): OrderRecord[];
   recordCheckout(customerId: string): void;
-  /** Stored (or in-flight) responses of POSTs by `METHOD path requestId`. */
-  replays: Map<string, Promise<SimResponse>>;
+  /** Stored (or in-flight) responses of POSTs by `METHOD path requestId`, with the request body's hash and when it ran. */
+  replays: Map<string, StoredReplay>;
   counts(customerId?: string): CustomerCounts & { customers: Record<string, CustomerCounts> };
   reset(): void;
 }
@@ -75,7 +90,7 @@ export function createStore(): SimulatorStore {
   const carts = new Map<string, CartRecord>();
   const orders = new Map<string, OrderRecord>();
   const checkouts = new Map<string, number>();
-  const replays = new Map<string, Promise<SimResponse>>();
+  const replays = new Map<string, StoredReplay>();
 
   const perCustomer = (): Record<string, CustomerCounts> => {
     const result: Record<string, CustomerCounts> = {};

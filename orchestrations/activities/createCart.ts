@@ -14,7 +14,10 @@ export interface CreateCartInput {
 }
 
 export interface LineItemError {
+  /** The line's position in the order request. */
   lineItemIndex: number;
+  /** The cart line id (the request's `id`, else the position). */
+  lineItemId: number;
   code: string;
   codeNumber: number;
   description: string;
@@ -29,18 +32,21 @@ export interface CreatedCart {
 export function createCartActivity(deps: OrderActivityDeps) {
   return async (input: CreateCartInput): Promise<ActivityResult<CreatedCart>> => {
     const { instanceId, attempt, request } = input;
-    const lineItems: CartLineItemInput[] = request.lineItems.map((item, index) => ({ id: index, ...item }));
+    // The ERP's line ids are kept as the cart's line ids; without them a line's id is its position.
+    const lineItems: CartLineItemInput[] = request.lineItems.map((item, index) => ({ ...item, id: item.id ?? index }));
     const ctx = { requestId: requestIds.createCart(instanceId, attempt), correlationId: requestIds.correlation(instanceId) };
+    const cartOptions = request.partnerOnRecordAttestationAccepted === undefined ? {} : { partnerOnRecordAttestationAccepted: request.partnerOnRecordAttestationAccepted };
     try {
-      const cart = await deps.partnerCenter.createCart(request.customerId, lineItems, ctx);
+      const cart = await deps.partnerCenter.createCart(request.customerId, lineItems, ctx, cartOptions);
       return succeeded({
         cartId: cart.id,
         expiresAt: cart.expirationTimestamp,
-        lineItemErrors: cart.lineItems.flatMap((line) =>
-          line.error === undefined
-            ? []
-            : [{ lineItemIndex: line.id, code: line.error.errorCode, codeNumber: line.error.errorCodeNumber, description: line.error.errorDescription }],
-        ),
+        lineItemErrors: cart.lineItems.flatMap((line) => {
+          if (line.error === undefined) return [];
+          const index = lineItems.findIndex((item) => item.id === line.id);
+          const { errorCode, errorCodeNumber, errorDescription } = line.error;
+          return [{ lineItemIndex: index === -1 ? line.id : index, lineItemId: line.id, code: errorCode, codeNumber: errorCodeNumber, description: errorDescription }];
+        }),
       });
     } catch (error) {
       return failedWith(error, logOf(deps));

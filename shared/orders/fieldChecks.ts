@@ -42,6 +42,37 @@ export class FieldErrors {
     }
   }
 
+  /**
+   * The object with its property names in their canonical spelling. Partner Center's JSON reader matches property
+   * names whatever their case (the docs' own new-commerce example sends `LineItems`, `CatalogItemId`), so this does
+   * too. A name that is none of `allowed` is reported as unknown; two spellings of one name are reported, since which
+   * one would win is not something an ERP should rely on. `null` stands for an absent optional field, as it does for
+   * Partner Center (the docs' attestation example sends `"renewsTo": null`).
+   */
+  canonical(obj: Json, allowed: readonly string[], path: string, optional: readonly string[] = []): Json {
+    const byKey = new Map(allowed.map((name) => [name.toLowerCase(), name]));
+    const result: Json = {};
+    const seenAs = new Map<string, string>();
+    const unknown: string[] = [];
+    for (const [key, value] of Object.entries(obj)) {
+      const name = byKey.get(key.toLowerCase());
+      if (name === undefined) {
+        unknown.push(key);
+        continue;
+      }
+      const earlier = seenAs.get(name);
+      if (earlier !== undefined) {
+        this.add(join(path, name), `is given twice, as ${printable(JSON.stringify(earlier))} and ${printable(JSON.stringify(key))} (property names are compared without case)`);
+        continue;
+      }
+      seenAs.set(name, key);
+      if (value === null && optional.includes(name)) continue;
+      result[name] = value;
+    }
+    if (unknown.length > 0) this.unknownFields(Object.fromEntries(unknown.map((k) => [k, obj[k]])), allowed, path);
+    return result;
+  }
+
   string(value: unknown, field: string, opts: { maxLength: number; required: true }): string | undefined;
   string(value: unknown, field: string, opts: { maxLength: number; required?: false }): string | undefined;
   string(value: unknown, field: string, opts: { maxLength: number; required?: boolean }): string | undefined {
@@ -70,6 +101,10 @@ export class FieldErrors {
       if (match !== undefined) return match;
     }
     return this.add(field, `must be one of ${allowed.join(', ')} (got ${describe(value)})`);
+  }
+
+  boolean(value: unknown, field: string): boolean | undefined {
+    return typeof value === 'boolean' ? value : this.add(field, `must be true or false (got ${describe(value)})`);
   }
 
   integer(value: unknown, field: string, min: number, max: number): number | undefined {

@@ -50,7 +50,7 @@ export interface OrderSummary {
 export type OutcomeError =
   | ({ source: 'validation' } & FieldError)
   /** A cart line item Partner Center refused (returned inside the created cart). */
-  | { source: 'lineItem'; lineItemIndex: number; code: string; codeNumber: number; description: string }
+  | { source: 'lineItem'; lineItemIndex: number; lineItemId?: number; code: string; codeNumber: number; description: string }
   /** An order group that checkout could not order (CartCheckoutResult.orderErrors). */
   | { source: 'orderGroup'; orderGroupId: string; code: number; description: string }
   /** A Partner Center call that failed for good. */
@@ -72,6 +72,20 @@ export interface SubmittedMilestone extends MessageIdentity {
   orders: OrderSummary[];
   errors: OutcomeError[];
   submittedAt: string;
+}
+
+/**
+ * A Partner Center order of this order waits for the customer's purchase order (`pending_po_upload`): nothing happens
+ * until the partner uploads it, through POST /api/orders/{orderId}/purchase-order. One per Partner Center order.
+ */
+export interface PurchaseOrderRequiredMilestone extends MessageIdentity {
+  kind: 'purchaseOrderRequired';
+  /** The Partner Center order that waits. */
+  partnerCenterOrderId: string;
+  /** Where the ERP uploads the purchase order (relative to the app's /api). */
+  uploadPath: string;
+  /** When the workflow saw the order waiting. */
+  seenAt: string;
 }
 
 export interface OrderOutcome extends MessageIdentity {
@@ -111,9 +125,9 @@ export interface MessageRejection {
   rejectedAt: string;
 }
 
-export type ResultMessage = SubmittedMilestone | OrderOutcome | MessageRejection;
+export type ResultMessage = SubmittedMilestone | PurchaseOrderRequiredMilestone | OrderOutcome | MessageRejection;
 
-/** The message's subject on the topic: the outcome status, `submitted`, or `rejected` for a message rejection. */
+/** The message's subject on the topic: the outcome status, `submitted`, `purchaseOrderRequired`, or `rejected` for a message rejection. */
 export function resultSubject(message: ResultMessage): string {
   if (message.kind === 'rejection') return 'rejected';
   return message.kind === 'outcome' ? message.status : message.kind;

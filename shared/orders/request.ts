@@ -17,6 +17,9 @@ export const RENEWAL_TERM_DURATIONS = ['P1M', 'P1Y'] as const;
 export const PARTICIPANT_KEYS = ['transaction_reseller', 'additional_transaction_reseller'] as const;
 
 export interface OrderLineItemRequest {
+  /** The cart line id Partner Center keeps (a whole number, unique in the order); 0..n-1 by position when absent. */
+  id?: number;
+  /** `productId:skuId:availabilityId`, or a legacy offer id such as MS-AZR-0145P. */
   catalogItemId: string;
   quantity: number;
   billingCycle: RequestableBillingCycle;
@@ -26,6 +29,10 @@ export interface OrderLineItemRequest {
   renewsTo?: RenewsTo;
   promotionId?: string;
   participants?: Participant[];
+  /** Co-terminates the first term with an existing subscription (custom-term-end-dates.md). */
+  customTermEndDate?: string;
+  /** The offer's or SKU's conditions accepted; Partner Center requires it where the catalog enforces attestation. */
+  attestationAccepted?: boolean;
 }
 
 export interface OrderRequest {
@@ -34,6 +41,11 @@ export interface OrderRequest {
   /** The Partner Center customer (tenant) id, a GUID. */
   customerId: string;
   lineItems: OrderLineItemRequest[];
+  /**
+   * The partner-of-record attestation, sent on the cart as `PartnerOnRecordAttestationAccepted` ("Confirms Attestation
+   * completion", create-a-cart.md). Only the ERP can give it: the workflow never sends it on its own.
+   */
+  partnerOnRecordAttestationAccepted?: boolean;
 }
 
 /** A validation failure: the field's path (`lineItems[2].termDuration`) and what was expected there. */

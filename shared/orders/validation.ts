@@ -6,7 +6,7 @@ import { validateLineItem } from './lineItemValidation';
 import { checkOrderId, MAX_ORDER_ID_LENGTH } from './orderId';
 import type { FieldError, OrderLineItemRequest, OrderRequest } from './request';
 
-export const ORDER_REQUEST_FIELDS = ['orderId', 'customerId', 'lineItems'] as const;
+export const ORDER_REQUEST_FIELDS = ['orderId', 'customerId', 'lineItems', 'partnerOnRecordAttestationAccepted'] as const;
 /** This workflow's bound on line items per order: keeps the orchestration input and history small. */
 export const MAX_LINE_ITEMS = 100;
 /** Errors listed in one answer: a rejection must stay far below the topic's 256 KB message limit. */
@@ -26,16 +26,20 @@ export function validateOrderRequest(raw: unknown): OrderValidation {
     errors.add('(body)', `must be a JSON object with orderId, customerId and lineItems (got ${describe(raw)})`);
     return { ok: false, errors: errors.errors };
   }
-  errors.unknownFields(raw, ORDER_REQUEST_FIELDS, '');
-  const checked = checkOrderId(raw.orderId);
+  const body = errors.canonical(raw, ORDER_REQUEST_FIELDS, '', ['partnerOnRecordAttestationAccepted']);
+  const checked = checkOrderId(body.orderId);
   const orderId = checked.ok ? checked.orderId : errors.add('orderId', checked.message);
-  const customerId = errors.guid(raw.customerId, 'customerId');
-  const lineItems = validateLineItems(raw.lineItems, errors);
+  const customerId = errors.guid(body.customerId, 'customerId');
+  const lineItems = validateLineItems(body.lineItems, errors);
+  const attestation = body.partnerOnRecordAttestationAccepted;
+  const partnerOnRecordAttestationAccepted = attestation === undefined ? undefined : errors.boolean(attestation, 'partnerOnRecordAttestationAccepted');
 
   if (errors.errors.length > 0 || orderId === undefined || customerId === undefined || lineItems === undefined) {
-    return { ok: false, errors: capped(errors.errors), claimedOrderId: orderId ?? readableString(raw.orderId), customerId };
+    return { ok: false, errors: capped(errors.errors), claimedOrderId: orderId ?? readableString(body.orderId), customerId };
   }
-  return { ok: true, request: { orderId, customerId, lineItems } };
+  const request: OrderRequest = { orderId, customerId, lineItems };
+  if (partnerOnRecordAttestationAccepted !== undefined) request.partnerOnRecordAttestationAccepted = partnerOnRecordAttestationAccepted;
+  return { ok: true, request };
 }
 
 function validateLineItems(value: unknown, errors: FieldErrors): OrderLineItemRequest[] | undefined {
@@ -43,6 +47,15 @@ function validateLineItems(value: unknown, errors: FieldErrors): OrderLineItemRe
     return errors.add('lineItems', `must be an array of 1 to ${MAX_LINE_ITEMS} line items (got ${describeArray(value)})`);
   }
   const items = value.map((item: unknown, index) => validateLineItem(item, join('lineItems', index), errors));
+  // Line ids name cart lines (and their errors): either every line has one, all different, or none has.
+  const ids = items.map((item) => item?.id);
+  const given = ids.filter((id) => id !== undefined).length;
+  if (given > 0 && given < items.length && items.every((item) => item !== undefined)) {
+    errors.add('lineItems', `must give an id on every line item or on none (${given} of ${items.length} have one)`);
+  }
+  ids.forEach((id, index) => {
+    if (id !== undefined && ids.indexOf(id) !== index) errors.add(join(join('lineItems', index), 'id'), `must be unique in the order (${id} is also lineItems[${ids.indexOf(id)}].id)`);
+  });
   return items.every((item): item is OrderLineItemRequest => item !== undefined) ? items : undefined;
 }
 

@@ -15,7 +15,7 @@ import {
   PartnerCenterTransientError,
   type PartnerCenterErrorDetails,
 } from './errors';
-import { parseCart, parseCheckoutResult, parseErrorBody, parseOrder, parseOrderList, parseRetryAfterSeconds } from './parse';
+import { parseAttachments, parseCart, parseCheckoutResult, parseErrorBody, parseOrder, parseOrderList, parseRetryAfterSeconds } from './parse';
 import type { PartnerCenterTokenProvider } from './tokenProvider';
 
 export const DEFAULT_PARTNER_CENTER_BASE_URL = 'https://api.partnercenter.microsoft.com';
@@ -51,14 +51,48 @@ export interface ListOrdersOptions {
   billingType?: 'monthly' | 'annual' | 'one_time' | 'none';
 }
 
+/** Cart-level fields of a new cart. */
+export interface CreateCartOptions {
+  /** Sent as the cart's PartnerOnRecordAttestationAccepted only when given: an attestation is the partner's to make. */
+  partnerOnRecordAttestationAccepted?: boolean;
+}
+
+/** A purchase order for an order waiting in `pending_po_upload` (attaching-purchase-order-and-completing-po-details.md). */
+export interface PurchaseOrderUpload {
+  /** Required by Partner Center (400/900254 without them): the price agreed with the customer and its currency. */
+  customerPrice: string;
+  currency: string;
+  fxRate?: string;
+  isPartOfTender?: boolean;
+  tenderLink?: string;
+  /** The PO documents (the `pofiles` parts); at least one (400/900252 without). */
+  files: { fileName: string; contentType: string; content: Uint8Array }[];
+}
+
+/** One stored attachment, as Partner Center lists it after an upload. */
+export interface OrderAttachment {
+  attachmentId: string;
+  fileName: string;
+  sizeInKB?: number;
+  attachmentType?: string;
+}
+
 export interface PartnerCenterClient {
-  createCart(customerId: string, lineItems: CartLineItemInput[], ctx: RequestContext): Promise<Cart>;
+  createCart(customerId: string, lineItems: CartLineItemInput[], ctx: RequestContext, options?: CreateCartOptions): Promise<Cart>;
   getCart(customerId: string, cartId: string, ctx: RequestContext): Promise<Cart>;
   updateCart(customerId: string, cart: Cart, ctx: RequestContext): Promise<Cart>;
   checkout(customerId: string, cartId: string, ctx: RequestContext): Promise<CartCheckoutResult>;
   getOrder(customerId: string, orderId: string, ctx: RequestContext): Promise<Order>;
   listOrders(customerId: string, ctx: RequestContext, options?: ListOrdersOptions): Promise<OrderList>;
+  /** POST /customers/{c}/orders/{o}/attachment, multipart/form-data: the order's purchase order. */
+  uploadPurchaseOrder(customerId: string, orderId: string, upload: PurchaseOrderUpload, ctx: RequestContext): Promise<OrderAttachment[]>;
 }
+
+/**
+ * MS-Contract-Version: "Required. Specifies the version of the API requested; generally api-version: v1" (headers.md).
+ * Neither SDK sends it and the cart examples omit it, but the headers page is the contract, so it is always sent.
+ */
+export const PARTNER_CENTER_CONTRACT_VERSION = 'v1';
 
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
 
@@ -82,6 +116,8 @@ interface CallSpec {
   method: 'GET' | 'POST' | 'PUT';
   path: string;
   body?: unknown;
+  /** A multipart body, sent as built (fetch sets the boundary). */
+  form?: () => FormData;
 }
 
 interface RawResponse {
@@ -118,6 +154,7 @@ export function createPartnerCenterClient(options: PartnerCenterClientOptions): 
       Accept: 'application/json',
       'MS-RequestId': ctx.requestId,
       'MS-CorrelationId': ctx.correlationId,
+      'MS-Contract-Version': PARTNER_CENTER_CONTRACT_VERSION,
       'X-Locale': options.locale ?? 'en-US',
       'MS-PartnerCenter-Application': options.applicationName ?? 'partner-center-order-workflow',
     };
@@ -125,8 +162,8 @@ export function createPartnerCenterClient(options: PartnerCenterClientOptions): 
     const response = await fetch(new URL(basePath + spec.path, base.origin), {
       method: spec.method,
       headers,
-      // Checkout is a POST without a body (Content-Length: 0), as documented.
-      body: spec.body === undefined ? (spec.method === 'GET' ? undefined : '') : JSON.stringify(spec.body),
+      // Checkout is a POST without a body (Content-Length: 0), as documented. A form is rebuilt for every attempt.
+      body: spec.form ? spec.form() : spec.body === undefined ? (spec.method === 'GET' ? undefined : '') : JSON.stringify(spec.body),
       signal: AbortSignal.timeout(timeoutMs),
     });
     const text = await response.text();
@@ -241,9 +278,11 @@ export function createPartnerCenterClient(options: PartnerCenterClientOptions): 
     `${customerPath(operation, ctx, customerId)}/carts/${segment(operation, ctx, 'cartId', cartId)}`;
 
   return {
-    async createCart(customerId, lineItems, ctx) {
+    async createCart(customerId, lineItems, ctx, cartOptions = {}) {
       const lines = lineItems.map((item, index) => ({ ...item, id: item.id ?? index }));
-      const body = await call({ operation: 'createCart', method: 'POST', path: `${customerPath('createCart', ctx, customerId)}/carts`, body: { lineItems: lines } }, ctx);
+      const cart: Record<string, unknown> = { lineItems: lines };
+      if (cartOptions.partnerOnRecordAttestationAccepted !== undefined) cart.partnerOnRecordAttestationAccepted = cartOptions.partnerOnRecordAttestationAccepted;
+      const body = await call({ operation: 'createCart', method: 'POST', path: `${customerPath('createCart', ctx, customerId)}/carts`, body: cart }, ctx);
       return parseCart(body);
     },
     async getCart(customerId, cartId, ctx) {
@@ -267,6 +306,21 @@ export function createPartnerCenterClient(options: PartnerCenterClientOptions): 
       const query = listOptions?.billingType ? `?billingType=${encodeURIComponent(listOptions.billingType)}` : '';
       const body = await call({ operation: 'listOrders', method: 'GET', path: `${customerPath('listOrders', ctx, customerId)}/orders${query}` }, ctx);
       return parseOrderList(body);
+    },
+    async uploadPurchaseOrder(customerId, orderId, upload, ctx) {
+      const path = `${customerPath('uploadPurchaseOrder', ctx, customerId)}/orders/${segment('uploadPurchaseOrder', ctx, 'orderId', orderId)}/attachment`;
+      const form = () => {
+        const data = new FormData();
+        const metadata: Record<string, unknown> = { customerPrice: upload.customerPrice, currency: upload.currency };
+        if (upload.fxRate !== undefined) metadata.fxRate = upload.fxRate;
+        if (upload.isPartOfTender !== undefined) metadata.isPartofTender = upload.isPartOfTender;
+        if (upload.tenderLink !== undefined) metadata.tenderLink = upload.tenderLink;
+        data.append('metadata', new Blob([JSON.stringify(metadata)], { type: 'application/json' }));
+        for (const file of upload.files) data.append('pofiles', new Blob([file.content], { type: file.contentType }), file.fileName);
+        return data;
+      };
+      const body = await call({ operation: 'uploadPurchaseOrder', method: 'POST', path, form }, ctx);
+      return parseAttachments(body);
     },
   };
 }

@@ -293,3 +293,18 @@ export function parseRetryAfterSeconds(header: string | null, body: unknown, now
   }
   return fallbackSeconds;
 }
+
+/** The collection the attachment upload answers with (201, `{totalCount, items:[{attachmentId, fileName, sizeInKB, attachmentType}]}`). */
+export function parseAttachments(value: unknown): { attachmentId: string; fileName: string; sizeInKB?: number; attachmentType?: string }[] {
+  if (!isObject(value)) throw new PartnerCenterResponseShapeError('attachment upload result', 'a JSON object');
+  return arrayOf(value, 'items')
+    .filter(isObject)
+    .map((item) =>
+      withoutUndefined({
+        attachmentId: optionalString(item, 'attachmentId') ?? '',
+        fileName: optionalString(item, 'fileName') ?? '',
+        sizeInKB: optionalNumber(item, 'sizeInKB'),
+        attachmentType: optionalString(item, 'attachmentType'),
+      }),
+    );
+}

@@ -10,6 +10,7 @@ const MAX_MESSAGE_ID_LENGTH = 128;
 
 export function resultMessageId(message: ResultMessage): string {
   const subject = resultSubject(message);
+  if (message.kind === 'purchaseOrderRequired') return `${message.instanceId}:${subject}:${message.partnerCenterOrderId}`;
   if (message.kind !== 'rejection') {
     if (message.instanceId !== null) return `${message.instanceId}:${subject}`;
     return `${subject}:${deterministicUuid(JSON.stringify({ ...message, finishedAt: null }))}`;

@@ -111,6 +111,7 @@ function waitingOutThrottling(client: PartnerCenterClient): PartnerCenterClient 
     checkout: wrap(client.checkout),
     getOrder: wrap(client.getOrder),
     listOrders: wrap(client.listOrders),
+    uploadPurchaseOrder: wrap(client.uploadPurchaseOrder),
   };
 }
 

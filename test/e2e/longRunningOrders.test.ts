@@ -31,16 +31,19 @@ function polledStatuses(history: HistoryEvent[]): string[] {
     .map((e) => JSON.parse(e.Result!).value.status);
 }
 
-it('follows a purchase-order upload over simulated days to completed, continuing as new on the way', async () => {
+it('follows a purchase-order wait over simulated days to completed, continuing as new on the way', async () => {
   const customerId = customerIdFor('po-upload');
-  // Each status of the PO flow (pending, pending_po_upload, po_upload_complete) lasts 24 GETs of the order.
+  // Each status of the PO flow (pending, pending_po_upload, po_upload_complete) lasts 24 GETs of the order. The
+  // upload itself (which Partner Center waits for) is proven in steppedClock.test.ts; here the wait moves on by itself
+  // so that days of hourly looks and continue-as-new can run on the free-running clock.
+  stack.simulator.controls.setKnobs({ purchaseOrderUpload: 'automatic' });
   stack.simulator.controls.setCatalogItem('DG7GMGF0D7FV', { outcome: 'pending_po_upload', pendingPolls: 24 });
   const order = validOrder({ orderId: 'SO-LONG-1', customerId, lineItems: [{ catalogItemId: ACCESS_LTSC, quantity: 2, billingCycle: 'one_time' }] });
 
   const { final, results, outcome } = await runOrderOverHttp(stack, order);
 
   expect(final.runtimeStatus).toBe('Completed');
-  expect(results.map((m) => m.subject)).toEqual(['submitted', 'completed']);
+  expect(results.map((m) => m.subject)).toEqual(['submitted', 'purchaseOrderRequired', 'completed']);
   expect(outcome.orders).toHaveLength(1);
   expect(outcome.orders[0].status).toBe('completed');
   expect(outcome.orders[0].lineItems[0].subscriptionId).toEqual(expect.any(String));

@@ -90,27 +90,76 @@ it('cancels an order while it waits out a 429 on cart creation, without waiting 
   expect(simulatorCalls(stack, customerId).map((c) => [c.method, c.status])).toEqual([['POST', 429]]);
 }, 60_000);
 
-it('shows an order waiting for a purchase-order upload in the status API, with the next hourly check', async () => {
+it('keeps an order waiting for its purchase order for simulated days, names it in the status and a milestone, and completes it after an upload through the API', async () => {
   const customerId = customerIdFor('status-while-waiting');
   stack.simulator.controls.setCatalogItem('DG7GMGF0D7FV', { outcome: 'pending_po_upload', pendingPolls: 1 });
   const order = validOrder({ orderId: 'SO-STEP-3', customerId, lineItems: [{ catalogItemId: ACCESS_LTSC, quantity: 1, billingCycle: 'one_time' }] });
+  const uploadUrl = `${stack.runtime.apiBaseUrl}/orders/${order.orderId}/purchase-order`;
+  const orderGets = () => simulatorCalls(stack, customerId, 'GET', /\/orders\/[^/]+$/).length;
 
   const instanceId = await startOrder(order);
+  // Nothing waits for a purchase order yet (the order is pending): an upload is refused and nothing reaches Partner Center.
+  const early = await uploadPurchaseOrder(uploadUrl, { customerPrice: '199.00', currency: 'EUR' });
+  expect(early.status).toBe(409);
+  expect(early.body.error).toMatch(/has no Partner Center order waiting for a purchase order/);
+
   // Poll 1 sees pending (1 GET per status), poll 2 pending_po_upload.
   await advanceToNextTimer(stack, instanceId);
   await advanceToNextTimer(stack, instanceId);
   const waiting = await getJson(`${stack.runtime.apiBaseUrl}/orders/${order.orderId}`);
   expect(waiting.status).toBe(200);
-  expect(waiting.body).toMatchObject({ stage: 'waitingForOrders', outcome: null, runtimeStatus: 'Running', lastError: null });
-  expect(waiting.body.orders).toEqual([{ id: expect.any(String), status: 'pending_po_upload' }]);
+  expect(waiting.body).toMatchObject({ stage: 'waitingForOrders', outcome: null, runtimeStatus: 'Running', lastError: null, waitingFor: 'peopleToAct' });
+  const partnerCenterOrderId = waiting.body.orders[0].id as string;
+  expect(waiting.body.orders).toEqual([{ id: partnerCenterOrderId, status: 'pending_po_upload' }]);
+  expect(waiting.body.purchaseOrder).toEqual({ required: true, partnerCenterOrderIds: [partnerCenterOrderId], uploadPath: '/api/orders/SO-STEP-3/purchase-order' });
   expect(Date.parse(waiting.body.nextCheckAt) - (await stack.runtime.now()).getTime()).toBe(3_600_000);
+  const milestones = resultsFor(stack, order.orderId);
+  expect(milestones.map((m) => m.subject)).toEqual(['submitted', 'purchaseOrderRequired']);
+  expect(milestones[1].body).toMatchObject({ kind: 'purchaseOrderRequired', orderId: 'SO-STEP-3', partnerCenterOrderId, uploadPath: '/api/orders/SO-STEP-3/purchase-order' });
+
+  // Three simulated days of hourly looks: Partner Center keeps the order waiting, and the ERP hears of it once.
+  for (let hour = 0; hour < 72; hour++) await advanceToNextTimer(stack, instanceId);
+  const stillWaiting = await getJson(`${stack.runtime.apiBaseUrl}/orders/${order.orderId}`);
+  expect(stillWaiting.body.orders).toEqual([{ id: partnerCenterOrderId, status: 'pending_po_upload' }]);
+  expect(resultsFor(stack, order.orderId).map((m) => m.subject)).toEqual(['submitted', 'purchaseOrderRequired']);
+  expect(orderGets()).toBe(2 + 72);
+
+  // The upload goes to Partner Center for the waiting order, and the workflow looks at once: the clock does not move.
+  const clockBefore = (await stack.runtime.now()).getTime();
+  const uploaded = await uploadPurchaseOrder(uploadUrl, { customerPrice: '199.00', currency: 'EUR' });
+  expect(uploaded.status).toBe(200);
+  expect(uploaded.body).toEqual({
+    orderId: 'SO-STEP-3',
+    uploaded: [{ partnerCenterOrderId, attachments: [{ attachmentId: expect.stringMatching(/^[0-9a-f]{14}$/), fileName: 'PO-SO-STEP-3.pdf' }] }],
+    statusUrl: '/api/orders/SO-STEP-3',
+  });
+  const attachmentCall = simulatorCalls(stack, customerId, 'POST', /\/attachment$/);
+  expect(attachmentCall.map((c) => c.status)).toEqual([201]);
+  await stack.runtime.runUntilIdle();
+  expect((await stack.runtime.now()).getTime()).toBe(clockBefore);
+  expect(orderGets()).toBe(2 + 72 + 1);
+  const reviewing = await getJson(`${stack.runtime.apiBaseUrl}/orders/${order.orderId}`);
+  expect(reviewing.body.orders).toEqual([{ id: partnerCenterOrderId, status: 'po_upload_complete' }]);
+  expect(reviewing.body.purchaseOrder).toBeUndefined();
 
   await runToEnd(instanceId);
   const done = await getJson(`${stack.runtime.apiBaseUrl}/orders/${order.orderId}`);
   expect(done.body).toMatchObject({ stage: 'finished', outcome: 'completed', nextCheckAt: null });
-  expect(done.body.orders).toEqual([{ id: waiting.body.orders[0].id, status: 'completed', subscriptionIds: [expect.any(String)] }]);
-  expect(simulatorCalls(stack, customerId, 'GET', /\/orders\/[^/]+$/)).toHaveLength(4);
-}, 60_000);
+  expect(done.body.orders).toEqual([{ id: partnerCenterOrderId, status: 'completed', subscriptionIds: [expect.any(String)] }]);
+  expect(resultsFor(stack, order.orderId).map((m) => m.subject)).toEqual(['submitted', 'purchaseOrderRequired', 'completed']);
+  // Once finished, an upload is refused again.
+  expect((await uploadPurchaseOrder(uploadUrl, { customerPrice: '199.00', currency: 'EUR' })).status).toBe(409);
+}, 120_000);
+
+/** The ERP's upload: Partner Center's multipart shape, a metadata part and one PDF. */
+async function uploadPurchaseOrder(url: string, metadata: Record<string, string>): Promise<{ status: number; body: any }> { // eslint-disable-line @typescript-eslint/no-explicit-any
+  const form = new FormData();
+  form.append('metadata', JSON.stringify(metadata));
+  const orderId = decodeURIComponent(new URL(url).pathname.split('/').at(-2) ?? '');
+  form.append('pofiles', new Blob(['%PDF-1.7\n1 0 obj <<>> endobj\n%%EOF\n'], { type: 'application/pdf' }), `PO-${orderId}.pdf`);
+  const response = await fetch(url, { method: 'POST', body: form });
+  return { status: response.status, body: await response.json() };
+}
 
 it("recovers the orders of a checkout whose answers were lost from Partner Center's repeat of it, never from the order list", async () => {
   const customerId = customerIdFor('checkout-answers-lost');

@@ -52,7 +52,22 @@ describe('createCart activity', () => {
     const unknownItem = 'CFQ7TTC0ZZZZ:0001:CFQ7TTC0ZZZZ';
     const order = validOrder({ lineItems: [{ catalogItemId: M365_E3, quantity: 1, billingCycle: 'monthly', termDuration: 'P1M' }, { catalogItemId: unknownItem, quantity: 1, billingCycle: 'monthly', termDuration: 'P1M' }] });
     const cart = await createdCart(order);
-    expect(cart.lineItemErrors).toEqual([{ lineItemIndex: 1, code: 'CatalogItemIdIsNotValid', codeNumber: 10001, description: expect.any(String) }]);
+    expect(cart.lineItemErrors).toEqual([{ lineItemIndex: 1, lineItemId: 1, code: 'CatalogItemIdIsNotValid', codeNumber: 10001, description: expect.any(String) }]);
+  });
+
+  test("keeps the ERP's line ids as cart line ids, sends the partner-of-record attestation, and maps errors back to positions", async () => {
+    const unknownItem = 'CFQ7TTC0ZZZZ:0001:CFQ7TTC0ZZZZ';
+    const order = validOrder({
+      partnerOnRecordAttestationAccepted: true,
+      lineItems: [
+        { id: 10, catalogItemId: unknownItem, quantity: 1, billingCycle: 'monthly', termDuration: 'P1M' },
+        { id: 20, catalogItemId: M365_E3, quantity: 1, billingCycle: 'monthly', termDuration: 'P1M', attestationAccepted: true },
+      ],
+    });
+    const created = await createdCart(order);
+    expect(created.lineItemErrors).toEqual([{ lineItemIndex: 0, lineItemId: 10, code: 'CatalogItemIdIsNotValid', codeNumber: 10001, description: expect.any(String) }]);
+    const stored = await h.client.getCart(CUSTOMER_ID, created.cartId, otherCtx());
+    expect(stored.lineItems.map((l) => [l.id, l.attestationAccepted])).toEqual([[10, undefined], [20, true]]);
   });
 
   test('returns throttling as a value with Retry-After', async () => {

@@ -436,6 +436,8 @@ describe('request headers', () => {
         'ms-correlationid': 'corr-1',
         'x-locale': 'de-DE',
         'ms-partnercenter-application': 'contoso-erp-bridge',
+        // headers.md: "Required. Specifies the version of the API requested; generally api-version: v1".
+        'ms-contract-version': 'v1',
         'content-length': '0',
       });
     } finally {

@@ -197,3 +197,46 @@ describe('routing and headers', () => {
     expect(wrongMethod.headers.get('allow')).toBe('GET, PUT');
   });
 });
+
+describe('stricter line-item checks, each with its documented code inside the 201', () => {
+  const W365_HYBRID = '5f3a7cd2-c76f-4b21-9ddc-f48f09869cf6';
+  const errorOf = async (item: unknown) => (await client.createCart({ lineItems: [item] })).body.lineItems[0].error;
+
+  it('requires attestationAccepted for an item that enforces attestation (10012), and takes it when given', async () => {
+    expect(await errorOf(line(W365_HYBRID, 'monthly'))).toMatchObject({ errorCode: 10012, errorDescription: expect.stringContaining("Attestation hasn't been accepted") });
+    expect(await errorOf(line(W365_HYBRID, 'monthly', undefined, { AttestationAccepted: true }))).toBeUndefined();
+  });
+
+  it('refuses more seats than an item allows per subscription (10015, with availableQuantity)', async () => {
+    sim.controls.setCatalogItem(NCE_M365_E3, {}, { maxSeatsPerSubscription: 25 });
+    expect(await errorOf(line(NCE_M365_E3, 'monthly', 'P1Y', { quantity: 26 }))).toEqual({
+      errorCode: 10015,
+      errorDescription: expect.stringContaining('26 requested, at most 25'),
+      additionalInformation: { availableQuantity: 25, purchasedQuantity: 0 },
+    });
+    expect(await errorOf(line(NCE_M365_E3, 'monthly', 'P1Y', { quantity: 25 }))).toBeUndefined();
+  });
+
+  it('refuses a promotion the item is not eligible for (10014) and takes an eligible one', async () => {
+    const promotion = '39NFJQT1PHSN:0008:39NFJQT1Q5J0';
+    expect(await errorOf(line(NCE_M365_E3, 'monthly', 'P1Y', { promotionId: promotion }))).toMatchObject({ errorCode: 10014 });
+    sim.controls.setCatalogItem(NCE_M365_E3, {}, { promotionIds: [promotion] });
+    expect(await errorOf(line(NCE_M365_E3, 'monthly', 'P1Y', { promotionId: promotion }))).toBeUndefined();
+  });
+
+  it('refuses participants for a partner that may not name resellers (10004) when participantsSupported is off', async () => {
+    const withReseller = line(NCE_M365_E3, 'monthly', 'P1Y', { participants: [{ key: 'transaction_reseller', value: '5357564' }] });
+    expect(await errorOf(withReseller)).toBeUndefined();
+    sim.controls.setKnobs({ participantsSupported: false });
+    expect(await errorOf(withReseller)).toMatchObject({ errorCode: 10004 });
+  });
+
+  it('answers 400/900206 at checkout when requirePartnerAttestation is on and the cart lacks the attestation', async () => {
+    sim.controls.setKnobs({ requirePartnerAttestation: true });
+    const without = (await client.createCart({ lineItems: [line(NCE_M365_E3, 'monthly', 'P1Y')] })).body;
+    const refused = await client.checkout(without.id);
+    expect([refused.status, refused.body.code, refused.body.description]).toEqual([400, 900206, expect.stringContaining('Partner Attestation is missing')]);
+    const attested = (await client.createCart({ PartnerOnRecordAttestationAccepted: true, lineItems: [line(NCE_M365_E3, 'monthly', 'P1Y')] })).body;
+    expect((await client.checkout(attested.id)).status).toBe(201);
+  });
+});

@@ -24,8 +24,12 @@ describe('checkout', () => {
     expect(orders).toHaveLength(4);
     expect(orders.map((o: { billingCycle: string }) => o.billingCycle)).toEqual(['monthly', 'one_time', 'monthly', 'none']);
     expect(orders.map((o: { status: string }) => o.status)).toEqual(['completed', 'pending', 'pending', 'pending']);
+    // The documented id forms: the legacy Azure offer's order has a 33-character base64url id and a 12-hex
+    // alternateId; new-commerce orders have 12 hex characters and alternateId = id (checkout-a-cart.md).
+    expect(orders[0].id).toMatch(/^[A-Za-z0-9_-]{32}1$/);
+    expect(orders[0].alternateId).toMatch(/^[0-9a-f]{12}$/);
+    orders.slice(1).forEach((o: { id: string; alternateId: string }) => expect([o.id, o.alternateId]).toEqual([expect.stringMatching(/^[0-9a-f]{12}$/), o.id]));
     orders.forEach((o: { id: string; referenceCustomerId: string; transactionType: string }) => {
-      expect(o.id).toMatch(/^[0-9a-f]{12}$/);
       expect(o.referenceCustomerId).toBe(CUSTOMER);
       expect(o.transactionType).toBe('UserPurchase');
     });

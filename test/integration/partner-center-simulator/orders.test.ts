@@ -1,6 +1,6 @@
 // Orders over real HTTP: settling by polls or by simulator time, configured outcomes, 404/20000, the listing delay.
 import type { PartnerCenterSimulator } from '../../../local/partner-center-simulator';
-import { CUSTOMER, NCE_M365_E3, OTHER_CUSTOMER, SAAS, clientFor, line, startSimulator, type SimulatorClient } from './simulatorClient';
+import { CUSTOMER, NCE_M365_E3, OTHER_CUSTOMER, SAAS, clientFor, line, startSimulator, type Reply, type SimulatorClient } from './simulatorClient';
 
 let sim: PartnerCenterSimulator;
 let client: SimulatorClient;
@@ -45,7 +45,6 @@ describe('get order', () => {
     ['error', ['pending', 'error', 'error'], 0],
     ['cancelled', ['pending', 'cancelled', 'cancelled'], 0],
     ['partial_success', ['pending', 'partial_success', 'partial_success'], 1],
-    ['pending_po_upload', ['pending', 'pending_po_upload', 'po_upload_complete', 'completed'], 2],
     ['pending_review', ['pending', 'pending_review', 'completed'], 2],
   ])('follows the status path of outcome %s', async (outcome, path, provisionedLines) => {
     sim.controls.setCatalogItem(NCE_M365_E3, { outcome: outcome as never, pendingPolls: 1 });
@@ -56,9 +55,10 @@ describe('get order', () => {
     expect(last.lineItems.filter((l: { subscriptionId?: string }) => l.subscriptionId).length).toBe(provisionedLines);
   });
 
-  it('runs the purchase-order flow for the documented sandbox trigger (Access LTSC 2021)', async () => {
-    sim.controls.setKnobs({ orderPendingPolls: 1 });
-    const order = await orderFor([line('DG7GMGF0D7FV:0002:DG7GMGF0D9ZP', 'one_time')]);
+  it('follows the status path of outcome pending_po_upload by itself only when purchaseOrderUpload is automatic', async () => {
+    sim.controls.setKnobs({ purchaseOrderUpload: 'automatic' });
+    sim.controls.setCatalogItem(NCE_M365_E3, { outcome: 'pending_po_upload', pendingPolls: 1 });
+    const order = await orderFor([line(NCE_M365_E3, 'monthly', 'P1Y')]);
 
     expect(await pollStatuses(order.id, 4)).toEqual(['pending', 'pending_po_upload', 'po_upload_complete', 'completed']);
   });
@@ -80,6 +80,66 @@ describe('get order', () => {
     expect([unknown.status, unknown.body.code]).toEqual([404, 20000]);
     expect(unknown.body.description).toContain('Order ID not found');
     expect([foreign.status, foreign.body.code]).toEqual([404, 20000]);
+  });
+});
+
+describe('purchase-order upload (POST /orders/{id}/attachment)', () => {
+  const ACCESS_LTSC = 'DG7GMGF0D7FV:0002:DG7GMGF0D9ZP';
+  const pdf = (name = 'PO_Part1.pdf', bytes = 2048) => new File([new Uint8Array(bytes).fill(37)], name, { type: 'application/pdf' });
+
+  async function upload(orderId: string, parts: { metadata?: unknown; pofiles?: File[]; tenderFiles?: File[] }) {
+    const form = new FormData();
+    if (parts.metadata !== undefined) form.append('metadata', new Blob([JSON.stringify(parts.metadata)], { type: 'application/json' }));
+    for (const file of parts.pofiles ?? []) form.append('pofiles', file);
+    for (const file of parts.tenderFiles ?? []) form.append('TenderFiles', file);
+    const res = await fetch(`${sim.url}/v1/customers/${CUSTOMER}/orders/${orderId}/attachment`, { method: 'POST', headers: { Authorization: 'Bearer test-token' }, body: form });
+    return { status: res.status, body: (await res.json()) as Reply['body'] };
+  }
+
+  it('keeps the documented sandbox trigger (Access LTSC 2021) in pending_po_upload for days of polls until the PO arrives', async () => {
+    sim.controls.setKnobs({ orderPendingPolls: 1 });
+    const order = await orderFor([line(ACCESS_LTSC, 'one_time')]);
+
+    expect(await pollStatuses(order.id, 5)).toEqual(['pending', 'pending_po_upload', 'pending_po_upload', 'pending_po_upload', 'pending_po_upload']);
+    sim.controls.advanceClock('30d');
+    expect(await pollStatuses(order.id, 1)).toEqual(['pending_po_upload']);
+
+    const uploaded = await upload(order.id, { metadata: { CustomerPrice: '156.87', Currency: 'CAD', fxRate: '1.2' }, pofiles: [pdf(), pdf('PO_Part2.pdf', 3000)] });
+    expect(uploaded.status).toBe(201);
+    expect(uploaded.body).toEqual({
+      totalCount: 2,
+      items: [
+        { attachmentId: expect.stringMatching(/^[0-9a-f]{14}$/), fileName: 'PO_Part1.pdf', sizeInKB: 2, attachmentType: 'POAttachment' },
+        { attachmentId: expect.stringMatching(/^[0-9a-f]{14}$/), fileName: 'PO_Part2.pdf', sizeInKB: 3, attachmentType: 'POAttachment' },
+      ],
+      attributes: { objectType: 'Collection' },
+    });
+    expect(await pollStatuses(order.id, 3)).toEqual(['po_upload_complete', 'completed', 'completed']);
+  });
+
+  it.each([
+    ['no PO document', { metadata: { customerPrice: '1', currency: 'EUR' } }, 900252],
+    ['no metadata', { pofiles: [pdf()] }, 900254],
+    ['metadata without a currency', { metadata: { customerPrice: '1' }, pofiles: [pdf()] }, 900254],
+    ['a tender without link or document', { metadata: { customerPrice: '1', currency: 'EUR', isPartofTender: true }, pofiles: [pdf()] }, 900253],
+  ])('refuses an upload with %s and the order keeps waiting', async (_name, parts, code) => {
+    sim.controls.setKnobs({ orderPendingPolls: 1 });
+    const order = await orderFor([line(ACCESS_LTSC, 'one_time')]);
+    await pollStatuses(order.id, 1);
+
+    const refused = await upload(order.id, parts);
+    expect([refused.status, refused.body.code]).toEqual([400, code]);
+    expect(await pollStatuses(order.id, 2)).toEqual(['pending_po_upload', 'pending_po_upload']);
+  });
+
+  it('refuses an upload for an order that is not waiting for one (400/800002) and for an unknown order (404/20000)', async () => {
+    sim.controls.setKnobs({ orderPendingPolls: 1 });
+    const order = await orderFor();
+    const notWaiting = await upload(order.id, { metadata: { customerPrice: '1', currency: 'EUR' }, pofiles: [pdf()] });
+    expect([notWaiting.status, notWaiting.body.code]).toEqual([400, 800002]);
+    expect(notWaiting.body.description).toContain('not waiting for a purchase order (status pending)');
+    const unknown = await upload('a68736758d9c', { metadata: { customerPrice: '1', currency: 'EUR' }, pofiles: [pdf()] });
+    expect([unknown.status, unknown.body.code]).toEqual([404, 20000]);
   });
 });
 

@@ -29,6 +29,31 @@ describe('MS-RequestId replay', () => {
     ]);
   });
 
+  it('replays only an identical request: the same MS-RequestId with another body runs as a new request', async () => {
+    const first = await client.createCart(CART, { requestId: 'create-1' });
+    const changed = await client.createCart({ lineItems: [line(NCE_M365_E3, 'monthly', 'P1Y', { quantity: 7 })] }, { requestId: 'create-1' });
+
+    expect(changed.status).toBe(201);
+    expect(changed.body.id).not.toBe(first.body.id);
+    expect(changed.body.lineItems[0].quantity).toBe(7);
+    expect(sim.controls.counts(CUSTOMER).carts).toBe(2);
+    expect(sim.controls.requestLog().map((e) => e.replayed)).toEqual([false, false]);
+  });
+
+  it('forgets an answer after requestIdReplayWindowMs of simulator time (default 24 hours)', async () => {
+    expect(sim.controls.knobs().requestIdReplayWindowMs).toBe(24 * 3_600_000);
+    sim.controls.setKnobs({ requestIdReplayWindowMs: '10m' });
+    const first = await client.createCart(CART, { requestId: 'create-1' });
+    sim.controls.advanceClock('9m');
+    const within = await client.createCart(CART, { requestId: 'create-1' });
+    sim.controls.advanceClock('2m');
+    const after = await client.createCart(CART, { requestId: 'create-1' });
+
+    expect(within.body.id).toBe(first.body.id);
+    expect(after.body.id).not.toBe(first.body.id);
+    expect(sim.controls.requestLog().map((e) => e.replayed)).toEqual([false, true, false]);
+  });
+
   it('does not replay without a client MS-RequestId', async () => {
     await client.createCart(CART);
     await client.createCart(CART);

@@ -4,6 +4,7 @@ import { HttpRequest, HttpResponse, InvocationContext } from '@azure/functions';
 import { createOrderCancelHandler } from '../../../functions/orderCancelHttp';
 import { createOrderStatusHandler } from '../../../functions/orderStatusHttp';
 import { createOrdersHttpStartHandler } from '../../../functions/ordersHttpStart';
+import { createPurchaseOrderHandler } from '../../../functions/purchaseOrderHttp';
 import type { OrderCustomStatus } from '../../../orchestrations';
 import { orderInstanceId, type OrderOutcome } from '../../../shared/orders';
 import { CUSTOMER_ID, validOrder } from '../../fixtures/orders/requests';
@@ -166,6 +167,7 @@ describe('GET /api/orders/{orderId}', () => {
         lastError: null,
         waitingFor: null,
         nextCheckAt: '2026-03-02T10:00:00.000Z',
+        purchaseOrder: { required: true, partnerCenterOrderIds: ['ord-1'], uploadPath: '/api/orders/SO-10001/purchase-order' },
         createdAt: '2026-03-02T09:00:00.000Z',
         lastUpdatedAt: '2026-03-02T09:05:00.000Z',
       },
@@ -237,5 +239,77 @@ describe('DELETE /api/orders/{orderId}', () => {
     expect((await read(cancel(forOrder('DELETE', 'SO-10001'), context()))).status).toBe(409);
     expect((await read(cancel(forOrder('DELETE', 'SO-2'), context()))).status).toBe(404);
     expect(instances.events).toHaveLength(0);
+  });
+});
+
+describe('POST /api/orders/{orderId}/purchase-order, answers that never reach Partner Center', () => {
+  // Partner Center must not be called for any of these: the upload step throws if it is.
+  const calls: string[] = [];
+  const upload = createPurchaseOrderHandler({
+    getClient: () => instances,
+    partnerCenter: {
+      uploadPurchaseOrder: async (_customerId, orderId) => {
+        calls.push(orderId);
+        throw new Error('Partner Center must not be called');
+      },
+    },
+  });
+  const PDF = Buffer.from('%PDF-1.7\n%%EOF\n');
+  const poRequest = (orderId: string, body: Buffer | string, headers: Record<string, string>, query = '') =>
+    new HttpRequest({ method: 'POST', url: `${BASE}/api/orders/${encodeURIComponent(orderId)}/purchase-order${query}`, params: { orderId }, headers, body: typeof body === 'string' ? { string: body } : { bytes: body } });
+  const waitingOrder = () =>
+    instances.put('order-SO-10001', { input: { request: validOrder() }, customStatus: customStatus('waitingForOrders', { orders: [{ id: 'a68736758d9c', status: 'pending_po_upload' }] }) });
+  beforeEach(() => void (calls.length = 0));
+  afterEach(() => expect(calls).toEqual([]));
+
+  test('404 for an unknown order', async () => {
+    expect(await read(upload(poRequest('SO-404', PDF, { 'content-type': 'application/pdf' }, '?customerPrice=1&currency=EUR'), context()))).toMatchObject({ status: 404 });
+  });
+
+  test('409 when no Partner Center order of the order waits for a purchase order, naming their statuses', async () => {
+    instances.put('order-SO-10001', { customStatus: customStatus('waitingForOrders', { orders: [{ id: 'a68736758d9c', status: 'pending' }] }) });
+    const response = await read(upload(poRequest('SO-10001', PDF, { 'content-type': 'application/pdf' }, '?customerPrice=1&currency=EUR'), context()));
+    expect(response).toMatchObject({ status: 409, body: { error: 'order SO-10001 has no Partner Center order waiting for a purchase order (runtime status Running; orders a68736758d9c: pending)' } });
+  });
+
+  test('409 for a finished order even if its last status was a purchase-order wait', async () => {
+    instances.put('order-SO-10001', { runtimeStatus: 'Completed', customStatus: customStatus('finished', { orders: [{ id: 'a68736758d9c', status: 'pending_po_upload' }] }) });
+    expect((await read(upload(poRequest('SO-10001', PDF, { 'content-type': 'application/pdf' }, '?customerPrice=1&currency=EUR'), context()))).status).toBe(409);
+  });
+
+  test('400 naming customerPrice and currency when the metadata is missing', async () => {
+    waitingOrder();
+    const response = await read(upload(poRequest('SO-10001', PDF, { 'content-type': 'application/pdf' }), context()));
+    expect(response.status).toBe(400);
+    expect((response.body.errors as { field: string }[]).map((e) => e.field)).toEqual(['customerPrice', 'currency']);
+  });
+
+  test('415 for a document that is not a PDF, 400 for bytes that are not one', async () => {
+    waitingOrder();
+    const word = await read(upload(poRequest('SO-10001', PDF, { 'content-type': 'application/msword' }, '?customerPrice=1&currency=EUR'), context()));
+    expect(word).toMatchObject({ status: 415, body: { errors: [{ field: 'pofiles[0]', message: 'must be application/pdf' }] } });
+    const fake = await read(upload(poRequest('SO-10001', Buffer.from('hello'), { 'content-type': 'application/pdf' }, '?customerPrice=1&currency=EUR'), context()));
+    expect(fake).toMatchObject({ status: 400, body: { errors: [{ field: 'pofiles[0]', message: 'is not a PDF document (it does not start with %PDF-)' }] } });
+  });
+
+  test('413 for a document over the limit', async () => {
+    waitingOrder();
+    const big = Buffer.concat([PDF, Buffer.alloc(10 * 1024 * 1024)]);
+    expect((await read(upload(poRequest('SO-10001', big, { 'content-type': 'application/pdf' }, '?customerPrice=1&currency=EUR'), context()))).status).toBe(413);
+  });
+
+  test('a multipart upload without a pofiles document or with an unknown part is refused naming them', async () => {
+    waitingOrder();
+    const form = new FormData();
+    form.append('metadata', JSON.stringify({ customerPrice: '156.87', currency: 'CAD' }));
+    form.append('invoice', new Blob([PDF], { type: 'application/pdf' }), 'x.pdf');
+    const encoded = new Response(form);
+    const body = Buffer.from(await encoded.arrayBuffer());
+    const response = await read(upload(poRequest('SO-10001', body, { 'content-type': encoded.headers.get('content-type') ?? '' }), context()));
+    expect(response.status).toBe(400);
+    expect(response.body.errors).toEqual([
+      { field: 'invoice', message: 'is not a known part (expected metadata and pofiles documents)' },
+      { field: 'pofiles', message: 'at least one purchase-order document is required (Partner Center 900252 without it)' },
+    ]);
   });
 });

@@ -56,9 +56,9 @@ beforeAll(() => {
 });
 
 describe('functions/index.ts', () => {
-  test('registers the orchestration, its five activities, the four triggers and the health endpoint', () => {
+  test('registers the orchestration, its five activities, the five triggers and the health endpoint', () => {
     expect(registered.map((r) => r.name).sort()).toEqual(
-      ['checkoutCart', 'createCart', 'findCartOrders', 'getOrder', 'healthHttp', 'partnerCenterBudget', 'orderCancelHttp', 'orderStatusHttp', 'ordersHttpStart', 'ordersQueueStart', 'processOrder', 'publishResult'].sort(),
+      ['checkoutCart', 'createCart', 'findCartOrders', 'getOrder', 'healthHttp', 'partnerCenterBudget', 'orderCancelHttp', 'orderStatusHttp', 'ordersHttpStart', 'ordersQueueStart', 'processOrder', 'publishResult', 'purchaseOrderHttp'].sort(),
     );
     expect(byName('processOrder')).toEqual([expect.objectContaining({ type: 'orchestrationTrigger' })]);
     expect(byName('createCart')).toEqual([expect.objectContaining({ type: 'activityTrigger' })]);
@@ -79,6 +79,7 @@ describe('functions/index.ts', () => {
     expect(http('orderStatusHttp')).toMatchObject({ route: 'orders/{orderId}', methods: ['GET'], authLevel: 'function' });
     expect(http('orderCancelHttp')).toMatchObject({ route: 'orders/{orderId}', methods: ['DELETE'], authLevel: 'function' });
     expect(http('healthHttp')).toMatchObject({ route: 'health', methods: ['GET'], authLevel: 'function' });
+    expect(http('purchaseOrderHttp')).toMatchObject({ route: 'orders/{orderId}/purchase-order', methods: ['POST'], authLevel: 'function' });
   });
 
   test('closes the results sender when the app terminates', () => {

@@ -67,7 +67,7 @@ describe('processOrder happy path', () => {
 
     await replay.fireTimer();
     // Only the pending order is read again.
-    expect(replay.activity('getOrder').input).toEqual({ instanceId: INSTANCE_ID, customerId: CUSTOMER_ID, orderId: 'ord-1' });
+    expect(replay.activity('getOrder').input).toEqual({ instanceId: INSTANCE_ID, customerId: CUSTOMER_ID, orderId: 'ord-1', announce: { erpOrderId: 'SO-10001', previousStatus: 'pending' } });
     await replay.completeActivity('getOrder', orderRead(order('ord-1', 'pending')));
     expect(secondsBetween(replay.now, replay.openTimers()[0].fireAt)).toBe(120);
     expect(status(replay).attempts.polls).toBe(1);
@@ -139,7 +139,7 @@ describe('processOrder cart problems', () => {
     const replay = newOrderReplay();
     await replay.start();
     const refused = cartCreated();
-    if (refused.ok) refused.value.lineItemErrors = [{ lineItemIndex: 1, code: 'CatalogItemIdIsNotValid', codeNumber: 10001, description: 'Catalog item id is not valid' }];
+    if (refused.ok) refused.value.lineItemErrors = [{ lineItemIndex: 1, lineItemId: 1, code: 'CatalogItemIdIsNotValid', codeNumber: 10001, description: 'Catalog item id is not valid' }];
     await replay.completeActivity('createCart', refused);
     expect(published(replay)).toMatchObject({
       status: 'failed',

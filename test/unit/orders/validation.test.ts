@@ -1,5 +1,5 @@
 import { validateOrderRequest, type FieldError } from '../../../shared/orders';
-import { CUSTOMER_ID, M365_E3, validOrder } from '../../fixtures/orders/requests';
+import { CUSTOMER_ID, M365_E3, docsCreateCartOrder, docsPascalCaseOrder, validOrder } from '../../fixtures/orders/requests';
 
 function errorsFor(body: unknown): FieldError[] {
   const result = validateOrderRequest(body);
@@ -88,7 +88,7 @@ describe('validateOrderRequest rejects, naming the field', () => {
     ['an unknown top-level field', { ...validOrder(), customer: 'x' }, 'customer', /not a known field/],
     ['a line item that is not an object', { ...validOrder(), lineItems: [42] }, 'lineItems[0]', /must be an object/],
     ['a malformed catalogItemId', withItem({ catalogItemId: 'CFQ7TTC0LF8S' }), 'lineItems[0].catalogItemId', /productId:skuId:availabilityId/],
-    ['a legacy offer id', withItem({ catalogItemId: 'MS-AZR-0145P' }), 'lineItems[0].catalogItemId', /productId:skuId:availabilityId/],
+    ['a legacy-looking offer id that is not one', withItem({ catalogItemId: 'MS-AZR-145P' }), 'lineItems[0].catalogItemId', /or a legacy offer id such as MS-AZR-0145P/],
     ['quantity 0', withItem({ quantity: 0 }), 'lineItems[0].quantity', /whole number from 1 to 100000 \(got number 0\)/],
     ['a fractional quantity', withItem({ quantity: 1.5 }), 'lineItems[0].quantity', /whole number/],
     ['a quantity as a string', withItem({ quantity: '5' }), 'lineItems[0].quantity', /got "5"/],
@@ -107,7 +107,16 @@ describe('validateOrderRequest rejects, naming the field', () => {
     ['a non-string provisioning value', withItem({ provisioningContext: { duration: 1 } }), 'lineItems[0].provisioningContext.duration', /must be a string/],
     ['provisioningContext as an array', withItem({ provisioningContext: [] }), 'lineItems[0].provisioningContext', /object of string values/],
     ['an unknown participant key', withItem({ participants: [{ key: 'reseller', value: '1' }] }), 'lineItems[0].participants[0].key', /transaction_reseller/],
-    ['an empty participant value', withItem({ participants: [{ key: 'transaction_reseller', value: '' }] }), 'lineItems[0].participants[0].value', /must not be empty/],
+    ['an empty participant value', withItem({ participants: [{ key: 'transaction_reseller', value: '' }] }), 'lineItems[0].participants[0].value', /PartnerID, 1 to 12 digits/],
+    ['a participant value that is not a PartnerID', withItem({ participants: [{ key: 'transaction_reseller', value: 'contoso' }] }), 'lineItems[0].participants[0].value', /PartnerID/],
+    ['a reservation scope the docs do not list', withItem({ provisioningContext: { scope: 'everywhere' } }), 'lineItems[0].provisioningContext.scope', /"shared" or "single"/],
+    ['a reservation subscriptionId that is not a GUID', withItem({ provisioningContext: { subscriptionId: 'sub-1' } }), 'lineItems[0].provisioningContext.subscriptionId', /subscription GUID/],
+    ['a reservation duration the docs do not list', withItem({ provisioningContext: { duration: '2Years' } }), 'lineItems[0].provisioningContext.duration', /"1Year" or "3Years"/],
+    ['an attestation that is not a boolean', withItem({ attestationAccepted: 'yes' }), 'lineItems[0].attestationAccepted', /true or false/],
+    ['a cart attestation that is not a boolean', { ...validOrder(), partnerOnRecordAttestationAccepted: 1 }, 'partnerOnRecordAttestationAccepted', /true or false/],
+    ['a line id that is negative', withItem({ id: -1 }), 'lineItems[0].id', /whole number from 0/],
+    ['a customTermEndDate that is not a date', withItem({ customTermEndDate: 'soon' }), 'lineItems[0].customTermEndDate', /ISO 8601/],
+    ['one field spelt twice in different case', withItem({ Quantity: 2 }), 'lineItems[0].quantity', /given twice, as "quantity" and "Quantity"/],
     [
       'two transaction resellers',
       withItem({ participants: [{ key: 'transaction_reseller', value: '1' }, { key: 'transaction_reseller', value: '2' }] }),
@@ -148,6 +157,69 @@ describe('validateOrderRequest rejects, naming the field', () => {
         { field: 'lineItems[2].billingCycle', message: expect.stringMatching(/for termDuration P1M \(got annual\)/) },
       ],
     });
+  });
+});
+
+describe("validateOrderRequest takes what Partner Center's cart takes", () => {
+  test("the six-line request of the docs' create-a-cart page: legacy offer, reservations, software, SaaS, trial, line ids", () => {
+    const result = validateOrderRequest(docsCreateCartOrder('SO-DOCS'));
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.request.lineItems.map((l) => [l.id, l.catalogItemId, l.billingCycle, l.termDuration ?? null])).toEqual([
+      [0, 'MS-AZR-0145P', 'monthly', 'P1Y'],
+      [1, 'DZH318Z0BQ36:004G:DZH318Z08C0S', 'one_time', 'P1Y'],
+      [2, 'DZH318Z0BQ36:004J:DZH318Z08B8X', 'one_time', 'P3Y'],
+      [3, 'DG7GMGF0DWTL:0001:DG7GMGF0DSFM', 'one_time', null],
+      [4, 'DZH318Z0BXWC:0002:DZH318Z0BMRV', 'monthly', 'P1M'],
+      [5, 'DZH318Z0C0WF:0001:DZH318Z0BP69', 'none', 'P1M'],
+    ]);
+    expect(result.request.lineItems[1].provisioningContext).toEqual({ subscriptionId: '1C461A25-F729-4FA5-AADB-280947DD05E8', scope: 'shared' });
+    expect(result.request.lineItems[5].renewsTo).toEqual({ termDuration: 'P1Y' });
+  });
+
+  test('the PascalCase new-commerce example, with the partner-of-record attestation', () => {
+    expect(validateOrderRequest(docsPascalCaseOrder('SO-PASCAL'))).toEqual({
+      ok: true,
+      request: {
+        orderId: 'SO-PASCAL',
+        customerId: CUSTOMER_ID,
+        partnerOnRecordAttestationAccepted: true,
+        lineItems: [{ catalogItemId: 'CFQ7TTC0LFLZ:0002:CFQ7TTC0K4TS', quantity: 1, termDuration: 'P1M', billingCycle: 'monthly' }],
+      },
+    });
+  });
+
+  test("the attestation example's nulls, line attestation, SDK participant names and custom term end date", () => {
+    const result = validateOrderRequest(
+      withItem({
+        renewsTo: null,
+        provisioningContext: {},
+        customTermEndDate: '2022-02-19T00:00:00Z',
+        attestationAccepted: true,
+        participants: [{ Key: 'TransactionReseller', Value: 5357564 }, { key: 'additional_transaction_reseller', value: '517285' }],
+      }),
+    );
+    expect(result.ok && result.request.lineItems[0]).toEqual({
+      catalogItemId: M365_E3,
+      quantity: 1,
+      billingCycle: 'monthly',
+      termDuration: 'P1M',
+      provisioningContext: {},
+      customTermEndDate: '2022-02-19T00:00:00Z',
+      attestationAccepted: true,
+      participants: [
+        { key: 'transaction_reseller', value: '5357564' },
+        { key: 'additional_transaction_reseller', value: '517285' },
+      ],
+    });
+  });
+
+  test('line ids on every line or none, each used once', () => {
+    const twoLines = (a: unknown, b: unknown) => ({ ...validOrder(), lineItems: validOrder().lineItems.map((l, i) => ({ ...l, id: i === 0 ? a : b })) });
+    expect(errorsFor(twoLines(3, 3))).toEqual([{ field: 'lineItems[1].id', message: 'must be unique in the order (3 is also lineItems[0].id)' }]);
+    expect(errorsFor(twoLines(3, undefined))).toEqual([{ field: 'lineItems', message: 'must give an id on every line item or on none (1 of 2 have one)' }]);
+    const result = validateOrderRequest(twoLines('7', 9));
+    expect(result.ok && result.request.lineItems.map((l) => l.id)).toEqual([7, 9]);
   });
 });
 
