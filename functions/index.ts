@@ -12,6 +12,7 @@ import { registerHealthHttp } from './healthHttp';
 import { registerOrderCancelHttp } from './orderCancelHttp';
 import { registerOrderStatusHttp } from './orderStatusHttp';
 import { registerOrdersHttpStart } from './ordersHttpStart';
+import { registerOrdersListHttp } from './ordersListHttp';
 import { registerOrdersQueueStart } from './ordersQueueStart';
 
 function serviceBusTarget(connection: AppConfig['serviceBus']['connection']): ServiceBusTarget {
@@ -39,5 +40,6 @@ registerOrderWorkflow({ partnerCenter, publisher });
 registerOrdersQueueStart({ queueName: config.serviceBus.ordersQueue, connection: config.serviceBus.connectionSetting }, { ...startDeps, publisher });
 registerOrdersHttpStart(startDeps);
 registerOrderStatusHttp();
+registerOrdersListHttp();
 registerOrderCancelHttp();
 registerHealthHttp({ secretSource: credentials.secretSource, tokenProvider: credentials.tokenProvider, probeResultsTopic: () => publisher.probeSend() });
