@@ -8,6 +8,7 @@ import { loadConfig, type AppConfig } from '../shared/config';
 import { createPartnerCenterCredentials } from '../shared/credentials';
 import { createPartnerCenterClient } from '../shared/partner-center';
 import { createServiceBusResultPublisher, type ServiceBusTarget } from '../shared/results';
+import { registerContractsHttp } from './contractsHttp';
 import { registerHealthHttp } from './healthHttp';
 import { registerOrderCancelHttp } from './orderCancelHttp';
 import { registerOrderStatusHttp } from './orderStatusHttp';
@@ -41,5 +42,6 @@ registerOrdersQueueStart({ queueName: config.serviceBus.ordersQueue, connection:
 registerOrdersHttpStart(startDeps);
 registerOrderStatusHttp();
 registerOrdersListHttp();
+registerContractsHttp();
 registerOrderCancelHttp();
 registerHealthHttp({ secretSource: credentials.secretSource, tokenProvider: credentials.tokenProvider, probeResultsTopic: () => publisher.probeSend() });

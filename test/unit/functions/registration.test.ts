@@ -58,7 +58,7 @@ beforeAll(() => {
 describe('functions/index.ts', () => {
   test('registers the orchestration, its five activities, the four triggers and the health endpoint', () => {
     expect(registered.map((r) => r.name).sort()).toEqual(
-      ['checkoutCart', 'createCart', 'findCartOrders', 'getOrder', 'healthHttp', 'orderCancelHttp', 'orderStatusHttp', 'ordersHttpStart', 'ordersListHttp', 'ordersQueueStart', 'processOrder', 'publishResult'].sort(),
+      ['checkoutCart', 'contractsHttp', 'createCart', 'findCartOrders', 'getOrder', 'healthHttp', 'orderCancelHttp', 'orderStatusHttp', 'ordersHttpStart', 'ordersListHttp', 'ordersQueueStart', 'processOrder', 'publishResult'].sort(),
     );
     expect(byName('processOrder')).toEqual([expect.objectContaining({ type: 'orchestrationTrigger' })]);
     expect(byName('createCart')).toEqual([expect.objectContaining({ type: 'activityTrigger' })]);
