@@ -14,6 +14,7 @@ import { registerOrderCancelHttp } from './orderCancelHttp';
 import { registerOrderStatusHttp } from './orderStatusHttp';
 import { registerOrdersHttpStart } from './ordersHttpStart';
 import { registerOrdersListHttp } from './ordersListHttp';
+import { registerOrdersPageHttp } from './ordersPageHttp';
 import { registerOrdersQueueStart } from './ordersQueueStart';
 
 function serviceBusTarget(connection: AppConfig['serviceBus']['connection']): ServiceBusTarget {
@@ -43,5 +44,6 @@ registerOrdersHttpStart(startDeps);
 registerOrderStatusHttp();
 registerOrdersListHttp();
 registerContractsHttp();
+registerOrdersPageHttp();
 registerOrderCancelHttp();
 registerHealthHttp({ secretSource: credentials.secretSource, tokenProvider: credentials.tokenProvider, probeResultsTopic: () => publisher.probeSend() });

@@ -58,7 +58,7 @@ beforeAll(() => {
 describe('functions/index.ts', () => {
   test('registers the orchestration, its five activities, the four triggers and the health endpoint', () => {
     expect(registered.map((r) => r.name).sort()).toEqual(
-      ['checkoutCart', 'contractsHttp', 'createCart', 'findCartOrders', 'getOrder', 'healthHttp', 'orderCancelHttp', 'orderStatusHttp', 'ordersHttpStart', 'ordersListHttp', 'ordersQueueStart', 'processOrder', 'publishResult'].sort(),
+      ['checkoutCart', 'contractsHttp', 'createCart', 'findCartOrders', 'getOrder', 'healthHttp', 'orderCancelHttp', 'orderStatusHttp', 'ordersHttpStart', 'ordersListHttp', 'ordersPageHttp', 'ordersQueueStart', 'processOrder', 'publishResult'].sort(),
     );
     expect(byName('processOrder')).toEqual([expect.objectContaining({ type: 'orchestrationTrigger' })]);
     expect(byName('createCart')).toEqual([expect.objectContaining({ type: 'activityTrigger' })]);
@@ -79,6 +79,8 @@ describe('functions/index.ts', () => {
     expect(http('orderStatusHttp')).toMatchObject({ route: 'orders/{orderId}', methods: ['GET'], authLevel: 'function' });
     expect(http('orderCancelHttp')).toMatchObject({ route: 'orders/{orderId}', methods: ['DELETE'], authLevel: 'function' });
     expect(http('ordersListHttp')).toMatchObject({ route: 'orders', methods: ['GET'], authLevel: 'function' });
+    expect(http('ordersPageHttp')).toMatchObject({ route: 'orders-page', methods: ['GET'], authLevel: 'function' });
+    expect(http('contractsHttp')).toMatchObject({ route: 'contracts/{name}', methods: ['GET'], authLevel: 'function' });
     expect(http('healthHttp')).toMatchObject({ route: 'health', methods: ['GET'], authLevel: 'function' });
   });
 
