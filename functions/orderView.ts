@@ -29,7 +29,11 @@ export interface OrderView {
   lastUpdatedAt: string;
 }
 
-const asIso = (value: Date | string) => (value instanceof Date ? value.toISOString() : String(value));
+// The SDK's getStatus gives Dates, the raw instance query (the list) gives the backend's strings: one form for both.
+const asIso = (value: Date | string) => {
+  const date = value instanceof Date ? value : new Date(value);
+  return Number.isNaN(date.getTime()) ? String(value) : date.toISOString();
+};
 
 export function orderView(orderId: string, status: DurableOrchestrationStatus): OrderView {
   const custom = (status.customStatus ?? null) as Partial<OrderCustomStatus> | null;

@@ -28,6 +28,8 @@ export interface LocalStackOptions {
   keys?: FunctionKeys;
   /** Where the CA certificate is written for the runtime process (NODE_EXTRA_CA_CERTS); a temp folder by default. */
   caFile?: string;
+  /** The broker's entities (an emulator Config.json document); config.default.json when left out. */
+  brokerConfig?: unknown;
 }
 
 export interface LocalStack {
@@ -75,7 +77,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     });
     stoppers.push(() => simulator.stop());
 
-    const broker = await startServiceBusBroker({ port: ports.serviceBus ?? 0 });
+    const broker = await startServiceBusBroker({ port: ports.serviceBus ?? 0, config: options.brokerConfig });
     stoppers.push(() => broker.stop());
 
     const settings: Record<string, string> = {

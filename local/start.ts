@@ -5,6 +5,8 @@
 
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import type { OrderView } from '../functions/orderView';
+import { progressLines } from '../tools/order/progress';
 import { parseArgs } from 'node:util';
 import { ServiceBusClient } from '@azure/service-bus';
 import { orderInstanceId } from '../shared/orders';
@@ -76,6 +78,9 @@ Try it:
   curl -i -X POST ${api}/orders -H "Content-Type: application/json" --data @test/fixtures/orders/sample-order.json
   curl -s ${api}/orders/SO-10001
   curl -i -X DELETE ${api}/orders/SO-10001
+  curl -s "${api}/orders?outcome=failed,unknown"          # the list: outcome, stage, waitingFor, customerId, createdFrom...
+  npm run order -- test/fixtures/orders/sample-order.json --watch   # as the ERP would, stage by stage
+  open ${api}/orders-page                                # the orders page; contracts at ${api}/contracts/openapi.json
 
 ERPs send orders to the queue "orders" and read outcomes from topic "order-results", subscription "erp",
 with the connection string above. Ctrl+C stops everything.
@@ -109,6 +114,31 @@ async function runSampleOrder(stack: LocalStack, root: string): Promise<void> {
   }
 }
 
+/**
+ * Live progress: one line per change of any order started since now, read from the list API once a second (what an
+ * operator's own tooling would do). Never stops the stack: a failed read is retried on the next tick.
+ */
+function followProgress(api: string, since: string): void {
+  const seen = new Map<string, OrderView>();
+  const tick = async () => {
+    let token: string | null = null;
+    for (let page = 0; page < 5; page++) {
+      const query = new URLSearchParams({ createdFrom: since, pageSize: '100', ...(token ? { continuationToken: token } : {}) });
+      const response = await fetch(`${api}/orders?${query}`);
+      if (response.status !== 200) return;
+      const body = (await response.json()) as { orders: OrderView[]; continuationToken: string | null };
+      for (const view of body.orders) {
+        for (const line of progressLines(seen.get(view.orderId), view)) console.log(`[order ${view.orderId}] ${line}`);
+        seen.set(view.orderId, view);
+      }
+      token = body.continuationToken;
+      if (!token) return;
+    }
+  };
+  const timer = setInterval(() => void tick().catch(() => undefined), 1000);
+  timer.unref();
+}
+
 async function main(): Promise<void> {
   const root = path.resolve(__dirname, '..', '..');
   const flags = parseFlags(process.argv.slice(2), root);
@@ -138,6 +168,7 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void stop(0));
 
   printWelcome(stack);
+  followProgress(stack.runtime.apiBaseUrl, (await stack.runtime.now()).toISOString());
   try {
     if (flags.demo) await runSampleOrder(stack, root);
   } catch (error) {

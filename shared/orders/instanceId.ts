@@ -21,3 +21,19 @@ export function orderInstanceId(orderId: string): string {
 
 /** The longest instance id this mapping produces (message ids append at most ~20 characters). */
 export const MAX_INSTANCE_ID_LENGTH = HASHED_PREFIX.length + 64;
+
+/**
+ * The instance-id prefix under which the orders whose id starts with `orderIdPrefix` are found, for the backend's
+ * instance query (instanceIdPrefix). Only readable ids can be found by prefix: a hashed id keeps nothing of its order id.
+ * Returns the common prefix of every hashed id when the prefix itself could never be readable (the caller then checks
+ * each order id), and null for an empty prefix.
+ */
+export function orderInstanceIdPrefix(orderIdPrefix: string): { instanceIdPrefix: string; exact: boolean } | null {
+  if (orderIdPrefix === '') return null;
+  const key = orderIdKey(orderIdPrefix);
+  if (READABLE_ORDER_ID.test(key)) return { instanceIdPrefix: READABLE_PREFIX + key, exact: true };
+  return { instanceIdPrefix: HASHED_PREFIX, exact: false };
+}
+
+/** Every order's instance id starts with this (readable and hashed forms alike). */
+export const ORDER_INSTANCE_ID_PREFIX = 'order';

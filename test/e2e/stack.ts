@@ -8,6 +8,7 @@ import type { RequestLogEntry } from '../../local/partner-center-simulator';
 import { EventType } from '../../local/runtime';
 import type { InspectedMessage } from '../../local/service-bus';
 import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../local/stack';
+import { brokerConfigWithContractSubscription, CONTRACT_SUBSCRIPTION, createContractValidators, recordApiResponses, type ContractLedger } from './contractCheck';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
 
@@ -15,6 +16,8 @@ export interface E2eStack extends LocalStack {
   /** Every line the runtime printed (the app's logs included). */
   output: string[];
   serviceBus: ServiceBusClient;
+  /** What the contract checks saw (contractCheck.ts): answers and messages checked, and every mismatch. */
+  contracts: ContractLedger;
 }
 
 export async function startE2eStack(options: Partial<LocalStackOptions> = {}): Promise<E2eStack> {
@@ -24,16 +27,34 @@ export async function startE2eStack(options: Partial<LocalStackOptions> = {}): P
     appEntry: 'functions/index.ts',
     clock: { kind: 'virtual', autoAdvance: true },
     onRuntimeOutput: (line) => output.push(line),
+    brokerConfig: brokerConfigWithContractSubscription(),
     ...options,
   });
   const serviceBus = new ServiceBusClient(stack.broker.connectionString, { retryOptions: { maxRetries: 1, retryDelayInMs: 100, timeoutInMs: 5_000 } });
+  const validators = createContractValidators();
+  const contracts: ContractLedger = { responses: 0, messages: 0, violations: [] };
+  const restoreFetch = recordApiResponses(stack.runtime.apiBaseUrl, validators, contracts);
+  /** Every message the topic got so far, from the subscription no test reads; each is checked once. */
+  const checkMessages = () => {
+    const all = stack.broker.inspect.messages(`order-results/Subscriptions/${CONTRACT_SUBSCRIPTION}`);
+    for (const message of all.slice(contracts.messages)) {
+      contracts.violations.push(...validators.checkMessage(message.body).map((p) => `results message ${String(message.messageId)}: ${p}`));
+    }
+    contracts.messages = all.length;
+  };
   return {
     ...stack,
     output,
     serviceBus,
+    contracts,
     stop: async () => {
+      restoreFetch();
+      checkMessages();
       await serviceBus.close();
       await stack.stop();
+      if (contracts.violations.length > 0) {
+        throw new Error(`answers or messages that do not match contracts/ (${contracts.violations.length}):\n${contracts.violations.slice(0, 20).join('\n')}`);
+      }
     },
   };
 }

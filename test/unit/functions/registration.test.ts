@@ -58,7 +58,7 @@ beforeAll(() => {
 describe('functions/index.ts', () => {
   test('registers the orchestration, its five activities, the five triggers and the health endpoint', () => {
     expect(registered.map((r) => r.name).sort()).toEqual(
-      ['checkoutCart', 'createCart', 'findCartOrders', 'getOrder', 'healthHttp', 'partnerCenterBudget', 'orderCancelHttp', 'orderStatusHttp', 'ordersHttpStart', 'ordersQueueStart', 'processOrder', 'publishResult', 'purchaseOrderHttp'].sort(),
+      ['checkoutCart', 'contractsHttp', 'createCart', 'findCartOrders', 'getOrder', 'healthHttp', 'partnerCenterBudget', 'orderCancelHttp', 'orderStatusHttp', 'ordersHttpStart', 'ordersListHttp', 'ordersPageHttp', 'ordersQueueStart', 'processOrder', 'publishResult', 'purchaseOrderHttp'].sort(),
     );
     expect(byName('processOrder')).toEqual([expect.objectContaining({ type: 'orchestrationTrigger' })]);
     expect(byName('createCart')).toEqual([expect.objectContaining({ type: 'activityTrigger' })]);
@@ -78,6 +78,9 @@ describe('functions/index.ts', () => {
     expect(http('ordersHttpStart')).toMatchObject({ route: 'orders', methods: ['POST'], authLevel: 'function' });
     expect(http('orderStatusHttp')).toMatchObject({ route: 'orders/{orderId}', methods: ['GET'], authLevel: 'function' });
     expect(http('orderCancelHttp')).toMatchObject({ route: 'orders/{orderId}', methods: ['DELETE'], authLevel: 'function' });
+    expect(http('ordersListHttp')).toMatchObject({ route: 'orders', methods: ['GET'], authLevel: 'function' });
+    expect(http('ordersPageHttp')).toMatchObject({ route: 'orders-page', methods: ['GET'], authLevel: 'function' });
+    expect(http('contractsHttp')).toMatchObject({ route: 'contracts/{name}', methods: ['GET'], authLevel: 'function' });
     expect(http('healthHttp')).toMatchObject({ route: 'health', methods: ['GET'], authLevel: 'function' });
     expect(http('purchaseOrderHttp')).toMatchObject({ route: 'orders/{orderId}/purchase-order', methods: ['POST'], authLevel: 'function' });
   });
