@@ -57,7 +57,9 @@ it('when Partner Center will not repeat a checkout (800065) and has forgotten it
   const customerId = customerIdFor('reliability-untied');
   const a = { orderId: 'SO-UNTIED-A', customerId };
   const b = { orderId: 'SO-UNTIED-B', customerId };
-  stack.simulator.controls.setKnobs({ checkoutReplay: 'reject' });
+  // The order list shows new orders at once here (the local stack lags it 15 minutes by default): this scenario is
+  // about what recovery may claim once the candidates are visible, not about the lag.
+  stack.simulator.controls.setKnobs({ checkoutReplay: 'reject', orderListingDelayMs: 0 });
   await post(a);
   await waitForOrders(stack, [a]);
   // B's first checkout answer is lost; Partner Center then forgets the request id, so the repeat meets the ordered cart.
@@ -81,5 +83,5 @@ it('when Partner Center will not repeat a checkout (800065) and has forgotten it
   const named = outcome?.errors.find((e) => e.reason === 'checkoutUnknown')?.message ?? '';
   // Both orders' Partner Center orders are named as candidates; the outcome claims none of them.
   for (const order of stack.simulator.controls.orders(customerId)) expect(named).toContain(order.id);
-  stack.simulator.controls.setKnobs({ faults: [], checkoutReplay: 'idempotent' });
+  stack.simulator.controls.setKnobs({ faults: [], checkoutReplay: 'idempotent', orderListingDelayMs: '15m' });
 }, 90_000);
