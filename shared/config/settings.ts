@@ -236,7 +236,7 @@ export const SETTINGS: readonly SettingDefinition[] = [
   app({
     name: 'PARTNER_CENTER_BUDGET_PER_MINUTE',
     required: 'optional',
-    default: '450',
+    default: '480',
     expected: 'an integer from 0 to 10000 (0 turns pacing off)',
     description: "Partner Center calls per minute that all orders of the partner tenant share, on every instance of the app (Partner Center allows about 500 and counts refused calls too).",
   }),
