@@ -30,8 +30,10 @@ export function createContractValidators() {
     let fn = byRef.get(key);
     if (!fn) {
       const ref = (schema as { $ref?: string }).$ref;
-      // A $ref inside the document is relative to it; an inline schema gets the document as its base.
-      fn = ref?.startsWith('#') ? ajv.compile({ $ref: `openapi.json${ref}` }) : ajv.compile({ $id: `openapi-inline-${byRef.size}.json`, ...(schema as object) });
+      // A $ref inside the document is relative to it, also inside an inline schema (which gets an id of its own, so
+      // its `#/components/...` refs are pointed at the document).
+      const inline = JSON.parse(JSON.stringify(schema).replace(/"\$ref":"#\//g, '"$ref":"openapi.json#/')) as object;
+      fn = ref?.startsWith('#') ? ajv.compile({ $ref: `openapi.json${ref}` }) : ajv.compile({ $id: `openapi-inline-${byRef.size}.json`, ...inline });
       byRef.set(key, fn);
     }
     return fn;

@@ -3,7 +3,8 @@
 // answers and messages).
 import fs from 'node:fs';
 import path from 'node:path';
-import { PURCHASE_ORDER_LIMITS } from '../../functions/purchaseOrderHttp';
+import { HttpRequest, InvocationContext, type HttpResponse } from '@azure/functions';
+import { createPurchaseOrderHandler, PURCHASE_ORDER_LIMITS } from '../../functions/purchaseOrderHttp';
 import { STAGES, WAITS } from '../../orchestrations';
 import { purchaseOrderUploadPath } from '../../orchestrations/activities/getOrder';
 import {
@@ -16,11 +17,14 @@ import {
   REQUESTABLE_BILLING_CYCLES,
   TERM_DURATIONS,
   boundRejection,
+  orderInstanceId,
   validateOrderRequest,
   type MessageRejection,
   type ResultMessage,
 } from '../../shared/orders';
 import { LINE_ITEM_FIELDS, MAX_FRIENDLY_NAME_LENGTH, MAX_LINE_ID, MAX_QUANTITY, PROVISIONING_CONTEXT_LIMITS } from '../../shared/orders/lineItemValidation';
+import { PartnerCenterBusinessError, PartnerCenterThrottledError, PartnerCenterTransientError } from '../../shared/partner-center';
+import { InMemoryInstances } from './functions/inMemoryInstances';
 import { docsCreateCartOrder, docsPascalCaseOrder, validOrder } from '../fixtures/orders/requests';
 import { canonicalSpelling, createContractValidators } from '../e2e/contractCheck';
 
@@ -132,4 +136,56 @@ test('every kind of results message the code builds matches the results schema',
   expect(invalid.errors).toHaveLength(MAX_REPORTED_ERRORS + 1);
   const rejection: MessageRejection = boundRejection({ ...samples.rejection, errors: invalid.errors.map((e) => ({ source: 'validation', ...e })) });
   expect(validators.checkMessage(rejection)).toEqual([]);
+});
+
+test('every answer of POST /api/orders/{orderId}/purchase-order matches the OpenAPI document', async () => {
+  const validators = createContractValidators();
+  const details = { operation: 'uploadPurchaseOrder', requestId: 'r', correlationId: 'c' };
+  const failures: Record<string, Error | undefined> = {
+    ok: undefined,
+    refused: new PartnerCenterBusinessError('missing currency', { ...details, status: 400, code: 900254 }),
+    throttled: new PartnerCenterThrottledError('throttled', 12, { ...details, status: 429 }),
+    outage: new PartnerCenterTransientError('unavailable', { ...details, status: 503 }),
+  };
+  let failure: Error | undefined;
+  const instances = new InMemoryInstances();
+  const waiting = { stage: 'waitingForOrders', orderId: 'SO-1', orders: [{ id: 'a68736758d9c', status: 'pending_po_upload' }] };
+  instances.put(orderInstanceId('SO-1'), { input: { request: validOrder({ orderId: 'SO-1' }) }, customStatus: waiting });
+  instances.put(orderInstanceId('SO-2'), { input: { request: validOrder({ orderId: 'SO-2' }) }, customStatus: { ...waiting, orders: [] } });
+  const upload = createPurchaseOrderHandler({
+    getClient: () => instances as never,
+    partnerCenter: {
+      uploadPurchaseOrder: async () => {
+        if (failure) throw failure;
+        return [{ attachmentId: 'att-1', fileName: 'PO.pdf', sizeInKB: 1, attachmentType: 'PurchaseOrder' }];
+      },
+    },
+  });
+  const send = async (orderId: string, body: Buffer, contentType: string, query = '?customerPrice=156.87&currency=cad') => {
+    const url = `https://orders.example.net/api/orders/${encodeURIComponent(orderId)}/purchase-order${query}`;
+    const request = new HttpRequest({ method: 'POST', url, params: { orderId }, headers: { 'content-type': contentType }, body: { bytes: body } });
+    const response = (await upload(request, new InvocationContext({ invocationId: 'inv', functionName: 'purchaseOrderHttp', logHandler: () => undefined }))) as HttpResponse;
+    const text = await response.text();
+    const problems = validators.checkResponse('POST', `/orders/${encodeURIComponent(orderId)}/purchase-order`, response.status, response.headers.get('content-type'), JSON.parse(text));
+    return { status: response.status, problems };
+  };
+  const PDF = Buffer.from('%PDF-1.7\n%%EOF\n');
+  const seen: Record<string, number> = {};
+  for (const [name, error] of Object.entries(failures)) {
+    failure = error;
+    const answer = await send('SO-1', PDF, 'application/pdf');
+    expect(answer.problems).toEqual([]);
+    seen[name] = answer.status;
+  }
+  expect(seen).toEqual({ ok: 200, refused: 400, throttled: 429, outage: 503 });
+  failure = undefined;
+  const refusals = [
+    await send('SO-1', PDF, 'application/pdf', ''),
+    await send('SO-1', Buffer.from('hello'), 'text/plain'),
+    await send('SO-404', PDF, 'application/pdf'),
+    await send('SO-2', PDF, 'application/pdf'),
+    await send('..', PDF, 'application/pdf'),
+  ];
+  expect(refusals.map((r) => r.status)).toEqual([400, 415, 404, 409, 400]);
+  for (const refusal of refusals) expect(refusal.problems).toEqual([]);
 });
