@@ -58,6 +58,9 @@ export interface CatalogItem {
   enforceAttestation?: boolean;
   /** Seats one subscription may have; more on a line gets 10015 with additionalInformation. */
   maxSeatsPerSubscription?: number | null;
+  /** Quantities the offer sells (an offer's minimum/maximum quantity); a line outside them fails the create/update with 400/900275. */
+  minQuantity?: number | null;
+  maxQuantity?: number | null;
   /** Promotions this item is eligible for; any other promotionId gets 10014 InvalidPromotionId. */
   promotionIds?: string[];
   behaviour: ItemBehaviour;

@@ -55,6 +55,10 @@ function definitionProblems(d: Record<string, unknown>, at: string): string[] {
   if (d.enforceAttestation !== undefined && typeof d.enforceAttestation !== 'boolean') problems.push(`${at}.enforceAttestation: expected true or false`);
   if (d.maxSeatsPerSubscription !== undefined && d.maxSeatsPerSubscription !== null && !(Number.isInteger(d.maxSeatsPerSubscription) && (d.maxSeatsPerSubscription as number) >= 1))
     problems.push(`${at}.maxSeatsPerSubscription: expected a whole number ≥ 1 or null`);
+  for (const name of ['minQuantity', 'maxQuantity'] as const)
+    if (d[name] !== undefined && d[name] !== null && !(Number.isInteger(d[name]) && (d[name] as number) >= 1)) problems.push(`${at}.${name}: expected a whole number ≥ 1 or null`);
+  if (Number.isInteger(d.minQuantity) && Number.isInteger(d.maxQuantity) && (d.minQuantity as number) > (d.maxQuantity as number))
+    problems.push(`${at}.minQuantity: ${String(d.minQuantity)} is above maxQuantity ${String(d.maxQuantity)}`);
   if (d.promotionIds !== undefined && !(Array.isArray(d.promotionIds) && d.promotionIds.every((p) => typeof p === 'string')))
     problems.push(`${at}.promotionIds: expected an array of promotion ids such as "39NFJQT1PHSN:0008:39NFJQT1Q5J0"`);
   return problems;

@@ -35,11 +35,22 @@ export interface SimulatorKnobs {
   faultSeed: number;
   faults: FaultRule[];
   /**
-   * Customers this partner resells to; any other customer id gets 403/20002 "No relationship between caller and
-   * account." (the service's wire body in microsoft/Partner-Smart-Office#12). null = every GUID is a customer, which
-   * is kinder than the service and kept as the default only because most tests invent a customer per test.
+   * Customers this partner resells to; a customer id in neither this list nor otherTenants gets 404/60003 "Tenant not
+   * found" (error-codes.md). null = every GUID is a customer, which is kinder than the service and kept as the default
+   * only because most tests invent a customer per test.
    */
   knownCustomers: string[] | null;
+  /**
+   * Tenants that exist but are not this partner's customers: 403/20002 "No relationship between caller and account."
+   * (error-codes.md; the wire body in microsoft/Partner-Smart-Office#12). Applies whether or not knownCustomers is set.
+   */
+  otherTenants: string[];
+  /**
+   * A caller the service refuses with 403 on every customer route: 'insufficientPrivileges' → 900308 "Insufficient
+   * privileges" (an app or user without the role), 'appOnlyAuthentication' → 900329 "This resource does not support
+   * application-only authentication." (error-codes.md). null = the caller may do everything.
+   */
+  accessDenied: null | 'insufficientPrivileges' | 'appOnlyAuthentication';
   /**
    * 'required' (default): an order in `pending_po_upload` waits until the partner POSTs its purchase order to
    * /orders/{id}/attachment, as the service does (pending-po-upload.md, attaching-purchase-order-and-completing-po-details.md);
@@ -77,6 +88,8 @@ export const DEFAULT_KNOBS: SimulatorKnobs = {
   faultSeed: 1,
   faults: [],
   knownCustomers: null,
+  otherTenants: [],
+  accessDenied: null,
   purchaseOrderUpload: 'required',
   requestIdReplayWindowMs: 24 * 3_600_000,
   participantsSupported: true,
@@ -105,6 +118,9 @@ const boolean: Check = (v) => (typeof v === 'boolean' ? { value: v } : { problem
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+const guids: Check = (v) =>
+  Array.isArray(v) && v.every((id) => typeof id === 'string' && GUID.test(id)) ? { value: v.map((id: string) => id.toLowerCase()) } : { problem: 'expected an array of customer GUIDs' };
+
 const wholeNumber =
   (max: number): Check =>
   (v) => (typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= max ? { value: v } : { problem: `expected a whole number from 0 to ${max}` });
@@ -128,12 +144,9 @@ const CHECKS: Record<keyof SimulatorKnobs, Check> = {
     const problems = faultRuleProblems(v);
     return problems.length ? { problem: problems.join('; ') } : { value: structuredClone(v) };
   },
-  knownCustomers: (v) =>
-    v === null
-      ? { value: null }
-      : Array.isArray(v) && v.every((id) => typeof id === 'string' && GUID.test(id))
-        ? { value: v.map((id: string) => id.toLowerCase()) }
-        : { problem: 'expected null or an array of customer GUIDs' },
+  knownCustomers: (v) => (v === null ? { value: null } : guids(v).problem ? { problem: 'expected null or an array of customer GUIDs' } : guids(v)),
+  otherTenants: guids,
+  accessDenied: (v) => (v === null || v === 'insufficientPrivileges' || v === 'appOnlyAuthentication' ? { value: v } : { problem: 'expected null, "insufficientPrivileges" or "appOnlyAuthentication"' }),
   purchaseOrderUpload: oneOf('required', 'automatic'),
   requestIdReplayWindowMs: duration,
   participantsSupported: boolean,

@@ -61,8 +61,8 @@ export function readLineItems(body: unknown, catalog: Catalog, knobs: Pick<Simul
     if (items.some((other) => other.id === item.id)) return invalid(`lineItems[${index}].id ${item.id} is used by another line item`);
     items.push(item);
   }
-  const comboError = termBillingError(items);
-  return comboError ? { error: comboError } : { items: assignOrderGroups(items) };
+  const requestError = quantityError(items) ?? termBillingError(items);
+  return requestError ? { error: requestError } : { items: assignOrderGroups(items) };
 }
 
 function readLineItem(raw: JsonObject, index: number, catalog: Catalog, knobs: Pick<SimulatorKnobs, 'participantsSupported'>): StoredLineItem {
@@ -153,6 +153,21 @@ function catalogProblems(item: StoredLineItem, catalogItem: CatalogItem, knobs: 
   else if (!item.termDuration && catalogItem.termRequired)
     problems.push({ name: 'InvalidInput', description: `termDuration is required for ${item.catalogItemId}; expected one of ${terms.join(', ')}.` });
   return problems;
+}
+
+/**
+ * An offer's minimum and maximum quantity: 400/900275 "The requested quantity for line item {0} is not within the
+ * allowed quantity for this offer." (error-codes.md). The code names a line item, so it fails the whole request; which
+ * operation returns it is undocumented, here the create/update that carries the line. The range is added to the text.
+ */
+function quantityError(items: StoredLineItem[]): SimResponse | undefined {
+  for (const item of items) {
+    const { minQuantity, maxQuantity } = item.catalogItem ?? {};
+    if (item.problem || (!minQuantity && !maxQuantity)) continue;
+    if ((minQuantity && item.quantity < minQuantity) || (maxQuantity && item.quantity > maxQuantity))
+      return errorResponse(400, 900275, `The requested quantity for line item ${item.id} is not within the allowed quantity for this offer: ${item.quantity} requested, ${minQuantity ?? 1} to ${maxQuantity ?? MAX_QUANTITY} allowed for ${item.catalogItemId}.`);
+  }
+  return undefined;
 }
 
 /** The documented term/billing table (reference §8) applies to periodic billing cycles; one_time and none are separate plans. */

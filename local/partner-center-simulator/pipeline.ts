@@ -2,7 +2,8 @@
 //   1. control API (/_simulator/…) short-circuits everything else; then the body is read in full;
 //   2. injected latency, then an injected connection reset (nothing happens server-side);
 //   3. bearer-token check → 401;  4. rate limit per partner tenant (throttle.ts) → 429 with Retry-After;
-//   5. injected 429 / 5xx (before any side effect);  6. routing (404/405, customer id GUID → 400/2000);
+//   5. injected 429 / 5xx (before any side effect);  6. routing (404/405, customer id GUID → 400/2000), then the
+//      caller's permission (knobs.accessDenied → 403) and relationship to the customer (403/20002, 404/60003);
 //   7. MS-RequestId replay for POSTs: a repeated (method, path, MS-RequestId) with the same body, within
 //      knobs.requestIdReplayWindowMs, gets the stored answer and creates nothing; a repeat that arrives while the
 //      first is still running waits for it and gets the same answer; a different body runs as a new request;
@@ -12,6 +13,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Authenticator } from './auth';
+import type { SimulatorKnobs } from './knobs';
 import { CONTROL_PREFIX, handleControl } from './controlApi';
 import { errorResponse, throttledResponse, type SimResponse } from './responses';
 import { matchRoute, operationOf } from './router';
@@ -116,10 +118,8 @@ export function createRequestPipeline({ runtime, authenticator, serverId, onRequ
 
     const match = matchRoute(method, path);
     if ('response' in match) return finish(match.response);
-    const knownCustomers = runtime.knobs().knownCustomers;
-    if (knownCustomers && !knownCustomers.includes(match.params.customerId.toLowerCase())) {
-      return finish(errorResponse(403, 20002, 'No relationship between caller and account.', 'PartnerFD'));
-    }
+    const refusal = callerRefusal(runtime.knobs(), match.params.customerId);
+    if (refusal) return finish(refusal);
     const run = () => runHandler(runtime, match.handler, { method, path, params: match.params, query: url.searchParams, body, rawBody, headers: lowerCaseHeaders(req), caller: auth.caller });
     const response = method === 'POST' && suppliedRequestId ? await replayOrRun(runtime, `${method} ${path.toLowerCase()} ${suppliedRequestId}`, body, run, entry) : await run();
 
@@ -131,6 +131,21 @@ export function createRequestPipeline({ runtime, authenticator, serverId, onRequ
     }
     finish(response);
   };
+}
+
+/**
+ * Who may call for which customer, before any handler runs: a caller without the permission (403/900308, 900329), a
+ * tenant that is not this partner's customer (403/20002), a customer id that is no tenant at all (404/60003). Codes and
+ * texts from error-codes.md; 20002's wire body from microsoft/Partner-Smart-Office#12. Which of these the service checks
+ * first is undocumented: here permission, then relationship.
+ */
+function callerRefusal(knobs: SimulatorKnobs, customerId: string): SimResponse | undefined {
+  if (knobs.accessDenied === 'insufficientPrivileges') return errorResponse(403, 900308, 'Insufficient privileges', 'PartnerFD');
+  if (knobs.accessDenied === 'appOnlyAuthentication') return errorResponse(403, 900329, 'This resource does not support application-only authentication.', 'PartnerFD');
+  const id = customerId.toLowerCase();
+  if (knobs.otherTenants.includes(id)) return errorResponse(403, 20002, 'No relationship between caller and account.', 'PartnerFD');
+  if (knobs.knownCustomers && !knobs.knownCustomers.includes(id)) return errorResponse(404, 60003, 'Tenant not found', 'PartnerFD');
+  return undefined;
 }
 
 async function runHandler(rt: SimulatorRuntime, handler: ServiceHandler, request: ServiceRequest): Promise<SimResponse> {

@@ -335,6 +335,27 @@ describe('failures', () => {
     expect(error.status).toBe(400);
     expect(sim.controls.requestLog()).toHaveLength(1);
   });
+
+  it.each([
+    ['a customer id that is no tenant', { knownCustomers: [] }, PartnerCenterNotFoundError, 404, 60003, 'notFound'],
+    ['a tenant without a reseller relationship', { otherTenants: [CUSTOMER] }, PartnerCenterAuthError, 403, 20002, 'notAuthorized'],
+    ['a caller without the permission', { accessDenied: 'insufficientPrivileges' }, PartnerCenterAuthError, 403, 900308, 'notAuthorized'],
+    ['an app-only token where App+User is needed', { accessDenied: 'appOnlyAuthentication' }, PartnerCenterAuthError, 403, 900329, 'notAuthorized'],
+  ] as const)('types the refusal of %s once, without retrying it', async (_what, knobs, type, status, code, reason) => {
+    sim.controls.setKnobs(knobs);
+    const error = await clientFor({ maxTransientRetries: 3 }).createCart(CUSTOMER, [DOCS_LINE_ITEMS[0]], ctx()).catch((e) => e);
+    expect(error).toBeInstanceOf(type);
+    expect([error.status, error.code, error.reason, error.retryable]).toEqual([status, code, reason, false]);
+    expect(sim.controls.requestLog().map((e) => e.status)).toEqual([status]);
+  });
+
+  it('surfaces an offer quantity limit as a business refusal naming the line (400/900275)', async () => {
+    sim.controls.setCatalogItem('DZH318Z0BPS6:0001:DZH318Z0BPS6', {}, { maxQuantity: 1 });
+    const error = await clientFor().createCart(CUSTOMER, [{ ...DOCS_LINE_ITEMS[0], quantity: 2 }], ctx()).catch((e) => e);
+    expect(error).toBeInstanceOf(PartnerCenterBusinessError);
+    expect([error.status, error.code, error.reason]).toEqual([400, 900275, 'refused']);
+    expect(error.description).toMatch(/^The requested quantity for line item 0 is not within the allowed quantity/);
+  });
 });
 
 describe('authentication', () => {

@@ -1,6 +1,6 @@
 // Carts over real HTTP: create (the docs' six-item example), get, update, validation and the service's error bodies.
 import type { PartnerCenterSimulator } from '../../../local/partner-center-simulator';
-import { AZURE_PLAN, CUSTOMER, DOCS_CART_REQUEST, GUID, NCE_M365_E3, line, startSimulator, type SimulatorClient } from './simulatorClient';
+import { AZURE_PLAN, CUSTOMER, DOCS_CART_REQUEST, GUID, NCE_M365_E3, OTHER_CUSTOMER, clientFor, line, startSimulator, type SimulatorClient } from './simulatorClient';
 
 let sim: PartnerCenterSimulator;
 let client: SimulatorClient;
@@ -238,5 +238,72 @@ describe('stricter line-item checks, each with its documented code inside the 20
     expect([refused.status, refused.body.code, refused.body.description]).toEqual([400, 900206, expect.stringContaining('Partner Attestation is missing')]);
     const attested = (await client.createCart({ PartnerOnRecordAttestationAccepted: true, lineItems: [line(NCE_M365_E3, 'monthly', 'P1Y')] })).body;
     expect((await client.checkout(attested.id)).status).toBe(201);
+  });
+});
+
+describe('who may call for which customer', () => {
+  const STRANGER = '9b1f3c2a-5d4e-4f60-8a7b-1c2d3e4f5a6b';
+
+  it('answers 404/60003 for a customer id that is no tenant and 403/20002 for a tenant without a reseller relationship', async () => {
+    sim.controls.setKnobs({ knownCustomers: [CUSTOMER.toUpperCase()], otherTenants: [OTHER_CUSTOMER] });
+    const cart = { lineItems: [line(NCE_M365_E3, 'monthly', 'P1Y')] };
+
+    expect((await client.createCart(cart)).status).toBe(201);
+    const unknown = clientFor(sim, STRANGER);
+    for (const reply of [await unknown.createCart(cart), await unknown.listOrders()]) {
+      expect([reply.status, reply.body]).toEqual([404, { code: 60003, description: 'Tenant not found', data: [], source: 'PartnerFD' }]);
+    }
+    const noRelationship = clientFor(sim, OTHER_CUSTOMER);
+    for (const reply of [await noRelationship.createCart(cart), await noRelationship.getOrder('a68736758d9c')]) {
+      expect([reply.status, reply.body]).toEqual([403, { code: 20002, description: 'No relationship between caller and account.', data: [], source: 'PartnerFD' }]);
+    }
+    expect(sim.controls.counts()).toMatchObject({ carts: 1 });
+  });
+
+  it('refuses a tenant in otherTenants even when every other GUID is a customer (knownCustomers null)', async () => {
+    sim.controls.setKnobs({ otherTenants: [OTHER_CUSTOMER] });
+    expect((await clientFor(sim, STRANGER).createCart({ lineItems: [line(NCE_M365_E3, 'monthly', 'P1Y')] })).status).toBe(201);
+    expect((await clientFor(sim, OTHER_CUSTOMER).listOrders()).body.code).toBe(20002);
+  });
+
+  it.each([
+    ['insufficientPrivileges', 900308, 'Insufficient privileges'],
+    ['appOnlyAuthentication', 900329, 'This resource does not support application-only authentication.'],
+  ] as const)('answers 403/%s on every customer route while accessDenied is set, and nothing is created', async (mode, code, description) => {
+    sim.controls.setKnobs({ accessDenied: mode });
+    const replies = [await client.createCart({ lineItems: [line(NCE_M365_E3, 'monthly', 'P1Y')] }), await client.listOrders(), await client.getCart('b0a8b3a1-7f5e-4c55-9f0a-7e5f0d1c2b3a')];
+    for (const reply of replies) expect([reply.status, reply.body]).toEqual([403, { code, description, data: [], source: 'PartnerFD' }]);
+    expect(sim.controls.counts(CUSTOMER)).toMatchObject({ carts: 0 });
+    // The control API is not the service: still answers, and switching the knob off lets the caller in.
+    expect((await client.control('PATCH', '/knobs', { accessDenied: null })).status).toBe(200);
+    expect((await client.createCart({ lineItems: [line(NCE_M365_E3, 'monthly', 'P1Y')] })).status).toBe(201);
+  });
+
+  it('names each bad customer or access knob', () => {
+    expect(() => sim.controls.setKnobs({ otherTenants: ['not-a-guid'] })).toThrow(/otherTenants: expected an array of customer GUIDs/);
+    expect(() => sim.controls.setKnobs({ knownCustomers: 'all' })).toThrow(/knownCustomers: expected null or an array of customer GUIDs/);
+    expect(() => sim.controls.setKnobs({ accessDenied: 'sometimes' })).toThrow(/accessDenied: expected null, "insufficientPrivileges" or "appOnlyAuthentication"/);
+  });
+});
+
+describe('quantity limits of an offer', () => {
+  it('fails a create or update with a quantity outside the offer minimum and maximum with 400/900275 naming the line', async () => {
+    sim.controls.setCatalogItem(NCE_M365_E3, {}, { minQuantity: 5, maxQuantity: 300 });
+
+    const tooFew = await client.createCart({ lineItems: [line(AZURE_PLAN, 'monthly'), line(NCE_M365_E3, 'monthly', 'P1Y', { quantity: 4 })] });
+    expect([tooFew.status, tooFew.body.code]).toEqual([400, 900275]);
+    expect(tooFew.body.description).toBe(`The requested quantity for line item 1 is not within the allowed quantity for this offer: 4 requested, 5 to 300 allowed for ${NCE_M365_E3}.`);
+    expect(sim.controls.counts(CUSTOMER)).toMatchObject({ carts: 0 });
+
+    const cart = await client.createCart({ lineItems: [line(NCE_M365_E3, 'monthly', 'P1Y', { quantity: 300 })] });
+    expect(cart.status).toBe(201);
+    const tooMany = await client.updateCart(cart.body.id, { lineItems: [line(NCE_M365_E3, 'monthly', 'P1Y', { quantity: 301 })] });
+    expect([tooMany.status, tooMany.body.code]).toEqual([400, 900275]);
+    expect(tooMany.body.description).toMatch(/^The requested quantity for line item 0 is not within the allowed quantity for this offer: 301 requested/);
+  });
+
+  it('names bad quantity limits in a catalog change', () => {
+    expect(() => sim.controls.setCatalogItem(NCE_M365_E3, {}, { minQuantity: 0 })).toThrow(/minQuantity: expected a whole number ≥ 1 or null/);
+    expect(() => sim.controls.setCatalogItem(NCE_M365_E3, {}, { minQuantity: 10, maxQuantity: 5 })).toThrow(/minQuantity: 10 is above maxQuantity 5/);
   });
 });

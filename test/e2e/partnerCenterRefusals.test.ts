@@ -1,0 +1,118 @@
+// Partner Center refusing an order for who is asking or what is asked, through the whole app: the simulator's stricter
+// behaviours (local/partner-center-simulator/README.md) switched on one at a time, and the outcome the ERP hears for
+// each. Every refusal ends the order at once: none of them is retried, and nothing is bought.
+import { M365_E3, validOrder } from '../fixtures/orders/requests';
+import { customerIdFor, runOrderOverHttp, simulatorCalls, useE2eStack } from './stack';
+
+const stack = useE2eStack();
+
+const CHECKOUT = /\/carts\/[^/]+\/checkout$/;
+const E3_LINE = { catalogItemId: M365_E3, quantity: 5, billingCycle: 'monthly', termDuration: 'P1Y' } as const;
+
+it('fails naming Partner Center\'s description when checkout refuses a cart without the partner attestation (400/900206)', async () => {
+  const customerId = customerIdFor('refusal-partner-attestation');
+  stack.simulator.controls.setKnobs({ requirePartnerAttestation: true });
+
+  const { final, results, outcome } = await runOrderOverHttp(stack, validOrder({ orderId: 'SO-REF-1', customerId, lineItems: [E3_LINE] }));
+
+  expect(final.runtimeStatus).toBe('Completed');
+  expect(results.map((m) => m.subject)).toEqual(['failed']);
+  expect(outcome).toMatchObject({ status: 'failed', orders: [], submittedAt: null });
+  expect(outcome.errors).toEqual([
+    { source: 'partnerCenter', reason: 'refused', operation: 'checkout', status: 400, code: '900206', description: expect.stringContaining('Partner Attestation is missing') },
+  ]);
+  // One checkout, answered 400: a refusal is not retried.
+  expect(simulatorCalls(stack, customerId, 'POST', CHECKOUT).map((c) => c.status)).toEqual([400]);
+  expect(stack.simulator.controls.counts(customerId)).toMatchObject({ carts: 1, checkouts: 0, orders: 0 });
+}, 60_000);
+
+it('completes the same order once the ERP gives the partner attestation', async () => {
+  const customerId = customerIdFor('refusal-partner-attestation-given');
+  stack.simulator.controls.setKnobs({ requirePartnerAttestation: true });
+
+  const { results } = await runOrderOverHttp(stack, validOrder({ orderId: 'SO-REF-2', customerId, lineItems: [E3_LINE], partnerOnRecordAttestationAccepted: true }));
+
+  expect(results.map((m) => m.subject)).toEqual(['submitted', 'completed']);
+}, 60_000);
+
+it('fails naming the line when Partner Center does not let this partner name participants (10004), without checking out', async () => {
+  const customerId = customerIdFor('refusal-participants');
+  stack.simulator.controls.setKnobs({ participantsSupported: false });
+  const order = validOrder({
+    orderId: 'SO-REF-3',
+    customerId,
+    lineItems: [
+      { id: 7, catalogItemId: 'CFQ7TTC0LH0Z:0001:CFQ7TTC0K18P', quantity: 1, billingCycle: 'monthly', termDuration: 'P1M' },
+      { id: 8, ...E3_LINE, participants: [{ key: 'transaction_reseller', value: '5357564' }] },
+    ],
+  });
+
+  const { final, results, outcome } = await runOrderOverHttp(stack, order);
+
+  expect(final.runtimeStatus).toBe('Completed');
+  expect(results.map((m) => m.subject)).toEqual(['failed']);
+  expect(outcome).toMatchObject({ status: 'failed', orders: [], submittedAt: null });
+  expect(outcome.errors).toEqual([
+    { source: 'lineItem', lineItemIndex: 1, lineItemId: 8, code: 'ParticipantsIsNotSupportedForPartner', codeNumber: 10004, description: expect.stringMatching(/participants/i) },
+  ]);
+  expect(simulatorCalls(stack, customerId, 'POST', CHECKOUT)).toEqual([]);
+  expect(stack.simulator.controls.counts(customerId)).toMatchObject({ carts: 1, checkouts: 0, orders: 0 });
+}, 60_000);
+
+it('fails before any cart exists, with the service\'s reason, for a customer id that is no tenant (404/60003)', async () => {
+  const customerId = customerIdFor('refusal-unknown-customer');
+  stack.simulator.controls.setKnobs({ knownCustomers: [customerIdFor('refusal-the-partners-only-customer')] });
+
+  const { final, results, outcome } = await runOrderOverHttp(stack, validOrder({ orderId: 'SO-REF-4', customerId }));
+
+  expect(final.runtimeStatus).toBe('Completed');
+  expect(results.map((m) => m.subject)).toEqual(['failed']);
+  expect(outcome).toMatchObject({ status: 'failed', orders: [], submittedAt: null, cartId: null });
+  expect(outcome.errors).toEqual([{ source: 'partnerCenter', reason: 'notFound', operation: 'createCart', status: 404, code: '60003', description: 'Tenant not found' }]);
+  expect(simulatorCalls(stack, customerId).map((c) => `${c.method} ${c.status}`)).toEqual(['POST 404']);
+  expect(stack.simulator.controls.counts(customerId)).toMatchObject({ carts: 0, checkouts: 0, orders: 0 });
+}, 60_000);
+
+it('fails before any cart exists, as not authorized, for a tenant that is not the partner\'s customer (403/20002)', async () => {
+  const customerId = customerIdFor('refusal-no-relationship');
+  stack.simulator.controls.setKnobs({ otherTenants: [customerId] });
+
+  const { results, outcome } = await runOrderOverHttp(stack, validOrder({ orderId: 'SO-REF-5', customerId }));
+
+  expect(results.map((m) => m.subject)).toEqual(['failed']);
+  expect(outcome.errors).toEqual([
+    { source: 'partnerCenter', reason: 'notAuthorized', operation: 'createCart', status: 403, code: '20002', description: 'No relationship between caller and account.' },
+  ]);
+  expect(simulatorCalls(stack, customerId).map((c) => `${c.method} ${c.status}`)).toEqual(['POST 403']);
+}, 60_000);
+
+it.each([
+  ['insufficientPrivileges', '900308', 'Insufficient privileges'],
+  ['appOnlyAuthentication', '900329', 'This resource does not support application-only authentication.'],
+] as const)('fails as not authorized after one call when Partner Center refuses the app (%s, 403/%s): no retry storm', async (mode, code, description) => {
+  const customerId = customerIdFor(`refusal-access-denied-${mode}`);
+  stack.simulator.controls.setKnobs({ accessDenied: mode });
+
+  const { final, results, outcome } = await runOrderOverHttp(stack, validOrder({ orderId: `SO-REF-6-${mode}`, customerId }));
+
+  expect(final.runtimeStatus).toBe('Completed');
+  expect(results.map((m) => m.subject)).toEqual(['failed']);
+  expect(outcome).toMatchObject({ status: 'failed', orders: [], submittedAt: null });
+  expect(outcome.errors).toEqual([{ source: 'partnerCenter', reason: 'notAuthorized', operation: 'createCart', status: 403, code, description }]);
+  // The client does not retry a 403 and the workflow does not wait it out: exactly one request reached Partner Center.
+  expect(simulatorCalls(stack, customerId).map((c) => `${c.method} ${c.status}`)).toEqual(['POST 403']);
+}, 60_000);
+
+it('fails naming the line when a quantity is outside what the offer sells (400/900275), without checking out', async () => {
+  const customerId = customerIdFor('refusal-quantity');
+  stack.simulator.controls.setCatalogItem(M365_E3, {}, { minQuantity: 1, maxQuantity: 300 });
+  const order = validOrder({ orderId: 'SO-REF-7', customerId, lineItems: [{ ...E3_LINE, id: 3, quantity: 301 }] });
+
+  const { results, outcome } = await runOrderOverHttp(stack, order);
+
+  expect(results.map((m) => m.subject)).toEqual(['failed']);
+  expect(outcome.errors).toEqual([
+    { source: 'partnerCenter', reason: 'refused', operation: 'createCart', status: 400, code: '900275', description: expect.stringContaining('quantity for line item 3 is not within the allowed quantity') },
+  ]);
+  expect(simulatorCalls(stack, customerId).map((c) => `${c.method} ${c.status}`)).toEqual(['POST 400']);
+}, 60_000);
