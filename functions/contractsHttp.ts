@@ -6,6 +6,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { app, HttpResponse, type HttpRequest, type HttpResponseInit } from '@azure/functions';
 import { problem } from './httpResponses';
+import type { ApiAuthMode } from '../shared/config';
+import { API_ROLES, protectHttp } from './apiAuth';
 
 export const CONTRACT_FILES = ['openapi.json', 'order-request.schema.json', 'result-message.schema.json'] as const;
 
@@ -31,6 +33,6 @@ export function createContractsHandler(folder: string | undefined = findContract
   };
 }
 
-export function registerContractsHttp(): void {
-  app.http('contractsHttp', { route: 'contracts/{name}', methods: ['GET'], authLevel: 'function', handler: createContractsHandler() });
+export function registerContractsHttp(auth: ApiAuthMode = 'functionKeys'): void {
+  app.http('contractsHttp', { route: 'contracts/{name}', methods: ['GET'], ...protectHttp(auth, API_ROLES.read, createContractsHandler()) });
 }

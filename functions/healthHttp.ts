@@ -7,6 +7,8 @@ import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } 
 import * as df from 'durable-functions';
 import { checkDependencies, type DependencyHealthDeps } from '../shared/health';
 import { json } from './httpResponses';
+import type { ApiAuthMode } from '../shared/config';
+import { API_ROLES, protectHttp } from './apiAuth';
 
 /** An instance id no order can have (order instance ids are derived from ERP order ids), so the probe finds nothing. */
 export const HEALTH_PROBE_INSTANCE_ID = 'health-probe-no-such-instance';
@@ -33,12 +35,11 @@ export function createHealthHandler(deps: HealthHttpDeps, getClient: (context: I
   };
 }
 
-export function registerHealthHttp(deps: HealthHttpDeps): void {
+export function registerHealthHttp(deps: HealthHttpDeps, auth: ApiAuthMode = 'functionKeys'): void {
   app.http('healthHttp', {
     route: 'health',
     methods: ['GET'],
-    authLevel: 'function',
     extraInputs: [df.input.durableClient()],
-    handler: createHealthHandler(deps, (context) => df.getClient(context)),
+    ...protectHttp(auth, API_ROLES.read, createHealthHandler(deps, (context) => df.getClient(context))),
   });
 }

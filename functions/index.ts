@@ -41,11 +41,13 @@ const startDeps = { policy: config.workflow, now: () => new Date() };
 
 registerOrderWorkflow({ partnerCenter, publisher });
 registerOrdersQueueStart({ queueName: config.serviceBus.ordersQueue, connection: config.serviceBus.connectionSetting }, { ...startDeps, publisher });
-registerOrdersHttpStart(startDeps);
-registerOrderStatusHttp();
-registerOrdersListHttp();
-registerContractsHttp();
-registerOrdersPageHttp();
-registerOrderCancelHttp();
-registerPurchaseOrderHttp(partnerCenter);
-registerHealthHttp({ secretSource: credentials.secretSource, tokenProvider: credentials.tokenProvider, probeResultsTopic: () => publisher.probeSend() });
+// Who may call (API_AUTH): function keys, or Entra ID app roles checked in each function (functions/apiAuth.ts).
+const auth = config.api.auth;
+registerOrdersHttpStart(startDeps, auth);
+registerOrderStatusHttp(auth);
+registerOrdersListHttp(auth);
+registerContractsHttp(auth);
+registerOrdersPageHttp(auth);
+registerOrderCancelHttp(auth);
+registerPurchaseOrderHttp(partnerCenter, auth);
+registerHealthHttp({ secretSource: credentials.secretSource, tokenProvider: credentials.tokenProvider, probeResultsTopic: () => publisher.probeSend() }, auth);

@@ -7,6 +7,8 @@ import { CANCEL_EVENT, CANCELLABLE_STAGES, type OrderCustomStatus } from '../orc
 import { orderInstanceId } from '../shared/orders';
 import { json, orderStatusUrl, problem, routeOrderId } from './httpResponses';
 import { findInstance, type OrderInstances } from './orderInstances';
+import type { ApiAuthMode } from '../shared/config';
+import { API_ROLES, protectHttp } from './apiAuth';
 
 const FINISHED = new Set(['Completed', 'Failed', 'Terminated', 'Canceled']);
 
@@ -36,12 +38,11 @@ export function createOrderCancelHandler(getClient: (context: InvocationContext)
   };
 }
 
-export function registerOrderCancelHttp(): void {
+export function registerOrderCancelHttp(auth: ApiAuthMode = 'functionKeys'): void {
   app.http('orderCancelHttp', {
     route: 'orders/{orderId}',
     methods: ['DELETE'],
-    authLevel: 'function',
     extraInputs: [df.input.durableClient()],
-    handler: createOrderCancelHandler((context) => df.getClient(context)),
+    ...protectHttp(auth, API_ROLES.cancel, createOrderCancelHandler((context) => df.getClient(context))),
   });
 }

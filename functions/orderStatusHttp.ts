@@ -6,6 +6,8 @@ import { orderInstanceId } from '../shared/orders';
 import { json, problem, routeOrderId } from './httpResponses';
 import { findInstance, type OrderInstances } from './orderInstances';
 import { orderView } from './orderView';
+import type { ApiAuthMode } from '../shared/config';
+import { API_ROLES, protectHttp } from './apiAuth';
 
 export function createOrderStatusHandler(getClient: (context: InvocationContext) => OrderInstances) {
   return async function orderStatusHttp(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
@@ -18,12 +20,11 @@ export function createOrderStatusHandler(getClient: (context: InvocationContext)
   };
 }
 
-export function registerOrderStatusHttp(): void {
+export function registerOrderStatusHttp(auth: ApiAuthMode = 'functionKeys'): void {
   app.http('orderStatusHttp', {
     route: 'orders/{orderId}',
     methods: ['GET'],
-    authLevel: 'function',
     extraInputs: [df.input.durableClient()],
-    handler: createOrderStatusHandler((context) => df.getClient(context)),
+    ...protectHttp(auth, API_ROLES.read, createOrderStatusHandler((context) => df.getClient(context))),
   });
 }

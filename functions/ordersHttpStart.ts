@@ -9,6 +9,8 @@ import { validateOrderRequest } from '../shared/orders';
 import { json, orderStatusUrl, problem, readOrderBody } from './httpResponses';
 import { startOrderOnce, type OrderInstances, type StartDeps } from './orderInstances';
 import { orderView } from './orderView';
+import type { ApiAuthMode } from '../shared/config';
+import { API_ROLES, protectHttp } from './apiAuth';
 
 export interface OrdersHttpStartDeps extends StartDeps {
   getClient: (context: InvocationContext) => OrderInstances;
@@ -40,12 +42,11 @@ export function createOrdersHttpStartHandler(deps: OrdersHttpStartDeps) {
   };
 }
 
-export function registerOrdersHttpStart(deps: StartDeps): void {
+export function registerOrdersHttpStart(deps: StartDeps, auth: ApiAuthMode = 'functionKeys'): void {
   app.http('ordersHttpStart', {
     route: 'orders',
     methods: ['POST'],
-    authLevel: 'function',
     extraInputs: [df.input.durableClient()],
-    handler: createOrdersHttpStartHandler({ ...deps, getClient: (context) => df.getClient(context) }),
+    ...protectHttp(auth, API_ROLES.submit, createOrdersHttpStartHandler({ ...deps, getClient: (context) => df.getClient(context) })),
   });
 }

@@ -19,6 +19,8 @@ import { OUTCOME_STATUSES, ORDER_INSTANCE_ID_PREFIX, orderIdKey, orderInstanceId
 import { json, problem } from './httpResponses';
 import { createInstancePageQuery, type QueryInstancePage } from './orderInstanceQuery';
 import { orderView, type OrderView } from './orderView';
+import type { ApiAuthMode } from '../shared/config';
+import { API_ROLES, protectHttp } from './apiAuth';
 
 export const DEFAULT_PAGE_SIZE = 25;
 export const MAX_PAGE_SIZE = 100;
@@ -219,13 +221,12 @@ export function createOrdersListHandler(getQuery: (context: InvocationContext) =
   };
 }
 
-export function registerOrdersListHttp(): void {
+export function registerOrdersListHttp(auth: ApiAuthMode = 'functionKeys'): void {
   const client = df.input.durableClient();
   app.http('ordersListHttp', {
     route: 'orders',
     methods: ['GET'],
-    authLevel: 'function',
     extraInputs: [client],
-    handler: createOrdersListHandler((context) => createInstancePageQuery(context.extraInputs.get(client))),
+    ...protectHttp(auth, API_ROLES.read, createOrdersListHandler((context) => createInstancePageQuery(context.extraInputs.get(client)))),
   });
 }

@@ -4,6 +4,8 @@
 // API: the function key it was opened with (?code=) is passed on to the API calls it makes.
 
 import { app, HttpResponse, type HttpResponseInit } from '@azure/functions';
+import type { ApiAuthMode } from '../shared/config';
+import { API_ROLES, protectHttp } from './apiAuth';
 
 const PAGE = `<!doctype html>
 <html lang="en">
@@ -162,6 +164,6 @@ export async function ordersPageHttp(): Promise<HttpResponseInit> {
   });
 }
 
-export function registerOrdersPageHttp(): void {
-  app.http('ordersPageHttp', { route: 'orders-page', methods: ['GET'], authLevel: 'function', handler: ordersPageHttp });
+export function registerOrdersPageHttp(auth: ApiAuthMode = 'functionKeys'): void {
+  app.http('ordersPageHttp', { route: 'orders-page', methods: ['GET'], ...protectHttp(auth, API_ROLES.read, ordersPageHttp) });
 }

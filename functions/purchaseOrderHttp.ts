@@ -22,6 +22,8 @@ import { deterministicUuid, describeFailure, orderInstanceId, requestIds, type F
 import type { PartnerCenterClient, PurchaseOrderUpload } from '../shared/partner-center';
 import { json, problem, routeOrderId } from './httpResponses';
 import { findInstance, type OrderInstances } from './orderInstances';
+import type { ApiAuthMode } from '../shared/config';
+import { API_ROLES, protectHttp } from './apiAuth';
 
 /**
  * Partner Center documents no file types or sizes for the upload (reference partner-center-orders-detail.md §1.2:
@@ -182,12 +184,11 @@ export function createPurchaseOrderHandler(deps: PurchaseOrderHttpDeps) {
   };
 }
 
-export function registerPurchaseOrderHttp(partnerCenter: PurchaseOrderHttpDeps['partnerCenter']): void {
+export function registerPurchaseOrderHttp(partnerCenter: PurchaseOrderHttpDeps['partnerCenter'], auth: ApiAuthMode = 'functionKeys'): void {
   app.http('purchaseOrderHttp', {
     route: 'orders/{orderId}/purchase-order',
     methods: ['POST'],
-    authLevel: 'function',
     extraInputs: [df.input.durableClient()],
-    handler: createPurchaseOrderHandler({ partnerCenter, getClient: (context) => df.getClient(context) }),
+    ...protectHttp(auth, API_ROLES.submit, createPurchaseOrderHandler({ partnerCenter, getClient: (context) => df.getClient(context) })),
   });
 }

@@ -95,6 +95,19 @@ param erpPrincipalType string = 'ServicePrincipal'
 @description('False until the first deployment has created the Partner Center secret as a disabled placeholder (the roles are scoped to that secret, which must exist). azd sets it from this template\'s own output PARTNER_CENTER_SECRET_SLOT_CREATED, so later deployments never write over the stored secret.')
 param partnerCenterSecretSlotCreated bool = false
 
+@allowed([
+  'functionKeys'
+  'entraId'
+])
+@description('Who may call the HTTP API: function keys, or Microsoft Entra ID app roles through App Service authentication (see the README section "Deploy to Azure").')
+param apiAuth string = 'functionKeys'
+
+@description('apiAuth entraId: application (client) id of the API\'s app registration with the Orders.Submit, Orders.Read and Orders.Cancel app roles.')
+param apiAppClientId string = ''
+
+@description('apiAuth entraId: the token audience (Application ID URI); api://<apiAppClientId> when empty.')
+param apiAudience string = ''
+
 @description('Turn on Key Vault purge protection. Recommended for production; it stops `azd down --purge` from purging the vault.')
 param enableKeyVaultPurgeProtection bool = false
 
@@ -268,6 +281,9 @@ module api 'app/api.bicep' = {
     partnerCenterSecretName: partnerCenterSecretName
     durableBackend: durableBackend
     schedulerEndpoint: useScheduler ? scheduler.outputs.endpoint : ''
+    apiAuth: apiAuth
+    apiAppClientId: apiAppClientId
+    apiAudience: apiAudience
   }
 }
 

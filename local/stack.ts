@@ -26,6 +26,11 @@ export interface LocalStackOptions {
   onRuntimeOutput?: (line: string) => void;
   /** Function keys: when set, routes need them as in Azure, and the Durable webhooks need the master (system) key. */
   keys?: FunctionKeys;
+  /**
+   * `entraId`: the app runs with API_AUTH=entraId behind the runtime's App Service authentication, which accepts the
+   * Entra ID stand-in's tokens for LOCAL_IDENTITY_DEFAULTS.api.audience; its callers (erp, operator) hold their app roles.
+   */
+  apiAuth?: 'functionKeys' | 'entraId';
   /** Where the CA certificate is written for the runtime process (NODE_EXTRA_CA_CERTS); a temp folder by default. */
   caFile?: string;
   /** The broker's entities (an emulator Config.json document); config.default.json when left out. */
@@ -46,7 +51,9 @@ export interface LocalStack {
 
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
   const ports = options.ports ?? {};
-  const { tenantId, clientId, clientSecret, secretName } = LOCAL_IDENTITY_DEFAULTS;
+  const { tenantId, clientId, clientSecret, secretName, api } = LOCAL_IDENTITY_DEFAULTS;
+  const entraIdApi = options.apiAuth === 'entraId';
+  const apiCallers = entraIdApi ? Object.values(api.callers) : [];
   const stoppers: (() => Promise<void>)[] = [];
   const stopAll = async () => {
     for (const stop of stoppers.reverse()) await stop();
@@ -55,7 +62,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   try {
     const identity = await startIdentityStandIns({
       tenantId,
-      clients: [{ clientId, secrets: [clientSecret] }],
+      clients: [{ clientId, secrets: [clientSecret] }, ...apiCallers.map((c) => ({ clientId: c.clientId, secrets: [c.secret] }))],
+      appRoles: apiCallers.map((c) => ({ clientId: c.clientId, resource: api.audience, roles: [...c.roles] })),
       secrets: { [secretName]: clientSecret },
       writeCaFile: options.caFile ?? true,
       ports: { entraId: ports.entraId ?? 0, managedIdentity: ports.managedIdentity ?? 0, keyVault: ports.keyVault ?? 0 },
@@ -92,6 +100,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       ORDERS_QUEUE: 'orders',
       RESULTS_TOPIC: 'order-results',
       ...identity.environment(),
+      ...(entraIdApi ? { API_AUTH: 'entraId' } : {}),
       ...options.settings,
     };
 
@@ -104,6 +113,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       store: options.store,
       env: settings,
       keys: options.keys,
+      ...(entraIdApi
+        ? { easyAuth: { issuer: `${identity.entraId.authorityHost}/${tenantId}/v2.0`, allowedAudiences: [api.audience], jwksUri: identity.entraId.jwksUri, jwksCa: identity.caCertPem } }
+        : {}),
       onOutput: options.onRuntimeOutput,
     });
     stoppers.push(() => runtime.stop());

@@ -29,6 +29,16 @@ param partnerCenterSecretName string
 param durableBackend string
 @description('Durable Task Scheduler endpoint; empty with the AzureStorage backend.')
 param schedulerEndpoint string = ''
+@allowed([
+  'functionKeys'
+  'entraId'
+])
+@description('Who may call the HTTP API (API_AUTH): function keys, or Entra ID tokens checked by App Service authentication.')
+param apiAuth string = 'functionKeys'
+@description('apiAuth entraId: application (client) id of the API\'s app registration (the one defining the app roles).')
+param apiAppClientId string = ''
+@description('apiAuth entraId: the token audience (the app registration\'s Application ID URI); api://<apiAppClientId> when empty.')
+param apiAudience string = ''
 
 resource storageAccount 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
   name: storageAccountName
@@ -82,6 +92,7 @@ var appConfigSettings = {
   PARTNER_CENTER_SECRET_NAME: partnerCenterSecretName
   PARTNER_CENTER_TENANT_ID: partnerCenterTenantId
   PARTNER_CENTER_CLIENT_ID: partnerCenterClientId
+  API_AUTH: apiAuth
 }
 
 var appSettings = union(
@@ -144,6 +155,50 @@ module site 'br/public:avm/res/web/site:0.15.1' = {
     ]
     appSettingsKeyValuePairs: appSettings
   }
+}
+
+// API_AUTH=entraId: App Service authentication in front of the app. Requests without a valid Entra ID token for the
+// API (issuer: this tenant, audience: the API's) get 401 before any function runs; the functions then check the app
+// role in X-MS-CLIENT-PRINCIPAL (functions/apiAuth.ts). No login flow and no token store: callers are services with
+// client-credentials tokens. Function keys are not asked for (the functions are anonymous to the host).
+resource siteForAuth 'Microsoft.Web/sites@2023-12-01' existing = {
+  name: name
+}
+
+resource apiAuthSettings 'Microsoft.Web/sites/config@2023-12-01' = if (apiAuth == 'entraId') {
+  parent: siteForAuth
+  name: 'authsettingsV2'
+  properties: {
+    platform: {
+      enabled: true
+    }
+    globalValidation: {
+      requireAuthentication: true
+      unauthenticatedClientAction: 'Return401'
+    }
+    identityProviders: {
+      azureActiveDirectory: {
+        enabled: true
+        registration: {
+          clientId: apiAppClientId
+          openIdIssuer: '${environment().authentication.loginEndpoint}${tenant().tenantId}/v2.0'
+        }
+        validation: {
+          allowedAudiences: [
+            empty(apiAudience) ? 'api://${apiAppClientId}' : apiAudience
+          ]
+        }
+      }
+    }
+    login: {
+      tokenStore: {
+        enabled: false
+      }
+    }
+  }
+  dependsOn: [
+    site
+  ]
 }
 
 output name string = site.outputs.name

@@ -13,6 +13,18 @@ export interface EntraClientRegistration {
   secrets: string[];
 }
 
+/**
+ * App roles of a resource (an API's app registration) assigned to a client's service principal. Entra ID puts them in
+ * the `roles` claim of app-only tokens for that resource, and leaves the claim out when none is assigned
+ * (learn.microsoft.com/entra/identity-platform/howto-add-app-roles-in-apps, access-token-claims-reference).
+ */
+export interface AppRoleAssignment {
+  clientId: string;
+  /** The resource as the token request names it (App ID URI or application id), which becomes `aud`. */
+  resource: string;
+  roles: string[];
+}
+
 /** Changes applied to the next issued token, to model tokens the resource refuses (expired, wrong audience or tenant). */
 export interface TokenOverride {
   audience?: string;
@@ -37,6 +49,8 @@ export interface TokenRequestCounts {
 
 export interface EntraIdControls {
   registerClient(registration: EntraClientRegistration): void;
+  /** Replaces the roles `clientId` holds on `resource` (an empty list removes them). */
+  assignAppRoles(assignment: AppRoleAssignment): void;
   setClientSecrets(clientId: string, secrets: string[]): void;
   overrideNextTokens(...overrides: TokenOverride[]): void;
   /** The next `count` token requests answer `status` (temporarily_unavailable). */
@@ -59,6 +73,7 @@ export interface EntraIdStandInOptions {
   tenantId: string;
   signingKey: SigningKey;
   clients?: EntraClientRegistration[];
+  appRoles?: AppRoleAssignment[];
   tokenLifetimeSeconds?: number;
   port?: number;
 }
@@ -77,6 +92,10 @@ export async function startEntraIdStandIn(options: EntraIdStandInOptions): Promi
   const clients = new Map<string, string[]>();
   for (const c of options.clients ?? []) clients.set(c.clientId.toLowerCase(), [...c.secrets]);
   const overrides: TokenOverride[] = [];
+  const appRoles = new Map<string, string[]>();
+  const roleKey = (clientId: string, resource: string) => `${clientId.toLowerCase()} ${resource}`;
+  const assignAppRoles = (a: AppRoleAssignment) => void appRoles.set(roleKey(a.clientId, a.resource), [...a.roles]);
+  for (const a of options.appRoles ?? []) assignAppRoles(a);
   const failures = { remaining: 0, status: 503 };
   const log: TokenRequestRecord[] = [];
   let origin = '';
@@ -116,6 +135,7 @@ export async function startEntraIdStandIn(options: EntraIdStandInOptions): Promi
     const override = overrides.shift() ?? {};
     const iat = nowSeconds();
     const oid = objectIdFor(clientId);
+    const roles = appRoles.get(roleKey(clientId, resource)) ?? [];
     const claims = {
       aud: override.audience ?? resource,
       iss: issuer(),
@@ -132,6 +152,7 @@ export async function startEntraIdStandIn(options: EntraIdStandInOptions): Promi
       tid: override.tenantId ?? tenantId,
       uti: randomUUID().replace(/-/g, ''),
       ver: '1.0',
+      ...(roles.length > 0 ? { roles } : {}),
     };
     return { accessToken: signJwt(options.signingKey, claims) };
   }
@@ -213,6 +234,7 @@ export async function startEntraIdStandIn(options: EntraIdStandInOptions): Promi
 
   const controls: EntraIdControls = {
     registerClient: (r) => void clients.set(r.clientId.toLowerCase(), [...r.secrets]),
+    assignAppRoles,
     setClientSecrets: (clientId, secrets) => {
       if (!clients.has(clientId.toLowerCase())) throw new Error(`No client ${clientId} is registered with the Entra ID stand-in`);
       clients.set(clientId.toLowerCase(), [...secrets]);

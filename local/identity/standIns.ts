@@ -3,7 +3,7 @@
 
 import { randomUUID } from 'node:crypto';
 import { createLocalCertificates, writeCaFile } from './certificates';
-import { startEntraIdStandIn, type EntraClientRegistration, type EntraIdStandIn } from './entraIdServer';
+import { startEntraIdStandIn, type AppRoleAssignment, type EntraClientRegistration, type EntraIdStandIn } from './entraIdServer';
 import { startKeyVaultStandIn, type KeyVaultStandIn } from './keyVaultServer';
 import { startManagedIdentityStandIn, type ManagedIdentityStandIn } from './managedIdentityServer';
 import { createSigningKey } from './signingKeys';
@@ -13,6 +13,8 @@ export interface IdentityStandInsOptions {
   tenantId?: string;
   /** App registrations the Entra ID stand-in knows. */
   clients?: EntraClientRegistration[];
+  /** App roles those registrations hold on an API (the `roles` claim of their tokens for it). */
+  appRoles?: AppRoleAssignment[];
   /** Initial Key Vault secrets by name. */
   secrets?: Record<string, string>;
   /** Also write the CA to a file (for NODE_EXTRA_CA_CERTS): true = a temp folder, or a path. Removed by stop(). */
@@ -56,6 +58,7 @@ export async function startIdentityStandIns(options: IdentityStandInsOptions = {
       tenantId,
       signingKey,
       clients: options.clients,
+      appRoles: options.appRoles,
       tokenLifetimeSeconds: options.tokenLifetimeSeconds,
       port: options.ports?.entraId,
     });

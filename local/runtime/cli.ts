@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { readLocalSettings } from './settings';
 import { startInProcessRuntime } from './inProcessRuntime';
@@ -17,6 +18,9 @@ Runs the app (package.json "main", built by npm run build) on the local Function
   --app-entry <file>    the app's entry module (default: package.json "main")
   --master-key <key>    enforce keys: the master key (admin/function levels and the Durable webhooks)
   --function-key <key>  enforce keys: the function key (authLevel function)
+  --easy-auth-issuer <url>     App Service authentication (Entra ID, Return401) in front of the HTTP triggers, for
+  --easy-auth-audience <aud>   API_AUTH=entraId: tokens must carry this issuer and audience (repeat the audience flag
+  --easy-auth-jwks <url>       for several) and verify against the JWKS; --easy-auth-jwks-ca <file> trusts its CA
   --log-level <level>   trace | debug | information (default) | warning | error
   --help                show this help`;
 
@@ -45,6 +49,7 @@ export function parseInboxOrderFlag(value: string): Exclude<LocalRuntimeOptions[
 export function parseCliArgs(argv: string[], cwd = process.cwd()): LocalRuntimeOptions | 'help' {
   const options: LocalRuntimeOptions = { isolation: 'in-process' };
   const keys: { master?: string; function?: string } = {};
+  const easyAuth: { issuer?: string; audiences: string[]; jwksUri?: string; jwksCa?: string } = { audiences: [] };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     if (flag === '--help' || flag === '-h') return 'help';
@@ -79,6 +84,18 @@ export function parseCliArgs(argv: string[], cwd = process.cwd()): LocalRuntimeO
       case '--function-key':
         keys.function = value;
         break;
+      case '--easy-auth-issuer':
+        easyAuth.issuer = value;
+        break;
+      case '--easy-auth-audience':
+        easyAuth.audiences.push(value);
+        break;
+      case '--easy-auth-jwks':
+        easyAuth.jwksUri = value;
+        break;
+      case '--easy-auth-jwks-ca':
+        easyAuth.jwksCa = fs.readFileSync(path.resolve(cwd, value), 'utf8');
+        break;
       case '--log-level':
         if (!['trace', 'debug', 'information', 'warning', 'error'].includes(value)) throw new Error(`--log-level must be trace, debug, information, warning or error, got "${value}".`);
         options.logLevel = value as LocalRuntimeOptions['logLevel'];
@@ -88,6 +105,12 @@ export function parseCliArgs(argv: string[], cwd = process.cwd()): LocalRuntimeO
     }
   }
   if (keys.master || keys.function) options.keys = keys;
+  if (easyAuth.issuer || easyAuth.jwksUri || easyAuth.audiences.length > 0 || easyAuth.jwksCa) {
+    if (!easyAuth.issuer || !easyAuth.jwksUri || easyAuth.audiences.length === 0) {
+      throw new Error('App Service authentication needs --easy-auth-issuer, --easy-auth-jwks and at least one --easy-auth-audience.');
+    }
+    options.easyAuth = { issuer: easyAuth.issuer, allowedAudiences: easyAuth.audiences, jwksUri: easyAuth.jwksUri, ...(easyAuth.jwksCa ? { jwksCa: easyAuth.jwksCa } : {}) };
+  }
   if (options.port === undefined) {
     const settings = readLocalSettings(path.join(options.appRoot ?? cwd, 'local.settings.json'));
     options.port = settings.localHttpPort ?? 7071;

@@ -16,6 +16,7 @@ import { isTerminal } from './durable/taskHubState';
 import { readHostConfig } from './hostConfig';
 import { buildHttpRoutes, createHttpTriggerHandler } from './http/httpTriggers';
 import { sendError } from './http/httpUtils';
+import { createEasyAuth } from './http/easyAuth';
 import { checkKey } from './http/keys';
 import { startRuntimeServer } from './http/server';
 import { createInvoker } from './invoke';
@@ -93,7 +94,8 @@ export async function startInProcessRuntime(options: LocalRuntimeOptions = {}): 
   warnUnsupportedBindings(registry.list().flatMap((fn) => Object.entries(fn.metadata.bindings).map(([name, b]) => ({ fn: fn.name, name, b }))), logger);
 
   const routes = buildHttpRoutes(registry);
-  const httpTriggers = createHttpTriggerHandler({ routes, invoker, logger, keys, inputFor, trackExternal: dispatcher.trackExternal });
+  const easyAuth = options.easyAuth ? createEasyAuth(options.easyAuth) : undefined;
+  const httpTriggers = createHttpTriggerHandler({ routes, invoker, logger, keys, inputFor, trackExternal: dispatcher.trackExternal, easyAuth });
   const server = await startRuntimeServer({
     host: options.host ?? '127.0.0.1',
     port: options.port ?? 0,

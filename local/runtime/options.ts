@@ -2,6 +2,7 @@ import type { RpcLogLevel } from './coreApiTypes';
 import type { HistoryEvent } from './durable/historyEvents';
 import type { DispatcherStats } from './durable/dispatcher';
 import type { StatusPayload } from './durable/statusPayload';
+import type { EasyAuthOptions } from './http/easyAuth';
 import type { FunctionKeys } from './http/keys';
 import type { LogSink } from './logger';
 
@@ -30,6 +31,11 @@ export interface LocalRuntimeOptions {
   env?: Record<string, string>;
   /** Function keys; enforced (authLevel function/admin, Durable webhooks) only when one is set. */
   keys?: FunctionKeys;
+  /**
+   * App Service authentication (Entra ID, Return401) in front of the HTTP triggers: bearer tokens are validated and the
+   * principal passed as X-MS-CLIENT-PRINCIPAL, as API_AUTH=entraId expects in Azure. Off when undefined.
+   */
+  easyAuth?: EasyAuthOptions;
   logLevel?: RpcLogLevel;
   /** Where log records go (in-process) — default: stdout/stderr. */
   logSink?: LogSink;

@@ -34,7 +34,11 @@ export interface AppConfig {
   };
   /** The whole workflow policy: it travels in every order's orchestration input. */
   workflow: WorkflowPolicy;
+  /** Who may call the HTTP API (functions/apiAuth.ts). */
+  api: { auth: ApiAuthMode };
 }
+
+export type ApiAuthMode = 'functionKeys' | 'entraId';
 
 export class ConfigError extends Error {
   readonly problems: readonly string[];
@@ -52,6 +56,7 @@ const SECRET_VERSION = /^[0-9a-f]{32}$/i;
 const ENTITY_NAME = /^[A-Za-z0-9](?:[A-Za-z0-9._/-]{0,258}[A-Za-z0-9])?$/;
 const NAMESPACE_HOST = /^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*(?::\d{1,5})?$/;
 const HEADER_VALUE = /^[\x20-\x7e]{1,100}$/;
+const API_AUTH_MODE = /^(functionKeys|entraId)$/;
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -123,6 +128,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const ordersQueue = r.matching('ORDERS_QUEUE', ENTITY_NAME);
   const resultsTopic = r.matching('RESULTS_TOPIC', ENTITY_NAME);
   const workflow = readWorkflowPolicy(r);
+  const apiAuth = r.matching('API_AUTH', API_AUTH_MODE) as ApiAuthMode | undefined;
 
   if (r.problems.length > 0) throw new ConfigError(r.problems);
   // Every value below is defined: each undefined was recorded as a problem above.
@@ -138,6 +144,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     credentials: { authorityHost: authorityHost!, secret: secret! },
     serviceBus: { connectionSetting: 'ServiceBusConnection', connection: connection!, ordersQueue: ordersQueue!, resultsTopic: resultsTopic! },
     workflow: workflow!,
+    api: { auth: apiAuth! },
   };
 }
 

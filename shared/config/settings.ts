@@ -115,6 +115,14 @@ export const SETTINGS: readonly SettingDefinition[] = [
     description: 'Topic the workflow publishes order outcomes to.',
   }),
   app({
+    name: 'API_AUTH',
+    required: 'optional',
+    default: 'functionKeys',
+    expected: 'functionKeys or entraId',
+    description:
+      'Who may call the HTTP API: function keys, or Microsoft Entra ID tokens checked by App Service authentication, with app roles Orders.Submit, Orders.Read and Orders.Cancel.',
+  }),
+  app({
     name: 'PARTNER_CENTER_APPLICATION_NAME',
     required: 'optional',
     default: 'pc-order-workflow',

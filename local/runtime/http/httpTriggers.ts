@@ -3,6 +3,8 @@ import type { RpcBindingInfo, RpcHttpData, RpcTypedData } from '../coreApiTypes'
 import type { Invoker } from '../invoke';
 import type { RuntimeLogger } from '../logger';
 import type { FunctionRegistry, RegisteredFunction } from '../registry';
+import type { EasyAuthResult } from './easyAuth';
+import { EASY_AUTH_401_BODY, isAuthOwnedHeader } from './easyAuth';
 import { readBody, sendError } from './httpUtils';
 import { checkKey, type FunctionKeys } from './keys';
 import { compileRoute, type CompiledRoute } from './routeTemplate';
@@ -43,6 +45,8 @@ export interface HttpTriggerDeps {
   inputFor: (binding: RpcBindingInfo, name: string) => RpcTypedData | undefined;
   trackExternal: <T>(work: Promise<T>) => Promise<T>;
   maxBodyBytes?: number;
+  /** App Service authentication in front of the triggers (LocalRuntimeOptions.easyAuth); none when undefined. */
+  easyAuth?: { authenticate(req: IncomingMessage): Promise<EasyAuthResult> };
 }
 
 /** Serves one request to the app's HTTP triggers; `path` is the part after the route prefix. */
@@ -50,6 +54,18 @@ export function createHttpTriggerHandler(deps: HttpTriggerDeps) {
   const maxBody = deps.maxBodyBytes ?? 100 * 1024 * 1024;
   return async function handleHttpTrigger(req: IncomingMessage, res: ServerResponse, path: string, url: URL): Promise<void> {
     const method = (req.method ?? 'GET').toUpperCase();
+    // App Service authentication runs before the host: an unauthenticated request reaches no route at all.
+    let principalHeaders: Record<string, string> = {};
+    if (deps.easyAuth) {
+      const auth = await deps.easyAuth.authenticate(req);
+      if (!auth.ok) {
+        deps.logger.warn(`App Service authentication refused ${method} ${url.pathname}: ${auth.reason}`);
+        res.writeHead(401, { 'Content-Type': 'text/plain', 'WWW-Authenticate': `Bearer realm="${url.host}"` });
+        res.end(EASY_AUTH_401_BODY);
+        return;
+      }
+      principalHeaders = auth.headers;
+    }
     const candidates = deps.routes.map((r) => ({ r, params: r.route.match(path) })).filter((c) => c.params !== undefined);
     if (candidates.length === 0) return sendError(res, 404, `No HTTP trigger matches ${url.pathname}.`);
     const chosen = candidates.find((c) => !c.r.methods || c.r.methods.includes(method));
@@ -64,8 +80,11 @@ export function createHttpTriggerHandler(deps: HttpTriggerDeps) {
     const body = await readBody(req, maxBody);
     const headers: Record<string, string> = {};
     for (const [name, value] of Object.entries(req.headers)) {
+      // Only App Service sets its principal headers: what a caller sent under those names never reaches the app.
+      if (deps.easyAuth && isAuthOwnedHeader(name)) continue;
       if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
     }
+    Object.assign(headers, principalHeaders);
     const http: RpcHttpData = { method, url: url.toString(), headers, params: params ?? {}, body: { bytes: body } };
 
     let outcome;

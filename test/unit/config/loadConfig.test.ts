@@ -67,7 +67,14 @@ test('the minimal Azure settings load, with every default applied', () => {
       activityRetry: { firstRetryMs: 5_000, maxAttempts: 5, backoffCoefficient: 2, maxRetryMs: 60_000 },
       publishRetry: { firstRetryMs: 5_000, maxAttempts: 10, backoffCoefficient: 2, maxRetryMs: 300_000 },
     },
+    api: { auth: 'functionKeys' },
   });
+});
+
+test('API_AUTH: functionKeys (the default) or entraId; anything else is named with what is expected', () => {
+  expect(loadConfig(minimal({ API_AUTH: 'entraId' })).api).toEqual({ auth: 'entraId' });
+  expect(loadConfig(minimal({ API_AUTH: 'functionKeys' })).api).toEqual({ auth: 'functionKeys' });
+  expect(problemsOf(minimal({ API_AUTH: 'EasyAuth' }))).toEqual(['API_AUTH must be functionKeys or entraId (got "EasyAuth")']);
 });
 
 test('no settings at all: one error listing every missing required setting, each with what is expected', () => {
