@@ -41,7 +41,15 @@ type Parsed = { ok: true; upload: PurchaseOrderUpload } | { ok: false; response:
 
 const invalid = (errors: FieldError[]): Parsed => ({ ok: false, response: problem(400, 'the purchase-order upload is invalid', errors) });
 
+const METADATA_FIELDS = ['customerPrice', 'currency', 'fxRate'];
+
 function checkMetadata(raw: Record<string, unknown>, errors: FieldError[]): Omit<PurchaseOrderUpload, 'files'> | undefined {
+  // Nothing is silently dropped: a name that is not metadata Partner Center takes is refused, naming it.
+  for (const key of Object.keys(raw)) {
+    if (!METADATA_FIELDS.some((name) => name.toLowerCase() === key.toLowerCase())) {
+      errors.push({ field: `metadata.${key.slice(0, 64)}`, message: `is not a known field (expected ${METADATA_FIELDS.join(', ')})` });
+    }
+  }
   const get = (name: string) => Object.entries(raw).find(([key]) => key.toLowerCase() === name.toLowerCase())?.[1];
   const text = (value: unknown) => (typeof value === 'number' ? String(value) : value);
   const customerPrice = text(get('customerPrice'));
@@ -109,6 +117,8 @@ async function readUpload(request: HttpRequest): Promise<Parsed> {
     const disposition = /filename="?([^";]+)"?/i.exec(request.headers.get('content-disposition') ?? '')?.[1];
     const fileName = request.query.get('fileName') ?? disposition ?? 'purchase-order.pdf';
     delete metadata.fileName;
+    // The function key travels in the query in Azure (?code=); it is not purchase-order metadata.
+    delete metadata.code;
     if (content.byteLength > 0) files.push({ fileName, contentType, content });
   }
 

@@ -312,4 +312,18 @@ describe('POST /api/orders/{orderId}/purchase-order, answers that never reach Pa
       { field: 'pofiles', message: 'at least one purchase-order document is required (Partner Center 900252 without it)' },
     ]);
   });
+
+  test('metadata names Partner Center does not take are refused naming them, nothing is uploaded; the function key in the query is not metadata', async () => {
+    waitingOrder();
+    const form = new FormData();
+    form.append('metadata', JSON.stringify({ customerPrice: '156.87', currency: 'CAD', poNumber: 'PO-1' }));
+    form.append('pofiles', new Blob([PDF], { type: 'application/pdf' }), 'po.pdf');
+    const encoded = new Response(form);
+    const body = Buffer.from(await encoded.arrayBuffer());
+    const response = await read(upload(poRequest('SO-10001', body, { 'content-type': encoded.headers.get('content-type') ?? '' }), context()));
+    expect(response).toMatchObject({ status: 400, body: { errors: [{ field: 'metadata.poNumber', message: 'is not a known field (expected customerPrice, currency, fxRate)' }] } });
+    const raw = await read(upload(poRequest('SO-10001', PDF, { 'content-type': 'application/pdf' }, '?customerPrice=1&currency=EUR&code=function-key&extra=1'), context()));
+    expect(raw).toMatchObject({ status: 400, body: { errors: [{ field: 'metadata.extra', message: 'is not a known field (expected customerPrice, currency, fxRate)' }] } });
+    expect(calls).toEqual([]);
+  });
 });
