@@ -27,12 +27,13 @@ const STAGES: Record<string, string> = {
 /** What changed between two views of one order, as sentences (empty when nothing a person cares about changed). */
 export function progressLines(previous: OrderView | undefined, next: OrderView): string[] {
   const lines: string[] = [];
-  if (!previous || previous.stage !== next.stage) {
-    if (next.stage !== 'finished') lines.push(STAGES[next.stage] ?? next.stage);
-  }
+  // What happened first comes first: the cart, then the orders checkout returned, then the stage the order is in now.
   if (next.cartId && next.cartId !== previous?.cartId) lines.push(`cart created: ${next.cartId}`);
   const orderIds = next.orders.map((o) => o.id).join(', ');
   if (orderIds && orderIds !== (previous?.orders ?? []).map((o) => o.id).join(', ')) lines.push(`checked out: Partner Center order(s) ${orderIds}`);
+  if (!previous || previous.stage !== next.stage) {
+    if (next.stage !== 'finished') lines.push(STAGES[next.stage] ?? next.stage);
+  }
   if (next.waitingFor && (next.waitingFor !== previous?.waitingFor)) {
     lines.push(`waiting for ${WAITS[next.waitingFor] ?? next.waitingFor}${next.nextCheckAt ? `, next check ${next.nextCheckAt}` : ''}`);
   }
