@@ -6,9 +6,11 @@
 // (OverridableStates.cs, ToDedupeStatuses). So the check comes first: NonRunningStates alone would let startNew
 // overwrite a Completed/Failed instance, i.e. buy again. A start racing another start for the same id is refused by
 // the backend ("already exists"); the second look at the status turns that refusal into a duplicate, not a failure.
-// What stays open is documented in the README (Orders API security): a start whose look found nothing while another
-// start of the same id ran to completion in between, and any id whose history an operator purged.
+// What the look cannot close (a start whose look found nothing while another start of the same id ran to completion in
+// between, and an id whose history an operator purged) the order-id claim does: processOrder's first step claims the
+// id with this start's random id, and a start that finds the claim taken buys nothing (orchestrations/orderClaim.ts).
 
+import { randomUUID } from 'node:crypto';
 import type { DurableClient, DurableOrchestrationStatus } from 'durable-functions';
 import { PROCESS_ORDER, type ProcessOrderInput } from '../orchestrations';
 import type { WorkflowPolicy } from '../shared/config';
@@ -40,7 +42,8 @@ export async function startOrderOnce(client: OrderInstances, request: OrderReque
   const instanceId = orderInstanceId(request.orderId);
   const existing = await findInstance(client, instanceId);
   if (existing) return { kind: 'duplicate', instanceId, existing };
-  const input: ProcessOrderInput = { request, receivedAt: deps.now().toISOString(), policy: deps.policy };
+  // startId: the order-id claim (orchestrations/orderClaim.ts) lets only one start of this id ever buy.
+  const input: ProcessOrderInput = { request, receivedAt: deps.now().toISOString(), policy: deps.policy, startId: randomUUID() };
   try {
     await client.startNew(PROCESS_ORDER, { instanceId, input });
   } catch (error) {

@@ -14,9 +14,10 @@ import type { OrchestrationContext, Task } from 'durable-functions';
 import type { Failure, OrderOutcome, OrderSummary, OutcomeError, OutcomeStatus, SubmittedMilestone, WorkflowReason } from '../shared/orders';
 import type { CartRef, CheckedOut } from './activities/checkoutCart';
 import { orderActivities, resultOf, type ActivityTask, type Step } from './activityProxy';
+import { ORDER_CLAIM_ENTITY, type ClaimRequest, type OrderClaim } from './orderClaim';
 import { PARTNER_CENTER_BUDGET_ENTITY, type ReserveRequest } from './partnerCenterBudget';
 import { PASSING_FAILURES, PURCHASE_ORDER_WAIT, addMs, canCheckOut, isAtOrAfter, isoOf, jitterMs, nextPollDelayMs, orderStatusErrors, outageDelayMs, pendingOrders, recoveryDelayMs, settledStatus, waitForPeople } from './policy';
-import { CANCEL_EVENT, PURCHASE_ORDER_UPLOADED_EVENT, decodeProcessOrderInput, type Attempts, type OrderCustomStatus, type PollingState, type ProcessOrderInput, type Stage, type Wait } from './processOrderContract';
+import { CANCEL_EVENT, PURCHASE_ORDER_UPLOADED_EVENT, decodeProcessOrderInput, type Attempts, type DuplicateStart, type OrderCustomStatus, type PollingState, type ProcessOrderInput, type Stage, type Wait } from './processOrderContract';
 
 /** Longest lastError shown in the custom status (Azure fails an orchestration whose custom status exceeds 16 KB). */
 const LAST_ERROR_MAX = 500;
@@ -27,7 +28,7 @@ const WAIT_FOR_FAILURE: Partial<Record<Failure['reason'], Wait>> = {
   credentialsUnavailable: 'credentialsOutage',
 };
 
-export function* processOrder(context: OrchestrationContext): Step<OrderOutcome | undefined> {
+export function* processOrder(context: OrchestrationContext): Step<OrderOutcome | DuplicateStart | undefined> {
   const input = decodeProcessOrderInput(context.df.getInput());
   const { request, policy, resume } = input;
   const instanceId = context.df.instanceId;
@@ -49,6 +50,19 @@ export function* processOrder(context: OrchestrationContext): Step<OrderOutcome 
   let passingWaits = 0;
   showStatus();
 
+  if (resume === undefined && input.startId !== undefined) {
+    // One order id, one purchase: only the start that claims the id buys. A later start (one that raced a finished
+    // order, or the same id posted after its history was purged) ends here, with nothing bought and nothing published:
+    // the order's own outcome was published by the start that owns it.
+    const claimRequest: ClaimRequest = { startId: input.startId, at: isoOf(now()) };
+    const claim = (yield context.df.callEntity(new df.EntityId(ORDER_CLAIM_ENTITY, instanceId), 'claim', claimRequest)) as OrderClaim;
+    if (claim.startId !== input.startId) {
+      stage = 'finished';
+      lastError = `order ${request.orderId} was already started at ${claim.claimedAt}; this start bought nothing`;
+      showStatus();
+      return { kind: 'duplicateStart', orderId: request.orderId, claimedAt: claim.claimedAt };
+    }
+  }
   if (resume === undefined) {
     const bought = yield* buy();
     if (bought !== 'submitted') return yield* publishOutcome(bought);

@@ -20,6 +20,19 @@ export interface ProcessOrderInput {
   policy: WorkflowPolicy;
   /** Present after continue-as-new: where polling left off. */
   resume?: PollingState;
+  /**
+   * A random id of this start, set by the starters: the order-id claim is taken with it, and a second start of the same
+   * order id buys nothing. Inputs without it (orders started before the claim existed) do not claim.
+   */
+  startId?: string;
+}
+
+/** What an instance returns when its order id was already claimed by another start: nothing was bought. */
+export interface DuplicateStart {
+  kind: 'duplicateStart';
+  orderId: string;
+  /** When the start that owns the order id claimed it. */
+  claimedAt: string;
 }
 
 /** Everything polling needs, carried across continue-as-new. */
@@ -102,6 +115,7 @@ export function decodeProcessOrderInput(raw: unknown): ProcessOrderInput {
     problems.push('request must be a validated order request (orderId, customerId, lineItems)');
   }
   if (typeof input.receivedAt !== 'string' || Number.isNaN(Date.parse(input.receivedAt))) problems.push('receivedAt must be an ISO date-time');
+  if (input.startId !== undefined && (typeof input.startId !== 'string' || input.startId.length === 0)) problems.push('startId must be a non-empty string when given');
   const policy = (typeof input.policy === 'object' && input.policy !== null ? input.policy : {}) as Partial<Record<string, unknown>>;
   for (const name of POLICY_NUMBERS) {
     if (typeof policy[name] !== 'number' || !Number.isFinite(policy[name])) problems.push(`policy.${name} must be a number`);

@@ -158,6 +158,29 @@ describe('no management URL or system key in any response', () => {
     expect((await call('GET', `${webhook}/instances/order-SO-SEC-2`, { key: KEYS.master })).status).toBe(200);
   }, 60_000);
 
+  it('an order whose history an operator purged, posted again, buys nothing: its order id stays claimed', async () => {
+    const order = validOrder({ orderId: 'SO-SEC-PURGED', customerId: customerIdFor('sec-purged') });
+    expect((await postOrder(order)).status).toBe(202);
+    await stack.runtime.waitForInstance('order-SO-SEC-PURGED', { timeoutMs: 30_000 });
+    expect(stack.simulator.controls.counts(order.customerId)).toMatchObject({ carts: 1, checkouts: 1 });
+    // The operator purges the order's history with the system key, and Partner Center forgets the request ids too.
+    expect((await call('DELETE', '/runtime/webhooks/durabletask/instances/order-SO-SEC-PURGED', { key: KEYS.master })).status).toBe(200);
+    stack.simulator.controls.forgetRequestIds();
+    expect((await call('GET', '/api/orders/SO-SEC-PURGED')).status).toBe(404);
+
+    // Posted again: the starter finds no instance and starts one, but the order id's claim is the first start's.
+    expect((await postOrder(order)).status).toBe(202);
+    const again = await stack.runtime.waitForInstance('order-SO-SEC-PURGED', { timeoutMs: 30_000 });
+    expect(again.runtimeStatus).toBe('Completed');
+    expect(again.output).toMatchObject({ kind: 'duplicateStart', orderId: 'SO-SEC-PURGED' });
+    expect(stack.simulator.controls.counts(order.customerId)).toMatchObject({ carts: 1, checkouts: 1 });
+    const view = await call('GET', '/api/orders/SO-SEC-PURGED');
+    expect(view.body).toMatchObject({ stage: 'finished', outcome: null, lastError: expect.stringMatching(/^order SO-SEC-PURGED was already started at .+; this start bought nothing$/) });
+    // One outcome for the order, from the start that bought it.
+    const outcomes = resultsFor(stack, 'SO-SEC-PURGED').filter((m) => m.subject !== 'submitted');
+    expect(outcomes.map((m) => m.subject)).toEqual(['completed']);
+  }, 60_000);
+
   it('even an operator starting processOrder directly with ".." as the customer id cannot put it in a Partner Center URL', async () => {
     const customerId = '..';
     const input = { request: { ...validOrder({ orderId: 'SO-SEC-DOTS' }), customerId }, receivedAt: new Date().toISOString(), policy: loadWorkflowPolicy({}) };

@@ -52,7 +52,8 @@ describe('ordersQueueStart', () => {
   test('starts processOrder under the order\'s instance id with the request, receipt time and policy', async () => {
     await handler(validOrder(), context('m-1'));
     expect(instances.starts).toEqual([
-      { name: 'processOrder', instanceId: 'order-SO-10001', input: { request: validOrder(), receivedAt: NOW.toISOString(), policy: POLICY } satisfies ProcessOrderInput },
+      // startId: a fresh random id per start, for the order-id claim.
+      { name: 'processOrder', instanceId: 'order-SO-10001', input: { request: validOrder(), receivedAt: NOW.toISOString(), policy: POLICY, startId: expect.stringMatching(/^[0-9a-f-]{36}$/) } satisfies ProcessOrderInput },
     ]);
     expect(logs.join('\n')).toMatch(/SO-10001 \(message m-1\) started as instance order-SO-10001/);
   });

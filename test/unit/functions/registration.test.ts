@@ -58,7 +58,7 @@ beforeAll(() => {
 describe('functions/index.ts', () => {
   test('registers the orchestration, its five activities, the five triggers and the health endpoint', () => {
     expect(registered.map((r) => r.name).sort()).toEqual(
-      ['checkoutCart', 'contractsHttp', 'createCart', 'findCartOrders', 'getOrder', 'healthHttp', 'partnerCenterBudget', 'orderCancelHttp', 'orderStatusHttp', 'ordersHttpStart', 'ordersListHttp', 'ordersPageHttp', 'ordersQueueStart', 'processOrder', 'publishResult', 'purchaseOrderHttp'].sort(),
+      ['checkoutCart', 'contractsHttp', 'createCart', 'findCartOrders', 'getOrder', 'healthHttp', 'orderCancelHttp', 'orderClaim', 'partnerCenterBudget', 'orderStatusHttp', 'ordersHttpStart', 'ordersListHttp', 'ordersPageHttp', 'ordersQueueStart', 'processOrder', 'publishResult', 'purchaseOrderHttp'].sort(),
     );
     expect(byName('processOrder')).toEqual([expect.objectContaining({ type: 'orchestrationTrigger' })]);
     expect(byName('createCart')).toEqual([expect.objectContaining({ type: 'activityTrigger' })]);

@@ -188,6 +188,17 @@ export class OrchestrationDriver {
     await this.settle();
   }
 
+  /**
+   * Starts the instance id again with another input, as a second starter would: the task hub overwrites a finished
+   * instance (overridableExistingInstanceStates NonRunningStates), and refuses while it runs.
+   */
+  async startAgain(input: unknown, afterMs = DEFAULT_STEP_MS): Promise<void> {
+    this.clock.advanceBy(afterMs);
+    this.executions.push(structuredClone(input));
+    this.client.startNew(this.options.orchestrator, { instanceId: this.instanceId, input });
+    await this.settle();
+  }
+
   /** Answers the open activity `name` with `result`, `afterMs` after the previous step. */
   async completeActivity(name: string, result: unknown, afterMs = DEFAULT_STEP_MS): Promise<void> {
     const activity = this.takeWaiting(name);

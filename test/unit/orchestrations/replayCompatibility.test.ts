@@ -63,7 +63,7 @@ const cart = (cartId = 'cart-1') => ok({ cartId, expiresAt: new Date(START.getTi
 const published = (kind: string) => ok({ messageId: `msg-${kind}` });
 
 /** The kinds of order whose histories must keep replaying, each driven as Partner Center and the broker would answer. */
-const SCENARIOS: Record<string, { description: string; orderId: string; settings?: Record<string, string>; run(driver: OrchestrationDriver): Promise<void> }> = {
+const SCENARIOS: Record<string, { description: string; orderId: string; settings?: Record<string, string>; startId?: string; run(driver: OrchestrationDriver): Promise<void> }> = {
   completed: {
     description: 'cart, checkout, one pending order polled twice to completed',
     orderId: 'SO-REPLAY-COMPLETED',
@@ -136,6 +136,17 @@ const SCENARIOS: Record<string, { description: string; orderId: string; settings
       await d.completeActivity('publishResult', published('completed'));
     },
   },
+  claimed: {
+    description: 'an order started with a startId: it claims its order id in the orderClaim entity first, then buys',
+    orderId: 'SO-REPLAY-CLAIMED',
+    startId: '0b7c6d1e-2f3a-4b5c-9d8e-7f6a5b4c3d2e',
+    async run(d) {
+      await d.completeActivity('createCart', cart());
+      await d.completeActivity('checkoutCart', ok({ orders: [order('ord-1', 'completed')], orderErrors: [] }));
+      await d.completeActivity('publishResult', published('submitted'));
+      await d.completeActivity('publishResult', published('completed'));
+    },
+  },
   paced: {
     description: 'an order pacing itself on the partner tenant\'s budget entity (two calls a minute): checkout and the poll wait for their slots',
     orderId: 'SO-REPLAY-PACED',
@@ -174,7 +185,12 @@ function fixturePath(name: string): string {
 async function record(name: string): Promise<ReplayFixture> {
   const scenario = SCENARIOS[name];
   const instanceId = orderInstanceId(scenario.orderId);
-  const input: ProcessOrderInput = { request: validOrder({ orderId: scenario.orderId }), receivedAt: START.toISOString(), policy: loadWorkflowPolicy(scenario.settings ?? {}) };
+  const input: ProcessOrderInput = {
+    request: validOrder({ orderId: scenario.orderId }),
+    receivedAt: START.toISOString(),
+    policy: loadWorkflowPolicy(scenario.settings ?? {}),
+    ...(scenario.startId === undefined ? {} : { startId: scenario.startId }),
+  };
   const driver = new OrchestrationDriver({ functions: appFunctions, orchestrator: PROCESS_ORDER, instanceId, input, start: START });
   await driver.start();
   await scenario.run(driver);

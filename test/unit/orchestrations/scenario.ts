@@ -36,8 +36,8 @@ export function policyOf(settings: Record<string, string> = {}, overrides: Parti
 }
 
 /** A driver for one order (SO-10001 unless named), started as the starters start it: its instance id, its policy. */
-export function newOrderReplay(settings: Record<string, string> = {}, overrides: Partial<WorkflowPolicy> = {}, orderId = 'SO-10001'): OrchestrationDriver {
-  const input: ProcessOrderInput = { request: validOrder({ orderId }), receivedAt: START.toISOString(), policy: policyOf(settings, overrides) };
+export function newOrderReplay(settings: Record<string, string> = {}, overrides: Partial<WorkflowPolicy> = {}, orderId = 'SO-10001', startId?: string): OrchestrationDriver {
+  const input: ProcessOrderInput = { request: validOrder({ orderId }), receivedAt: START.toISOString(), policy: policyOf(settings, overrides), ...(startId === undefined ? {} : { startId }) };
   return new OrchestrationDriver({ functions: appFunctions, orchestrator: PROCESS_ORDER, instanceId: orderInstanceId(orderId), input, start: START });
 }
 
