@@ -25,7 +25,7 @@ export interface PartnerCenterSimulatorOptions {
   knobs?: Partial<SimulatorKnobs> | Record<string, unknown>;
   /**
    * Customers known elsewhere, asked on each customer request whose id (lowercase) is not in knownCustomers; kept across
-   * reset. The e2e stack passes the ids its tests made up (test/e2e/customers.ts), so each test's customer exists.
+   * reset. The e2e stack passes the ids its tests made up (customerIdFor in test/e2e/stack.ts), so each test's customer exists.
    */
   customerDirectory?: (customerId: string) => boolean;
   /** Extra catalog items, or changes to built-in ones. */
