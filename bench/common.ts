@@ -17,6 +17,11 @@ export const BENCH_PRODUCTS = [
 
 const pad = (n: number) => String(n).padStart(12, '0');
 
+const BENCH_CUSTOMER = /^be0c0000-0000-4000-8000-\d{12}$/;
+
+/** Whether the id is one of benchOrder's customers: they are the partner's customers in the bench stack's simulator. */
+export const isBenchCustomer = (customerId: string): boolean => BENCH_CUSTOMER.test(customerId);
+
 /** The i-th bench order: one line (one Partner Center order), alternating the two products, a customer of its own. */
 export function benchOrder(i: number, runLabel: string): OrderRequest {
   const product = BENCH_PRODUCTS[i % BENCH_PRODUCTS.length];
@@ -49,7 +54,8 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Local
     appRoot: options.appRoot,
     appEntry: options.appEntry,
     clock: { kind: 'virtual', autoAdvance: true },
-    simulator: { knobs: options.knobs },
+    // The simulator refuses customers it does not know (404/60003, as the service); every bench customer is one.
+    simulator: { knobs: options.knobs, customerDirectory: isBenchCustomer },
     settings: options.settings,
     onRuntimeOutput: options.onRuntimeOutput,
   });

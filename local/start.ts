@@ -81,6 +81,7 @@ Try it:
   curl -s "${api}/orders?outcome=failed,unknown"          # the list: outcome, stage, waitingFor, customerId, createdFrom...
   npm run order -- test/fixtures/orders/sample-order.json --watch   # as the ERP would, stage by stage
   open ${api}/orders-page                                # the orders page; contracts at ${api}/contracts/openapi.json
+  curl -s -X POST ${stack.simulator.url}/_simulator/customers -d '{"customerIds":["<GUID>"]}'   # another customer: others get 404/60003
 
 ERPs send orders to the queue "orders" and read outcomes from topic "order-results", subscription "erp",
 with the connection string above. Ctrl+C stops everything.

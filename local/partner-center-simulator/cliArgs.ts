@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import type { AuthOptions } from './auth';
 import { DURATION_HELP, parseDuration } from './duration';
 import type { FaultRule } from './faults';
+import { BUILT_IN_CUSTOMERS, parseCustomerIds, SimulatorConfigError } from './knobs';
 import type { PartnerCenterSimulatorOptions } from './server';
 
 export const CLI_HELP = `Partner Center simulator (carts, checkout, orders) for tests, local development and demos.
@@ -29,6 +30,8 @@ Usage: npm run sim:partner-center -- [flags]
   --listing-delay D        new orders hidden from GET /orders for D (the service documents up to 15m; default 0)
   --expired-cart M         not-found (404/800008, default) | bad-request (400/800002)
   --error-code-format F    line-item errorCode as integer (default) | snake_case
+  --customers G,G          more customer GUIDs besides the built-in ones (any other gets 404/60003, as the service)
+  --any-customer           every GUID is a customer (lenient, kinder than the service)
   --seed N                 seed for fault injection (default 1)
   --latency-ms N           added latency on every request
   --fault-5xx-rate R       share of requests answered 503 (0..1)
@@ -60,6 +63,8 @@ const FLAGS = {
   'listing-delay': { type: 'string' },
   'expired-cart': { type: 'string' },
   'error-code-format': { type: 'string' },
+  customers: { type: 'string' },
+  'any-customer': { type: 'boolean' },
   seed: { type: 'string' },
   'latency-ms': { type: 'string' },
   'fault-5xx-rate': { type: 'string' },
@@ -119,6 +124,16 @@ export function parseCliArgs(argv: string[]): CliSettings {
   set('expiredCartCheckout', oneOf('expired-cart', ['bad-request', 'not-found']));
   set('lineItemErrorCodeFormat', oneOf('error-code-format', ['integer', 'snake_case']));
   set('faultSeed', number('seed', 0, 0xffffffff));
+  const customers = text('customers');
+  if (customers !== undefined && values['any-customer'] === true) throw new CliError('--customers and --any-customer: give one (--any-customer already makes every GUID a customer)');
+  if (values['any-customer'] === true) knobs.knownCustomers = null;
+  if (customers !== undefined) {
+    try {
+      knobs.knownCustomers = [...BUILT_IN_CUSTOMERS, ...parseCustomerIds('--customers', customers.split(',').map((id) => id.trim()))];
+    } catch (err) {
+      throw new CliError(err instanceof SimulatorConfigError ? err.problems.join('; ') : String(err));
+    }
+  }
   const faults: FaultRule[] = [];
   const latencyMs = number('latency-ms', 0, 600_000);
   if (latencyMs) faults.push({ kind: 'latency', latencyMs });

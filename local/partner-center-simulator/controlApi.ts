@@ -8,6 +8,7 @@
 //   GET   /_simulator/catalog PUT /_simulator/catalog/{catalogItemId} {"behaviour":{…}, …definition fields}
 //   GET   /_simulator/requests                     the request log
 //   POST  /_simulator/requests/forget              forget stored MS-RequestId answers
+//   GET   /_simulator/customers  POST /_simulator/customers {"customerIds":[…]}  the partner's customers / add some
 //   GET   /_simulator/customers/{id}/orders        the ledger: each order with the cart it came from
 //   GET   /_simulator/throttling                   admitted and refused calls per tenant, operation and minute
 import { SimulatorConfigError } from './knobs';
@@ -60,6 +61,8 @@ export function handleControl(controls: SimulatorControls, method: string, path:
       controls.forgetRequestIds();
       return json(200, { forgotten: true });
     }
+    if (route === 'GET /customers') return json(200, { knownCustomers: controls.knobs().knownCustomers });
+    if (route === 'POST /customers') return withBody(body, (v) => json(200, { knownCustomers: controls.addCustomers(v.customerIds as string[]) }));
     const ledger = /^GET \/customers\/([^/]+)\/orders$/.exec(route);
     if (ledger) return json(200, controls.orders(safeDecode(ledger[1])));
     if (route === 'GET /throttling') return json(200, controls.throttling());
@@ -67,5 +70,5 @@ export function handleControl(controls: SimulatorControls, method: string, path:
     if (err instanceof SimulatorConfigError) return problem(400, err.message, err.problems);
     throw err;
   }
-  return problem(404, `Unknown control endpoint ${method} ${path}. Known: GET counts, POST reset, GET clock, POST clock/advance, GET|PATCH knobs, GET catalog, PUT catalog/{id}, GET requests, POST requests/forget, GET customers/{id}/orders, GET throttling (all under ${CONTROL_PREFIX}).`);
+  return problem(404, `Unknown control endpoint ${method} ${path}. Known: GET counts, POST reset, GET clock, POST clock/advance, GET|PATCH knobs, GET catalog, PUT catalog/{id}, GET requests, POST requests/forget, GET|POST customers, GET customers/{id}/orders, GET throttling (all under ${CONTROL_PREFIX}).`);
 }

@@ -2,7 +2,7 @@
 export { startPartnerCenterSimulator, type PartnerCenterSimulator, type PartnerCenterSimulatorOptions } from './server';
 export type { SimulatorControls, RequestLogEntry, CatalogItemOption } from './runtime';
 export type { SimulatorKnobs } from './knobs';
-export { DEFAULT_KNOBS, SimulatorConfigError } from './knobs';
+export { BUILT_IN_CUSTOMERS, DEFAULT_KNOBS, SimulatorConfigError } from './knobs';
 export type { AuthOptions } from './auth';
 export { PARTNER_CENTER_AUDIENCE, DEFAULT_PARTNER_TENANT } from './auth';
 export type { CatalogItem, ItemBehaviour, OrderOutcome, CheckoutFailure } from './catalog';

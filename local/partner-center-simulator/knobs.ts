@@ -35,9 +35,9 @@ export interface SimulatorKnobs {
   faultSeed: number;
   faults: FaultRule[];
   /**
-   * Customers this partner resells to; a customer id in neither this list nor otherTenants gets 404/60003 "Tenant not
-   * found" (error-codes.md). null = every GUID is a customer, which is kinder than the service and kept as the default
-   * only because most tests invent a customer per test.
+   * Customers this partner resells to; any other customer id gets 404/60003 "Tenant not found" (error-codes.md), unless
+   * the start option `customerDirectory` knows it. Default: BUILT_IN_CUSTOMERS. null = every GUID is a customer (the
+   * lenient mode, kinder than the service: only for a test that says it tests it).
    */
   knownCustomers: string[] | null;
   /**
@@ -71,6 +71,13 @@ export interface SimulatorKnobs {
   requirePartnerAttestation: boolean;
 }
 
+/**
+ * The customers a fresh simulator knows, so the quickstarts work: the sample order's and the test fixtures' customer
+ * (test/fixtures/orders/sample-order.json, CUSTOMER_ID in test/fixtures/orders/requests.ts) and the one in the
+ * README's curl example. Any other customer is added with controls.addCustomers, POST /_simulator/customers or --customers.
+ */
+export const BUILT_IN_CUSTOMERS: readonly string[] = ['4a2d5f3e-8b1c-4c7d-9e0f-1a2b3c4d5e6f', '5a1c4d36-4b2c-4f8f-9b5e-3c2b1a0f9e8d'];
+
 export const DEFAULT_KNOBS: SimulatorKnobs = {
   cartTtlMs: 7 * 86_400_000,
   checkoutReplay: 'idempotent',
@@ -87,7 +94,7 @@ export const DEFAULT_KNOBS: SimulatorKnobs = {
   throttleCountsRefused: true,
   faultSeed: 1,
   faults: [],
-  knownCustomers: null,
+  knownCustomers: [...BUILT_IN_CUSTOMERS],
   otherTenants: [],
   accessDenied: null,
   purchaseOrderUpload: 'required',
@@ -152,6 +159,13 @@ const CHECKS: Record<keyof SimulatorKnobs, Check> = {
   participantsSupported: boolean,
   requirePartnerAttestation: boolean,
 };
+
+/** Customer ids given to addCustomers (`name` is the field or flag they came in): lowercased, or SimulatorConfigError. */
+export function parseCustomerIds(name: string, value: unknown): string[] {
+  const { value: ids, problem } = guids(value);
+  if (problem) throw new SimulatorConfigError([`${name}: ${problem}, got ${JSON.stringify(value)}`]);
+  return ids as string[];
+}
 
 /** Validates a partial knob set (from options, the CLI or the control API); throws SimulatorConfigError naming every problem. */
 export function validateKnobs(input: unknown): Partial<SimulatorKnobs> {

@@ -13,7 +13,6 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Authenticator } from './auth';
-import type { SimulatorKnobs } from './knobs';
 import { CONTROL_PREFIX, handleControl } from './controlApi';
 import { errorResponse, throttledResponse, type SimResponse } from './responses';
 import { matchRoute, operationOf } from './router';
@@ -118,7 +117,7 @@ export function createRequestPipeline({ runtime, authenticator, serverId, onRequ
 
     const match = matchRoute(method, path);
     if ('response' in match) return finish(match.response);
-    const refusal = callerRefusal(runtime.knobs(), match.params.customerId);
+    const refusal = callerRefusal(runtime, match.params.customerId);
     if (refusal) return finish(refusal);
     const run = () => runHandler(runtime, match.handler, { method, path, params: match.params, query: url.searchParams, body, rawBody, headers: lowerCaseHeaders(req), caller: auth.caller });
     const response = method === 'POST' && suppliedRequestId ? await replayOrRun(runtime, `${method} ${path.toLowerCase()} ${suppliedRequestId}`, body, run, entry) : await run();
@@ -139,12 +138,13 @@ export function createRequestPipeline({ runtime, authenticator, serverId, onRequ
  * texts from error-codes.md; 20002's wire body from microsoft/Partner-Smart-Office#12. Which of these the service checks
  * first is undocumented: here permission, then relationship.
  */
-function callerRefusal(knobs: SimulatorKnobs, customerId: string): SimResponse | undefined {
+function callerRefusal(runtime: SimulatorRuntime, customerId: string): SimResponse | undefined {
+  const knobs = runtime.knobs();
   if (knobs.accessDenied === 'insufficientPrivileges') return errorResponse(403, 900308, 'Insufficient privileges', 'PartnerFD');
   if (knobs.accessDenied === 'appOnlyAuthentication') return errorResponse(403, 900329, 'This resource does not support application-only authentication.', 'PartnerFD');
   const id = customerId.toLowerCase();
   if (knobs.otherTenants.includes(id)) return errorResponse(403, 20002, 'No relationship between caller and account.', 'PartnerFD');
-  if (knobs.knownCustomers && !knobs.knownCustomers.includes(id)) return errorResponse(404, 60003, 'Tenant not found', 'PartnerFD');
+  if (!runtime.isCustomer(id)) return errorResponse(404, 60003, 'Tenant not found', 'PartnerFD');
   return undefined;
 }
 

@@ -5,7 +5,7 @@ import { updatedCatalogItem, type CatalogItemDefinition } from './catalogConfig'
 import { createSimulatorClock, type SimulatorClock } from './clock';
 import { DURATION_HELP, parseDuration } from './duration';
 import { createFaultInjector, type FaultInjector, type FaultKind } from './faults';
-import { DEFAULT_KNOBS, SimulatorConfigError, validateKnobs, type SimulatorKnobs } from './knobs';
+import { DEFAULT_KNOBS, parseCustomerIds, SimulatorConfigError, validateKnobs, type SimulatorKnobs } from './knobs';
 import type { SimulatorState } from './serviceContext';
 import { createStore, type CustomerCounts } from './store';
 import { createThrottle, type Throttle, type ThrottleReport } from './throttle';
@@ -37,6 +37,11 @@ export interface SimulatorControls {
   knobs(): SimulatorKnobs;
   /** Changes knobs at run time (validated; throws SimulatorConfigError naming each bad knob). */
   setKnobs(partial: Partial<SimulatorKnobs> | Record<string, unknown>): SimulatorKnobs;
+  /**
+   * Adds customers to knownCustomers (GUIDs; throws SimulatorConfigError naming a bad one) and returns the list. Until
+   * the next reset, which goes back to the start knobs. No effect in the lenient mode (knownCustomers null): returns null.
+   */
+  addCustomers(customerIds: string[]): string[] | null;
   /** Adds or changes a catalog item; behaviour fields are merged into the item's current behaviour. */
   setCatalogItem(catalogItemId: string, behaviour: ItemBehaviour, definition?: CatalogItemDefinition): CatalogItem;
   catalog(): CatalogItem[];
@@ -63,6 +68,8 @@ export interface LedgerOrder {
 
 export interface SimulatorRuntime extends SimulatorState {
   controls: SimulatorControls;
+  /** Whether the id (lowercase) is one of this partner's customers: in knownCustomers, or known to the customerDirectory. */
+  isCustomer(customerId: string): boolean;
   throttle(): Throttle;
   faults(): FaultInjector;
   log(entry: RequestLogEntry): void;
@@ -75,6 +82,7 @@ export function createRuntime(
   initialKnobs: Partial<SimulatorKnobs> | Record<string, unknown>,
   catalogOptions: CatalogItemOption[],
   clockMode: 'real' | 'driven' = 'real',
+  customerDirectory?: (customerId: string) => boolean,
 ): SimulatorRuntime {
   const startKnobs: SimulatorKnobs = { ...DEFAULT_KNOBS, ...validateKnobs(initialKnobs) };
   const startCatalog = buildCatalog(catalogOptions);
@@ -113,6 +121,13 @@ export function createRuntime(
       if (valid.faults !== undefined || valid.faultSeed !== undefined) faults = createFaultInjector(structuredClone(knobs.faults), knobs.faultSeed);
       return structuredClone(knobs);
     },
+    addCustomers(customerIds) {
+      const added = parseCustomerIds('customerIds', customerIds);
+      if (knobs.knownCustomers === null) return null;
+      const knownCustomers = [...new Set([...knobs.knownCustomers, ...added])];
+      knobs = { ...knobs, knownCustomers };
+      return [...knownCustomers];
+    },
     setCatalogItem(catalogItemId, behaviour, definition) {
       const existing = typeof catalogItemId === 'string' ? catalog.list().find((i) => i.id.toUpperCase() === catalogItemId.toUpperCase()) : undefined;
       const item = updatedCatalogItem(existing, catalogItemId, behaviour, definition);
@@ -138,6 +153,7 @@ export function createRuntime(
     clock,
     knobs: () => knobs,
     controls,
+    isCustomer: (customerId) => knobs.knownCustomers === null || knobs.knownCustomers.includes(customerId) || customerDirectory?.(customerId) === true,
     throttle: () => throttle,
     faults: () => faults,
     log: (entry) => void requestLog.push(entry),

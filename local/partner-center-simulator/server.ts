@@ -23,6 +23,11 @@ export interface PartnerCenterSimulatorOptions {
   auth?: AuthOptions;
   /** Initial knobs (durations may be given as "15m"/"7d"). */
   knobs?: Partial<SimulatorKnobs> | Record<string, unknown>;
+  /**
+   * Customers known elsewhere, asked on each customer request whose id (lowercase) is not in knownCustomers; kept across
+   * reset. The e2e stack passes the ids its tests made up (customerIdFor in test/e2e/stack.ts), so each test's customer exists.
+   */
+  customerDirectory?: (customerId: string) => boolean;
   /** Extra catalog items, or changes to built-in ones. */
   catalog?: CatalogItemOption[];
   /** MS-ServerId header value. */
@@ -40,7 +45,7 @@ export interface PartnerCenterSimulator {
 
 /** Starts on 127.0.0.1 (port 0 = a free one). Rejects with SimulatorConfigError / Error naming any bad option. */
 export async function startPartnerCenterSimulator(options: PartnerCenterSimulatorOptions = {}): Promise<PartnerCenterSimulator> {
-  const runtime = createRuntime(options.knobs ?? {}, options.catalog ?? [], options.clockSource ? 'driven' : 'real');
+  const runtime = createRuntime(options.knobs ?? {}, options.catalog ?? [], options.clockSource ? 'driven' : 'real', options.customerDirectory);
   const authenticator = createAuthenticator(options.auth ?? { mode: 'any' });
   const serverId = options.serverId ?? '000001';
 

@@ -1,8 +1,8 @@
 // Partner Center refusing an order for who is asking or what is asked, through the whole app: the simulator's stricter
-// behaviours (local/partner-center-simulator/README.md) switched on one at a time, and the outcome the ERP hears for
+// behaviours (local/partner-center-simulator/README.md) switched on one at a time (the unknown customer is the default), and the outcome the ERP hears for
 // each. Every refusal ends the order at once: none of them is retried, and nothing is bought.
 import { M365_E3, validOrder } from '../fixtures/orders/requests';
-import { customerIdFor, runOrderOverHttp, simulatorCalls, useE2eStack } from './stack';
+import { customerIdFor, runOrderOverHttp, simulatorCalls, strangerIdFor, useE2eStack } from './stack';
 
 const stack = useE2eStack();
 
@@ -60,8 +60,8 @@ it('fails naming the line when Partner Center does not let this partner name par
 }, 60_000);
 
 it('fails before any cart exists, with the service\'s reason, for a customer id that is no tenant (404/60003)', async () => {
-  const customerId = customerIdFor('refusal-unknown-customer');
-  stack.simulator.controls.setKnobs({ knownCustomers: [customerIdFor('refusal-the-partners-only-customer')] });
+  // No knob: the simulator, like the service, knows only the partner's customers, and this GUID is none of them.
+  const customerId = strangerIdFor('refusal-unknown-customer');
 
   const { final, results, outcome } = await runOrderOverHttp(stack, validOrder({ orderId: 'SO-REF-4', customerId }));
 

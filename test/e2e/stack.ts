@@ -22,6 +22,7 @@ export interface E2eStack extends LocalStack {
 
 export async function startE2eStack(options: Partial<LocalStackOptions> = {}): Promise<E2eStack> {
   const output: string[] = [];
+  const directory = options.simulator?.customerDirectory;
   const stack = await startLocalStack({
     appRoot: REPO_ROOT,
     appEntry: 'functions/index.ts',
@@ -29,6 +30,8 @@ export async function startE2eStack(options: Partial<LocalStackOptions> = {}): P
     onRuntimeOutput: (line) => output.push(line),
     brokerConfig: brokerConfigWithContractSubscription(),
     ...options,
+    // The simulator knows only its customers (404/60003 for any other GUID); each test's customer is one of them.
+    simulator: { ...options.simulator, customerDirectory: (id) => testCustomers.has(id) || directory?.(id) === true },
   });
   const serviceBus = new ServiceBusClient(stack.broker.connectionString, { retryOptions: { maxRetries: 1, retryDelayInMs: 100, timeoutInMs: 5_000 } });
   const validators = createContractValidators();
@@ -148,8 +151,27 @@ export function simulatorCalls(stack: E2eStack, customerId: string, method?: str
     .filter((r) => (method === undefined || r.method === method) && (path === undefined || path.test(r.path)));
 }
 
-/** A customer id of its own for each test, so the simulator's per-customer counts belong to that test alone. */
+/** Every id customerIdFor handed out: the partner's customers in every simulator an e2e stack starts. */
+const testCustomers = new Set<string>();
+
+/**
+ * A customer id of its own for each test, so the simulator's per-customer counts belong to that test alone. It is one
+ * of the partner's customers in any e2e stack's simulator (registered here, whenever it is made).
+ */
 export function customerIdFor(label: string): string {
+  const id = guidFor(label);
+  testCustomers.add(id);
+  return id;
+}
+
+/** A GUID that is no customer of the partner (the simulator answers 404/60003 "Tenant not found" for it). */
+export function strangerIdFor(label: string): string {
+  const id = guidFor(`stranger:${label}`);
+  if (testCustomers.has(id)) throw new Error(`strangerIdFor(${JSON.stringify(label)}) collides with a customer id`);
+  return id;
+}
+
+function guidFor(label: string): string {
   const hex = createHash('sha256').update(label).digest('hex');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }

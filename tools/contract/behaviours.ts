@@ -53,7 +53,7 @@ export const BEHAVIOURS = [
     id: 'customer.unknown',
     title: 'the answer for a customer the partner does not serve',
     documented: 'undocumented for carts and orders; 403/20002 "No relationship between caller and account." seen on the wire (Partner-Smart-Office#12), 404/60003 "Tenant not found" in error-codes.md',
-    simulatorChoice: '404/60003 for a GUID outside knob knownCustomers, 403/20002 for one in knob otherTenants; every GUID is a customer when knownCustomers is null (the default)',
+    simulatorChoice: '404/60003 for a GUID outside knob knownCustomers, 403/20002 for one in knob otherTenants; by default only the built-in sample customers and those added (POST /_simulator/customers) exist; knownCustomers null makes every GUID a customer',
   },
   {
     id: 'cart.invalidCatalogItem',

@@ -20,6 +20,8 @@ beforeAll(async () => {
   simulator = await startPartnerCenterSimulator({
     port: 0,
     auth: { mode: 'jwt', jwksUri: rig.standIns.entraId.jwksUri, jwksCa: rig.standIns.caCertPem, tenantId: rig.standIns.tenantId },
+    // The partner's one customer; any other GUID is refused 404/60003, as the service does.
+    knobs: { knownCustomers: [CUSTOMER] },
   });
 });
 

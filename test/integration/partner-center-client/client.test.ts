@@ -65,7 +65,8 @@ function clientFor(overrides: Partial<PartnerCenterClientOptions> = {}) {
 const serviceCalls = (pathEnd: string) => sim.controls.requestLog().filter((e) => e.path.endsWith(pathEnd));
 
 beforeAll(async () => {
-  sim = await startPartnerCenterSimulator({ port: 0 });
+  // The partner's one customer here; any other GUID is refused 404/60003, as the service does.
+  sim = await startPartnerCenterSimulator({ port: 0, knobs: { knownCustomers: [CUSTOMER] } });
 });
 
 afterAll(async () => {
@@ -376,7 +377,7 @@ describe('authentication', () => {
     const pair = generateKeyPairSync('rsa', { modulusLength: 2048 });
     privateKey = pair.privateKey;
     const jwk = { ...pair.publicKey.export({ format: 'jwk' }), kid: 'k1', use: 'sig', alg: 'RS256' };
-    keySim = await startPartnerCenterSimulator({ port: 0, auth: { mode: 'jwt', jwks: { keys: [jwk] }, tenantId: TENANT } });
+    keySim = await startPartnerCenterSimulator({ port: 0, auth: { mode: 'jwt', jwks: { keys: [jwk] }, tenantId: TENANT }, knobs: { knownCustomers: [CUSTOMER] } });
   });
 
   afterAll(async () => {

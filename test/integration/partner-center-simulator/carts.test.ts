@@ -1,5 +1,5 @@
 // Carts over real HTTP: create (the docs' six-item example), get, update, validation and the service's error bodies.
-import type { PartnerCenterSimulator } from '../../../local/partner-center-simulator';
+import { BUILT_IN_CUSTOMERS, startPartnerCenterSimulator, type PartnerCenterSimulator } from '../../../local/partner-center-simulator';
 import { AZURE_PLAN, CUSTOMER, DOCS_CART_REQUEST, GUID, NCE_M365_E3, OTHER_CUSTOMER, clientFor, line, startSimulator, type SimulatorClient } from './simulatorClient';
 
 let sim: PartnerCenterSimulator;
@@ -260,8 +260,73 @@ describe('who may call for which customer', () => {
     expect(sim.controls.counts()).toMatchObject({ carts: 1 });
   });
 
-  it('refuses a tenant in otherTenants even when every other GUID is a customer (knownCustomers null)', async () => {
-    sim.controls.setKnobs({ otherTenants: [OTHER_CUSTOMER] });
+  describe('by default (no knobs): only the built-in customers exist, as in the service (error-codes.md 60003)', () => {
+    let strict: PartnerCenterSimulator;
+    beforeAll(async () => (strict = await startPartnerCenterSimulator({ port: 0 })));
+    afterAll(() => strict.stop());
+    beforeEach(() => strict.controls.reset());
+    const NOT_FOUND = { code: 60003, description: 'Tenant not found', data: [], source: 'PartnerFD' };
+    const cart = { lineItems: [line(NCE_M365_E3, 'monthly', 'P1Y')] };
+
+    it('refuses an unregistered GUID with 404/60003 and creates nothing; the sample order\'s customer is built in', async () => {
+      expect(strict.controls.knobs().knownCustomers).toEqual([...BUILT_IN_CUSTOMERS]);
+      expect(BUILT_IN_CUSTOMERS).toContain('4a2d5f3e-8b1c-4c7d-9e0f-1a2b3c4d5e6f');
+      const refused = await clientFor(strict, STRANGER).createCart(cart);
+      expect([refused.status, refused.body]).toEqual([404, NOT_FOUND]);
+      expect(strict.controls.counts()).toMatchObject({ carts: 0 });
+      expect((await clientFor(strict, '4A2D5F3E-8B1C-4C7D-9E0F-1A2B3C4D5E6F').createCart(cart)).status).toBe(201);
+    });
+
+    it('admits a customer registered through POST /_simulator/customers, until reset', async () => {
+      const control = clientFor(strict);
+      const added = await control.control('POST', '/customers', { customerIds: [STRANGER.toUpperCase()] });
+      expect([added.status, added.body]).toEqual([200, { knownCustomers: [...BUILT_IN_CUSTOMERS, STRANGER] }]);
+      expect((await control.control('GET', '/customers')).body).toEqual({ knownCustomers: [...BUILT_IN_CUSTOMERS, STRANGER] });
+      expect((await clientFor(strict, STRANGER).createCart(cart)).status).toBe(201);
+      // A second registration of the same customer adds nothing.
+      expect(strict.controls.addCustomers([STRANGER])).toEqual([...BUILT_IN_CUSTOMERS, STRANGER]);
+
+      strict.controls.reset();
+      expect((await clientFor(strict, STRANGER).createCart(cart)).status).toBe(404);
+    });
+
+    it('answers 400 naming customerIds for a registration that is not a list of GUIDs, and adds nothing', async () => {
+      for (const body of [{ customerIds: ['not-a-guid'] }, { customerIds: STRANGER }, {}]) {
+        const reply = await clientFor(strict).control('POST', '/customers', body);
+        expect(reply.status).toBe(400);
+        expect(reply.body.data).toEqual([expect.stringMatching(/^customerIds: expected an array of customer GUIDs, got /)]);
+      }
+      expect(strict.controls.knobs().knownCustomers).toEqual([...BUILT_IN_CUSTOMERS]);
+    });
+
+    it('leaves the lenient mode (knownCustomers null) lenient: registering answers null', async () => {
+      // The lenient mode on purpose: a registration must not switch it to a one-customer list.
+      strict.controls.setKnobs({ knownCustomers: null });
+      expect(strict.controls.addCustomers([STRANGER])).toBeNull();
+      expect((await clientFor(strict, OTHER_CUSTOMER).createCart(cart)).status).toBe(201);
+    });
+  });
+
+  it('admits the customers a customerDirectory option knows, across reset, and still refuses the rest', async () => {
+    const directory = new Set([STRANGER]);
+    const withDirectory = await startPartnerCenterSimulator({ port: 0, customerDirectory: (id) => directory.has(id) });
+    try {
+      const cart = { lineItems: [line(NCE_M365_E3, 'monthly', 'P1Y')] };
+      expect((await clientFor(withDirectory, STRANGER.toUpperCase()).createCart(cart)).status).toBe(201);
+      withDirectory.controls.reset();
+      expect((await clientFor(withDirectory, STRANGER).createCart(cart)).status).toBe(201);
+      expect((await clientFor(withDirectory, OTHER_CUSTOMER).createCart(cart)).body.code).toBe(60003);
+      // otherTenants wins over the directory: a tenant without a relationship is refused whoever lists it.
+      withDirectory.controls.setKnobs({ otherTenants: [STRANGER] });
+      expect((await clientFor(withDirectory, STRANGER).createCart(cart)).body.code).toBe(20002);
+    } finally {
+      await withDirectory.stop();
+    }
+  });
+
+  it('refuses a tenant in otherTenants even in the lenient mode, where every other GUID is a customer (knownCustomers null)', async () => {
+    // The lenient mode on purpose: otherTenants must still refuse when every GUID is a customer.
+    sim.controls.setKnobs({ knownCustomers: null, otherTenants: [OTHER_CUSTOMER] });
     expect((await clientFor(sim, STRANGER).createCart({ lineItems: [line(NCE_M365_E3, 'monthly', 'P1Y')] })).status).toBe(201);
     expect((await clientFor(sim, OTHER_CUSTOMER).listOrders()).body.code).toBe(20002);
   });

@@ -1,6 +1,7 @@
 // The command line: flags become options (bad ones are named), and the CLI entry starts a working simulator.
 import { parseCliArgs, CliError } from '../../../local/partner-center-simulator/cliArgs';
 import { runCli } from '../../../local/partner-center-simulator/cli';
+import { BUILT_IN_CUSTOMERS } from '../../../local/partner-center-simulator';
 import { clientFor, line, NCE_M365_E3 } from './simulatorClient';
 
 describe('CLI flags', () => {
@@ -35,6 +36,13 @@ describe('CLI flags', () => {
     });
   });
 
+  it('adds --customers to the built-in customers, and --any-customer makes every GUID one', () => {
+    const customers = parseCliArgs(['--customers', 'D6BF25B7-E0A8-4F2D-A31B-97B55CFC774D, 28045616-f6b9-462f-9701-0d89b5e65c44']).options.knobs;
+    expect(customers).toEqual({ knownCustomers: [...BUILT_IN_CUSTOMERS, 'd6bf25b7-e0a8-4f2d-a31b-97b55cfc774d', '28045616-f6b9-462f-9701-0d89b5e65c44'] });
+    expect(parseCliArgs(['--any-customer']).options.knobs).toEqual({ knownCustomers: null });
+    expect(parseCliArgs([]).options.knobs).toEqual({});
+  });
+
   it('defaults to port 7080', () => {
     expect(parseCliArgs([]).options.port).toBe(7080);
   });
@@ -47,6 +55,8 @@ describe('CLI flags', () => {
     [['--auth', 'jwt', '--jwks-uri', 'http://127.0.0.1:1/keys'], '--tenant-id: required with --auth jwt'],
     [['--auth', 'jwt', '--tenant-id', 'x'], 'exactly one of --jwks-uri or --jwks-file'],
     [['--auth', 'jwt', '--tenant-id', 'x', '--jwks-file', '/nonexistent/jwks.json'], '--jwks-file: cannot read "/nonexistent/jwks.json" (ENOENT)'],
+    [['--customers', 'contoso'], '--customers: expected an array of customer GUIDs, got ["contoso"]'],
+    [['--customers', '28045616-f6b9-462f-9701-0d89b5e65c44', '--any-customer'], '--customers and --any-customer: give one'],
     [['--colour'], "Unknown option '--colour'"],
   ])('rejects %j naming the flag', (argv, message) => {
     expect(() => parseCliArgs(argv)).toThrow(CliError);
@@ -66,7 +76,8 @@ describe('CLI entry', () => {
     const printed: string[] = [];
     const sim = (await runCli(['--port', '0', '--cart-ttl', '15m'], (l) => printed.push(l)))!;
     try {
-      const cart = await clientFor(sim).createCart({ lineItems: [line(NCE_M365_E3, 'monthly', 'P1M')] }, { requestId: 'cli-1' });
+      // The curl example's customer is built in, so the printed example works as printed.
+      const cart = await clientFor(sim, '5a1c4d36-4b2c-4f8f-9b5e-3c2b1a0f9e8d').createCart({ lineItems: [line(NCE_M365_E3, 'monthly', 'P1M')] }, { requestId: 'cli-1' });
 
       expect(printed[0]).toContain(`Partner Center simulator listening on ${sim.url}`);
       expect(printed[0]).toContain(`curl -s -X POST ${sim.url}/v1/customers/`);

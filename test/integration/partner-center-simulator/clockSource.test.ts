@@ -1,6 +1,6 @@
 // A simulator given a clock source (the local runtime's virtual clock, in a local stack) never falls behind it.
 import { startPartnerCenterSimulator, type PartnerCenterSimulator } from '../../../local/partner-center-simulator';
-import { clientFor, line } from './simulatorClient';
+import { clientFor, line, TEST_CUSTOMERS } from './simulatorClient';
 
 const DAY_MS = 86_400_000;
 let sim: PartnerCenterSimulator | undefined;
@@ -12,7 +12,7 @@ afterEach(async () => {
 
 it('moves its clock forward to the source before a request, so a cart made then is not already expired', async () => {
   const sourceMs = Date.now() + 10 * DAY_MS;
-  sim = await startPartnerCenterSimulator({ port: 0, clockSource: async () => sourceMs });
+  sim = await startPartnerCenterSimulator({ port: 0, clockSource: async () => sourceMs, knobs: { knownCustomers: TEST_CUSTOMERS } });
   const reply = await clientFor(sim).createCart({ lineItems: [line('DZH318Z0BPS6:0001:DZH318Z0BPS6', 'monthly')] });
 
   expect(reply.status).toBe(201);
@@ -22,7 +22,7 @@ it('moves its clock forward to the source before a request, so a cart made then 
 
 it('never moves back to a source that is behind it, and keeps serving when the source cannot be read', async () => {
   let source: () => Promise<number> = async () => Date.now() - DAY_MS;
-  sim = await startPartnerCenterSimulator({ port: 0, clockSource: () => source() });
+  sim = await startPartnerCenterSimulator({ port: 0, clockSource: () => source(), knobs: { knownCustomers: TEST_CUSTOMERS } });
   sim.controls.advanceClock('2d');
   const ahead = sim.controls.now();
   const client = clientFor(sim);
@@ -41,7 +41,7 @@ it('never moves back to a source that is behind it, and keeps serving when the s
 
 it('stands still with its source, so throttling windows pass only as the source moves', async () => {
   let sourceMs = Date.now() + DAY_MS;
-  sim = await startPartnerCenterSimulator({ port: 0, clockSource: async () => sourceMs, knobs: { requestsPerMinute: 2 } });
+  sim = await startPartnerCenterSimulator({ port: 0, clockSource: async () => sourceMs, knobs: { requestsPerMinute: 2, knownCustomers: TEST_CUSTOMERS } });
   const client = clientFor(sim);
 
   expect((await client.listOrders()).status).toBe(200);

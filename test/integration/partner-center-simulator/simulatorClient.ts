@@ -1,5 +1,5 @@
 // Test helper: talks to the simulator over real loopback HTTP with Node's fetch (no client library under test here).
-import { startPartnerCenterSimulator, type PartnerCenterSimulator, type PartnerCenterSimulatorOptions } from '../../../local/partner-center-simulator';
+import { BUILT_IN_CUSTOMERS, startPartnerCenterSimulator, type PartnerCenterSimulator, type PartnerCenterSimulatorOptions } from '../../../local/partner-center-simulator';
 
 export const CUSTOMER = '28045616-f6b9-462f-9701-0d89b5e65c44';
 export const OTHER_CUSTOMER = 'd6bf25b7-e0a8-4f2d-a31b-97b55cfc774d';
@@ -48,8 +48,11 @@ export function clientFor(sim: PartnerCenterSimulator, customerId = CUSTOMER) {
 
 export type SimulatorClient = ReturnType<typeof clientFor>;
 
+/** The partner's customers in these suites: the built-in ones and the two the tests use (unknown GUIDs get 404/60003). */
+export const TEST_CUSTOMERS = [...BUILT_IN_CUSTOMERS, CUSTOMER, OTHER_CUSTOMER];
+
 export async function startSimulator(options: PartnerCenterSimulatorOptions = {}) {
-  const sim = await startPartnerCenterSimulator({ port: 0, ...options });
+  const sim = await startPartnerCenterSimulator({ port: 0, ...options, knobs: { knownCustomers: TEST_CUSTOMERS, ...options.knobs } });
   return { sim, client: clientFor(sim) };
 }
 
