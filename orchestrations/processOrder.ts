@@ -131,11 +131,7 @@ export function* processOrder(context: OrchestrationContext): Step<OrderOutcome 
    * opened, a cancel comes too late.
    */
   function* checkoutGate(): Step<'open' | 'cancelled'> {
-    const gate = context.df.createTimer(now());
-    const winner = yield context.df.Task.any([gate, cancel]);
-    if (winner !== cancel) return 'open';
-    gate.cancel();
-    return 'cancelled';
+    return (yield* timerUnless(now(), cancel)) === 'interrupted' ? 'cancelled' : 'open';
   }
 
   /** Checks the cart out while it has time left: 'recreate' when it expired first. */
@@ -308,7 +304,7 @@ export function* processOrder(context: OrchestrationContext): Step<OrderOutcome 
     const problems: string[] = [];
     for (const order of pending) {
       yield* paced(1);
-      const announce = { erpOrderId: request.orderId, previousStatus: order.status };
+      const announce = { erpOrderId: request.orderId, previousStatus: order.status, polledAt: isoOf(now()) };
       const result = yield* run(activities.getOrder({ instanceId, customerId: request.customerId, orderId: order.id, announce }));
       if (result.ok) {
         const read = result.value;
@@ -383,21 +379,29 @@ export function* processOrder(context: OrchestrationContext): Step<OrderOutcome 
     return base + jitterMs(instanceId, passingWaits++, policy);
   }
 
-  /** Waits on a durable timer (no compute is billed meanwhile), or until cancelled when a cancel task is given. */
-  function* waitUntil(fireAt: Date, reason: Wait, cancelTask?: Task): Step<'waited' | 'cancelled'> {
+  /**
+   * Waits on a durable timer (no compute is billed meanwhile), showing what for, or until `interrupt` (the cancel
+   * event, or a purchase-order upload) comes first: then 'cancelled'.
+   */
+  function* waitUntil(fireAt: Date, reason: Wait, interrupt?: Task): Step<'waited' | 'cancelled'> {
     waiting = { for: reason, until: isoOf(fireAt) };
     showStatus();
-    const timer = context.df.createTimer(fireAt);
-    let ended: 'waited' | 'cancelled' = 'waited';
-    if (cancelTask === undefined) {
-      yield timer;
-    } else if ((yield context.df.Task.any([timer, cancelTask])) === cancelTask) {
-      // A timer left pending would keep the instance Running until it fires.
-      timer.cancel();
-      ended = 'cancelled';
-    }
+    const ended = yield* timerUnless(fireAt, interrupt);
     waiting = null;
-    return ended;
+    return ended === 'interrupted' ? 'cancelled' : 'waited';
+  }
+
+  /** A durable timer raced with `interrupt`; a timer that lost the race is cancelled. */
+  function* timerUnless(fireAt: Date, interrupt?: Task): Step<'elapsed' | 'interrupted'> {
+    const timer = context.df.createTimer(fireAt);
+    if (interrupt === undefined) {
+      yield timer;
+      return 'elapsed';
+    }
+    if ((yield context.df.Task.any([timer, interrupt])) !== interrupt) return 'elapsed';
+    // A timer left pending would keep the instance Running until it fires.
+    timer.cancel();
+    return 'interrupted';
   }
 
   /**

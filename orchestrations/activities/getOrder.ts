@@ -10,17 +10,19 @@ import { randomUUID } from 'node:crypto';
 import { requestIds, type OrderSummary, type PurchaseOrderRequiredMilestone } from '../../shared/orders';
 import { failedWith, succeeded, type ActivityResult } from './activityResult';
 import { logOf, type OrderActivityDeps } from './deps';
+import { PURCHASE_ORDER_WAIT } from '../policy';
 import { summarizeOrder } from './orderSummary';
 
 export interface OrderRef {
   instanceId: string;
   customerId: string;
   orderId: string;
-  /** The ERP order and the status this order had when last read: set, the step announces a new PO wait. */
-  announce?: { erpOrderId: string; previousStatus: string };
+  /**
+   * The ERP order, the status this order had when last read and when the orchestration polls (its own clock, so the
+   * activity reads none): set, the step announces a new PO wait.
+   */
+  announce?: { erpOrderId: string; previousStatus: string; polledAt: string };
 }
-
-import { PURCHASE_ORDER_WAIT } from '../policy';
 
 export { PURCHASE_ORDER_WAIT };
 
@@ -45,7 +47,7 @@ export function getOrderActivity(deps: OrderActivityDeps) {
         instanceId: input.instanceId,
         partnerCenterOrderId: order.id,
         uploadPath: purchaseOrderUploadPath(input.announce.erpOrderId),
-        seenAt: new Date().toISOString(),
+        seenAt: input.announce.polledAt,
       };
       // Like the submitted milestone, its loss does not fail the order: the status endpoint says the same.
       await deps.publisher.publish(milestone).catch((error: unknown) => logOf(deps)(`publishing the purchaseOrderRequired milestone of order ${order.id} failed: ${error instanceof Error ? error.message : String(error)}`));

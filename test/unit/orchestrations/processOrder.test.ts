@@ -67,7 +67,7 @@ describe('processOrder happy path', () => {
 
     await replay.fireTimer();
     // Only the pending order is read again.
-    expect(replay.activity('getOrder').input).toEqual({ instanceId: INSTANCE_ID, customerId: CUSTOMER_ID, orderId: 'ord-1', announce: { erpOrderId: 'SO-10001', previousStatus: 'pending' } });
+    expect(replay.activity('getOrder').input).toEqual({ instanceId: INSTANCE_ID, customerId: CUSTOMER_ID, orderId: 'ord-1', announce: { erpOrderId: 'SO-10001', previousStatus: 'pending', polledAt: replay.now.toISOString() } });
     await replay.completeActivity('getOrder', orderRead(order('ord-1', 'pending')));
     expect(secondsBetween(replay.now, replay.openTimers()[0].fireAt)).toBe(120);
     expect(status(replay).attempts.polls).toBe(1);
