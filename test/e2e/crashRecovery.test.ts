@@ -4,10 +4,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { spawnLocalRuntime, type ChildRuntimeHandle } from '../../local/runtime';
+import type { ChildRuntimeHandle } from '../../local/runtime';
 import { orderInstanceId } from '../../shared/orders';
 import { validOrder } from '../fixtures/orders/requests';
-import { customerIdFor, postJson, REPO_ROOT, resultsFor, simulatorCalls, startE2eStack, waitFor, type E2eStack } from './stack';
+import { customerIdFor, postJson, respawnApp, resultsFor, simulatorCalls, startE2eStack, waitFor, type E2eStack } from './stack';
 
 const storeDirectory = mkdtempSync(path.join(os.tmpdir(), 'e2e-crash-store-'));
 let stack: E2eStack;
@@ -34,15 +34,7 @@ it('buys once when the app process is killed during checkout and a new process r
   await stack.runtime.kill();
   await waitFor('the held checkout to be committed', () => (stack.simulator.controls.counts(customerId).checkouts === 1 ? true : undefined));
 
-  restarted = await spawnLocalRuntime({
-    appRoot: REPO_ROOT,
-    appEntry: path.join(REPO_ROOT, 'functions/index.ts'),
-    port: 0,
-    clock: { kind: 'virtual', autoAdvance: true },
-    store: { kind: 'file', directory: storeDirectory },
-    env: stack.settings,
-    onOutput: (line) => stack.output.push(line),
-  });
+  restarted = await respawnApp(stack, storeDirectory);
   const final = await restarted.waitForInstance(orderInstanceId(order.orderId), { timeoutMs: 30_000 });
 
   expect(final.runtimeStatus).toBe('Completed');

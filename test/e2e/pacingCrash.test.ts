@@ -4,10 +4,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { spawnLocalRuntime, type ChildRuntimeHandle } from '../../local/runtime';
+import type { ChildRuntimeHandle } from '../../local/runtime';
 import { orderInstanceId } from '../../shared/orders';
 import { validOrder } from '../fixtures/orders/requests';
-import { customerIdFor, getJson, postJson, REPO_ROOT, resultsFor, startE2eStack, waitFor, type E2eStack } from './stack';
+import { customerIdFor, getJson, postJson, respawnApp, resultsFor, startE2eStack, waitFor, type E2eStack } from './stack';
 
 const storeDirectory = mkdtempSync(path.join(os.tmpdir(), 'e2e-pacing-crash-store-'));
 let stack: E2eStack;
@@ -41,15 +41,7 @@ it('every order completes, bought once, when the app is killed while orders wait
   expect(waiting).toMatch(/^SO-PACE-/);
   await stack.runtime.kill();
 
-  restarted = await spawnLocalRuntime({
-    appRoot: REPO_ROOT,
-    appEntry: path.join(REPO_ROOT, 'functions/index.ts'),
-    port: 0,
-    clock: 'real',
-    store: { kind: 'file', directory: storeDirectory },
-    env: stack.settings,
-    onOutput: (line) => stack.output.push(line),
-  });
+  restarted = await respawnApp(stack, storeDirectory, 'real');
   for (const order of orders) {
     const final = await restarted.waitForInstance(orderInstanceId(order.orderId), { timeoutMs: 60_000 }).catch(async (error: Error) => {
       const view = await getJson(`${restarted?.apiBaseUrl}/orders/${order.orderId}`);

@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { ServiceBusClient, type ServiceBusReceivedMessage } from '@azure/service-bus';
 import type { RequestLogEntry } from '../../local/partner-center-simulator';
-import { EventType } from '../../local/runtime';
+import { EventType, spawnLocalRuntime, type ChildRuntimeHandle, type ClockOption } from '../../local/runtime';
 import type { InspectedMessage } from '../../local/service-bus';
 import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../local/stack';
 import { brokerConfigWithContractSubscription, CONTRACT_SUBSCRIPTION, createContractValidators, recordApiResponses, type ContractLedger } from './contractCheck';
@@ -216,4 +216,20 @@ export async function advanceToNextTimer(stack: E2eStack, instanceId: string): P
   await stack.runtime.advanceClock(byMs);
   await stack.runtime.runUntilIdle();
   return byMs;
+}
+
+/**
+ * A new app process on the stack's file store and settings, as after a crash or a redeploy: it resumes every order the
+ * killed process left in flight. The caller stops it.
+ */
+export function respawnApp(stack: E2eStack, storeDirectory: string, clock: ClockOption = { kind: 'virtual', autoAdvance: true }): Promise<ChildRuntimeHandle> {
+  return spawnLocalRuntime({
+    appRoot: REPO_ROOT,
+    appEntry: path.join(REPO_ROOT, 'functions/index.ts'),
+    port: 0,
+    clock,
+    store: { kind: 'file', directory: storeDirectory },
+    env: stack.settings,
+    onOutput: (line) => stack.output.push(line),
+  });
 }

@@ -3,10 +3,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { spawnLocalRuntime, type ChildRuntimeHandle } from '../../local/runtime';
+import type { ChildRuntimeHandle } from '../../local/runtime';
 import { orderInstanceId } from '../../shared/orders';
 import { validOrder } from '../fixtures/orders/requests';
-import { customerIdFor, postJson, REPO_ROOT, startE2eStack, waitFor, type E2eStack } from '../e2e/stack';
+import { customerIdFor, postJson, respawnApp, startE2eStack, waitFor, type E2eStack } from '../e2e/stack';
 import { checkLedgers, seededRandom, SUITE_SETTINGS, type ErpOrder } from './ledgers';
 
 const storeDirectory = mkdtempSync(path.join(os.tmpdir(), 'reliability-crash-store-'));
@@ -37,15 +37,7 @@ it('SIGKILL at three seeded moments (counted in Partner Center calls) while six 
     const reached = await waitFor(`Partner Center call ${at}`, () => (stack.simulator.controls.requestLog().length >= at ? true : undefined), 20_000).catch(() => false);
     await current.kill();
     console.log(`reliability: SIGKILL ${kill + 1} after ${stack.simulator.controls.requestLog().length} Partner Center calls (aimed at ${at}${reached ? '' : ', orders had gone quiet'})`);
-    current = await spawnLocalRuntime({
-      appRoot: REPO_ROOT,
-      appEntry: path.join(REPO_ROOT, 'functions/index.ts'),
-      port: 0,
-      clock: { kind: 'virtual', autoAdvance: true },
-      store: { kind: 'file', directory: storeDirectory },
-      env: stack.settings,
-      onOutput: (line) => stack.output.push(line),
-    });
+    current = await respawnApp(stack, storeDirectory);
     extra.push(current);
   }
   await Promise.all(orders.map((o) => current.waitForInstance(orderInstanceId(o.orderId), { timeoutMs: 60_000 })));
