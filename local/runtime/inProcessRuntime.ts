@@ -7,7 +7,7 @@ import { durableClientBindingValue, type DurableEndpoints } from './durable/clie
 import { createRealClock, createVirtualClock, isVirtual, type Clock } from './durable/clock';
 import { createDispatcher } from './durable/dispatcher';
 import { createDurableHttpApi } from './durable/durableHttpApi';
-import { runEntityBatch, selectEntityBatch } from './durable/entityRunner';
+import { entityDispatch } from './durable/entityRunner';
 import { runEpisode } from './durable/orchestrationEpisode';
 import { toStatusPayload } from './durable/statusPayload';
 import { createFileStore, createMemoryStore, type TaskHubStore } from './durable/store';
@@ -74,12 +74,7 @@ export async function startInProcessRuntime(options: LocalRuntimeOptions = {}): 
       ),
     runActivity: (task) => runActivity({ registry, invoker, logger, now: () => clock.now() }, task),
     maxConcurrentEntities: host.durable.maxConcurrentEntityFunctions,
-    entityRunnable: (instanceId, now) => {
-      const entity = store.state.entities.get(instanceId);
-      return entity !== undefined && selectEntityBatch(entity, now, 1).length > 0;
-    },
-    runEntityBatch: (instanceId, now) =>
-      runEntityBatch({ registry, invoker, logger, state: store.state, maxBatchSize: host.durable.maxEntityOperationBatchSize }, instanceId, now),
+    ...entityDispatch({ registry, invoker, logger, state: store.state, maxBatchSize: host.durable.maxEntityOperationBatchSize }),
   });
   const client = createTaskHubClient({ store, registry, clock, overridable: host.durable.overridableExistingInstanceStates, onChange: dispatcher.wake });
 

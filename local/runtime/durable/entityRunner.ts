@@ -62,6 +62,20 @@ export function selectEntityBatch(entity: EntityRecord, now: number, maxBatchSiz
  * operation of the batch and keeps the previous state; any other invocation failure aborts the batch (nothing
  * commits, the messages stay queued and are retried), as the extension's SessionAbortedException does.
  */
+/** Whether the entity has an operation to run at `now` (what the dispatcher asks before it schedules a batch). */
+export function entityRunnable(state: TaskHubState, instanceId: string, now: number): boolean {
+  const entity = state.entities.get(instanceId);
+  return entity !== undefined && selectEntityBatch(entity, now, 1).length > 0;
+}
+
+/** The dispatcher's entity hooks over one task hub: every host of the durable core wires entities the same way. */
+export function entityDispatch(deps: EntityDeps): { entityRunnable(instanceId: string, now: number): boolean; runEntityBatch(instanceId: string, now: number): Promise<EntityBatchResult | undefined> } {
+  return {
+    entityRunnable: (instanceId, now) => entityRunnable(deps.state, instanceId, now),
+    runEntityBatch: (instanceId, now) => runEntityBatch(deps, instanceId, now),
+  };
+}
+
 export async function runEntityBatch(deps: EntityDeps, instanceId: string, now: number): Promise<EntityBatchResult | undefined> {
   const entity = deps.state.entities.get(instanceId);
   if (!entity) return undefined;

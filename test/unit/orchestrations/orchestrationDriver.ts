@@ -7,7 +7,7 @@
 import { runActivity } from '../../../local/runtime/durable/activityRunner';
 import { createVirtualClock, type VirtualClock } from '../../../local/runtime/durable/clock';
 import { createDispatcher, type Dispatcher } from '../../../local/runtime/durable/dispatcher';
-import { runEntityBatch, selectEntityBatch } from '../../../local/runtime/durable/entityRunner';
+import { entityDispatch, entityRunnable } from '../../../local/runtime/durable/entityRunner';
 import { EventType, type HistoryEvent } from '../../../local/runtime/durable/historyEvents';
 import { selectBatch } from '../../../local/runtime/durable/inboxBatch';
 import { runEpisode } from '../../../local/runtime/durable/orchestrationEpisode';
@@ -114,11 +114,7 @@ export class OrchestrationDriver {
       runEpisode: (instanceId, now) => this.runEpisode({ registry: functions, invoker, logger, state: this.store.state, timers: TIMER_SETTINGS }, instanceId, now),
       runActivity: (task) => runActivity({ registry: this.answeredBy(task, functions), invoker, logger, now: () => this.clock.now() }, task),
       // Entities run for real, through the runtime's entity runner (the Partner Center budget is one).
-      entityRunnable: (instanceId, now) => {
-        const entity = this.store.state.entities.get(instanceId);
-        return entity !== undefined && selectEntityBatch(entity, now, 1).length > 0;
-      },
-      runEntityBatch: (instanceId, now) => runEntityBatch({ registry: functions, invoker, logger, state: this.store.state, maxBatchSize: 50 }, instanceId, now),
+      ...entityDispatch({ registry: functions, invoker, logger, state: this.store.state, maxBatchSize: 50 }),
     });
     this.client = createTaskHubClient({ store: this.store, registry: functions, clock: this.clock, overridable: 'NonRunningStates', onChange: this.dispatcher.wake });
   }
@@ -341,7 +337,7 @@ export class OrchestrationDriver {
   private isSettled(): boolean {
     const now = this.clock.now();
     for (const instance of this.store.state.instances.values()) if (selectBatch(instance, now)) return false;
-    for (const entity of this.store.state.entities.values()) if (selectEntityBatch(entity, now, 1).length > 0) return false;
+    for (const id of this.store.state.entities.keys()) if (entityRunnable(this.store.state, id, now)) return false;
     for (const task of this.store.state.activities.values()) if (!this.waiting.has(task.id)) return false;
     return true;
   }
