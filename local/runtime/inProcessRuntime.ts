@@ -143,20 +143,9 @@ export async function startInProcessRuntime(options: LocalRuntimeOptions = {}): 
   const appHookContext = { hookData: {}, appHookData: {}, functionAppDirectory: appRoot };
   for (const hook of registry.hooks('appStart')) await hook(appHookContext);
 
-  const waitUntil = (check: () => boolean, timeoutMs: number, what: string) =>
-    new Promise<void>((resolve, reject) => {
-      if (check()) return resolve();
-      const timer = setTimeout(() => {
-        unsubscribe();
-        reject(new ControlError(408, `Timed out after ${timeoutMs} ms waiting for ${what}.`));
-      }, timeoutMs);
-      const unsubscribe = dispatcher.onChange(() => {
-        if (!check()) return;
-        clearTimeout(timer);
-        unsubscribe();
-        resolve();
-      });
-    });
+  const waitUntil = async (check: () => boolean, timeoutMs: number, what: string) => {
+    if (!(await dispatcher.until(check, timeoutMs))) throw new ControlError(408, `Timed out after ${timeoutMs} ms waiting for ${what}.`);
+  };
 
   let stopped = false;
   const handle: RuntimeHandle = {

@@ -40,6 +40,8 @@ export interface Dispatcher {
   whenIdle(): Promise<void>;
   /** Resolves on every change; used by waiters that re-check a condition. */
   onChange(listener: () => void): () => void;
+  /** Resolves true once `check` holds (re-checked on every change), or false after `timeoutMs`. */
+  until(check: () => boolean, timeoutMs: number): Promise<boolean>;
   stats(): DispatcherStats;
   stop(): Promise<void>;
 }
@@ -250,6 +252,20 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     onChange(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
+    },
+    until(check, timeoutMs) {
+      return new Promise<boolean>((resolve) => {
+        if (check()) return resolve(true);
+        const finish = (held: boolean) => {
+          clearTimeout(timeout);
+          unsubscribe();
+          resolve(held);
+        };
+        const timeout = setTimeout(() => finish(false), timeoutMs);
+        const unsubscribe = this.onChange(() => {
+          if (check()) finish(true);
+        });
+      });
     },
     stats: () => ({ ...stats }),
     async stop() {

@@ -100,21 +100,12 @@ export function createDurableHarness(
     runActivity: (task) => runActivity({ registry, invoker, logger, now: () => clock.now() }, task),
   });
   const client = createTaskHubClient({ store, registry, clock, overridable: 'NonRunningStates', onChange: dispatcher.wake });
-  const until = (check: () => boolean, what: string, timeoutMs = 5000) =>
-    new Promise<void>((resolve, reject) => {
-      if (check()) return resolve();
-      const timer = setTimeout(() => {
-        unsubscribe();
-        reject(new Error(`Timed out after ${timeoutMs} ms waiting for ${what}.`));
-      }, timeoutMs);
-      const unsubscribe = dispatcher.onChange(() => {
-        if (!check()) return;
-        clearTimeout(timer);
-        unsubscribe();
-        resolve();
-      });
-      dispatcher.wake();
-    });
+  const until = async (check: () => boolean, what: string, timeoutMs = 5000) => {
+    const held = dispatcher.until(check, timeoutMs);
+    // A dispatcher pass notifies the waiter even when nothing else is going on.
+    dispatcher.wake();
+    if (!(await held)) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}.`);
+  };
   return {
     client,
     dispatcher,
