@@ -3,32 +3,18 @@
 import http from 'node:http';
 import { orderInstanceId } from '../../shared/orders';
 import { validOrder } from '../fixtures/orders/requests';
-import { customerIdFor, resultsFor, simulatorCalls, useE2eStack, waitFor, ERP_SUBSCRIPTION } from './stack';
+import { customerIdFor, resultsFor, simulatorCalls, useE2eStack, waitFor, ERP_SUBSCRIPTION, fetchAnswer, type Answer } from './stack';
 import { loadWorkflowPolicy } from '../../shared/config';
 
 const KEYS = { master: 'e2e-master-key-7f3a9c', function: 'e2e-function-key-51d2be' };
 const stack = useE2eStack({ keys: KEYS });
 
-interface Answer {
-  status: number;
-  headers: Headers;
-  text: string;
-  body: any; // eslint-disable-line @typescript-eslint/no-explicit-any
-}
 
 /** A call to the app as the ERP makes it: with the function key, unless told otherwise. */
 async function call(method: string, path: string, options: { body?: string | Buffer; key?: string | null; headers?: Record<string, string> } = {}): Promise<Answer> {
   const key = options.key === undefined ? KEYS.function : options.key;
   const headers: Record<string, string> = { ...(options.body !== undefined ? { 'Content-Type': 'application/json' } : {}), ...(key ? { 'x-functions-key': key } : {}), ...options.headers };
-  const response = await fetch(path.startsWith('http') ? path : `${stack.runtime.baseUrl}${path}`, { method, headers, body: options.body });
-  const text = await response.text();
-  let body: unknown;
-  try {
-    body = text ? JSON.parse(text) : undefined;
-  } catch {
-    body = text;
-  }
-  return { status: response.status, headers: response.headers, text, body };
+  return fetchAnswer(path.startsWith('http') ? path : `${stack.runtime.baseUrl}${path}`, { method, headers, body: options.body });
 }
 const postOrder = (order: unknown, key?: string | null) => call('POST', '/api/orders', { body: typeof order === 'string' ? order : JSON.stringify(order), key });
 

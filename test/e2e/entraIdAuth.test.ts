@@ -8,7 +8,7 @@ import { LOCAL_IDENTITY_DEFAULTS } from '../../local/identity';
 import { EASY_AUTH_401_BODY } from '../../local/runtime/http/easyAuth';
 import { orderInstanceId } from '../../shared/orders';
 import { validOrder } from '../fixtures/orders/requests';
-import { customerIdFor, simulatorCalls, useE2eStack, waitFor } from './stack';
+import { customerIdFor, simulatorCalls, useE2eStack, waitFor, fetchAnswer, type Answer } from './stack';
 
 const stack = useE2eStack({ apiAuth: 'entraId' });
 const { api } = LOCAL_IDENTITY_DEFAULTS;
@@ -25,12 +25,6 @@ async function tokenFor(caller: Caller): Promise<string> {
   return (await credential.getToken(`${api.audience}/.default`)).token;
 }
 
-interface Answer {
-  status: number;
-  headers: Headers;
-  text: string;
-  body: any; // eslint-disable-line @typescript-eslint/no-explicit-any
-}
 
 async function call(method: string, path: string, options: { token?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<Answer> {
   const headers: Record<string, string> = {
@@ -38,15 +32,7 @@ async function call(method: string, path: string, options: { token?: string; bod
     ...(options.token ? { Authorization: `Bearer ${options.token}` } : {}),
     ...options.headers,
   };
-  const response = await fetch(`${stack.runtime.apiBaseUrl}${path}`, { method, headers, body: options.body === undefined ? undefined : JSON.stringify(options.body) });
-  const text = await response.text();
-  let body: unknown;
-  try {
-    body = text ? JSON.parse(text) : undefined;
-  } catch {
-    body = text;
-  }
-  return { status: response.status, headers: response.headers, text, body };
+  return fetchAnswer(`${stack.runtime.apiBaseUrl}${path}`, { method, headers, body: options.body === undefined ? undefined : JSON.stringify(options.body) });
 }
 
 const instances = async () => (await stack.runtime.stats()).instances;
