@@ -9,7 +9,6 @@ import { loadWorkflowPolicy } from '../../shared/config';
 const KEYS = { master: 'e2e-master-key-7f3a9c', function: 'e2e-function-key-51d2be' };
 const stack = useE2eStack({ keys: KEYS });
 
-
 /** A call to the app as the ERP makes it: with the function key, unless told otherwise. */
 async function call(method: string, path: string, options: { body?: string | Buffer; key?: string | null; headers?: Record<string, string> } = {}): Promise<Answer> {
   const key = options.key === undefined ? KEYS.function : options.key;

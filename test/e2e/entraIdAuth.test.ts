@@ -25,7 +25,6 @@ async function tokenFor(caller: Caller): Promise<string> {
   return (await credential.getToken(`${api.audience}/.default`)).token;
 }
 
-
 async function call(method: string, path: string, options: { token?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<Answer> {
   const headers: Record<string, string> = {
     ...(options.body !== undefined ? { 'Content-Type': 'application/json' } : {}),
