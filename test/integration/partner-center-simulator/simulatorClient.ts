@@ -1,5 +1,6 @@
 // Test helper: talks to the simulator over real loopback HTTP with Node's fetch (no client library under test here).
 import { BUILT_IN_CUSTOMERS, startPartnerCenterSimulator, type PartnerCenterSimulator, type PartnerCenterSimulatorOptions } from '../../../local/partner-center-simulator';
+import { DOCS_CREATE_CART_LINE_ITEMS } from '../../fixtures/orders/requests';
 
 export const CUSTOMER = '28045616-f6b9-462f-9701-0d89b5e65c44';
 export const OTHER_CUSTOMER = 'd6bf25b7-e0a8-4f2d-a31b-97b55cfc774d';
@@ -68,30 +69,7 @@ export const NCE_M365_E3 = 'CFQ7TTC0LF8S:0001:CFQ7TTC0VZW5';
 export const AZURE_PLAN = 'DZH318Z0BPS6:0001:DZH318Z0BPS6';
 export const SAAS = 'DZH318Z0BXWC:0002:DZH318Z0BMRV';
 
-/** The create-cart request of the Partner Center docs (create-a-cart.md): six line items, comments removed. */
-export const DOCS_CART_REQUEST = {
-  lineItems: [
-    { id: 0, catalogItemId: 'MS-AZR-0145P', quantity: 1, billingCycle: 'monthly', termDuration: 'P1Y' },
-    {
-      id: 1,
-      catalogItemId: 'DZH318Z0BQ36:004G:DZH318Z08C0S',
-      quantity: 1,
-      billingCycle: 'one_time',
-      termDuration: 'P1Y',
-      provisioningContext: { subscriptionId: '1C461A25-F729-4FA5-AADB-280947DD05E8', scope: 'shared' },
-    },
-    {
-      id: 2,
-      catalogItemId: 'DZH318Z0BQ36:004J:DZH318Z08B8X',
-      quantity: 1,
-      billingCycle: 'one_time',
-      termDuration: 'P3Y',
-      provisioningContext: { subscriptionId: '1C461A25-F729-4FA5-AADB-280947DD05E8', scope: 'single' },
-    },
-    { id: 3, catalogItemId: 'DG7GMGF0DWTL:0001:DG7GMGF0DSFM', quantity: 1, billingCycle: 'one_time' },
-    { id: 4, catalogItemId: SAAS, quantity: 1, billingCycle: 'monthly', termDuration: 'P1M' },
-    { id: 5, catalogItemId: 'DZH318Z0C0WF:0001:DZH318Z0BP69', quantity: 10, billingCycle: 'none', termDuration: 'P1M', renewsTo: { termDuration: 'P1Y' } },
-  ],
-};
+/** The create-cart request of the Partner Center docs (create-a-cart.md): six line items. */
+export const DOCS_CART_REQUEST = { lineItems: DOCS_CREATE_CART_LINE_ITEMS };
 
 export const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
