@@ -4,7 +4,7 @@
 // details never enter a Failure: they stay in the logs.
 
 import { CredentialRejectedError, CredentialUnavailableError } from '../credentials/errors';
-import { PartnerCenterError, PartnerCenterResponseShapeError, type PartnerCenterReason } from '../partner-center';
+import { PartnerCenterError, PartnerCenterResponseShapeError, PartnerCenterThrottledError, type PartnerCenterReason } from '../partner-center';
 
 export type FailureReason =
   | PartnerCenterReason
@@ -35,7 +35,7 @@ export function describeFailure(error: unknown): Failure | undefined {
     const failure: Failure = { reason: error.reason, operation: error.operation, message: partnerCenterMessage(error) };
     if (error.status !== undefined) failure.status = error.status;
     if (error.code !== undefined) failure.code = String(error.code);
-    if ('retryAfterSeconds' in error && typeof error.retryAfterSeconds === 'number') failure.retryAfterSeconds = error.retryAfterSeconds;
+    if (error instanceof PartnerCenterThrottledError) failure.retryAfterSeconds = error.retryAfterSeconds;
     return failure;
   }
   if (error instanceof PartnerCenterResponseShapeError) {
