@@ -3,10 +3,13 @@
 // running the app unchanged with settings that point at them. `npm start` and the end-to-end tests both use this, so
 // what a user runs is what the tests prove.
 
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { startIdentityStandIns, type IdentityStandIns } from './identity';
 import { LOCAL_IDENTITY_DEFAULTS } from './identity/localDefaults';
 import { startPartnerCenterSimulator, type PartnerCenterSimulator, type PartnerCenterSimulatorOptions } from './partner-center-simulator';
+import { readClockFile } from './runtime/durable/clock';
 import { spawnLocalRuntime, type ChildRuntimeHandle, type ClockOption, type FunctionKeys, type StoreOption } from './runtime';
 import { startServiceBusBroker, type ServiceBusBroker } from './service-bus';
 
@@ -46,6 +49,8 @@ export interface LocalStack {
   settings: Record<string, string>;
   /** The Partner Center app secret stored in the Key Vault stand-in (tests search logs for it). */
   clientSecret: string;
+  /** Under a virtual clock: the file the runtime keeps its time in (a respawned runtime must write the same one). */
+  clockFile?: string;
   stop(): Promise<void>;
 }
 
@@ -72,14 +77,18 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
     // The simulator accepts only tokens the Entra ID stand-in signed for Partner Center and this partner tenant.
     // Under a virtual clock it keeps up with the runtime's time, so carts made after days of skipped timers are fresh.
-    const runtimeClock: { now?: () => Promise<Date> } = {};
+    // The runtime keeps its virtual time in a file, written before anything runs at a new time, which the simulator
+    // reads on each request: no HTTP round trip to the runtime per Partner Center call.
     const virtualClock = options.clock === 'virtual' || (typeof options.clock === 'object' && options.clock.kind === 'virtual');
+    const clockDirectory = virtualClock ? fs.mkdtempSync(path.join(os.tmpdir(), 'local-stack-clock-')) : undefined;
+    if (clockDirectory) stoppers.push(async () => fs.rmSync(clockDirectory, { recursive: true, force: true }));
+    const clockFile = clockDirectory && path.join(clockDirectory, 'now');
     const simulator = await startPartnerCenterSimulator({
       ...options.simulator,
       // As the service documents: new orders reach the customer's order list up to 15 minutes after checkout
       // (get-all-of-a-customer-s-orders.md), so recovery from a lost checkout answer runs against the real lag.
       knobs: { orderListingDelayMs: '15m', ...options.simulator?.knobs },
-      ...(virtualClock ? { clockSource: async () => (runtimeClock.now ? (await runtimeClock.now()).getTime() : Date.now()) } : {}),
+      ...(clockFile ? { clockSource: async () => readClockFile(clockFile) ?? Date.now() } : {}),
       port: ports.partnerCenter ?? 0,
       auth: { mode: 'jwt', jwksUri: identity.entraId.jwksUri, jwksCa: identity.caCertPem, tenantId },
     });
@@ -110,6 +119,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       appEntry: path.resolve(options.appRoot, options.appEntry),
       port: ports.runtime ?? 0,
       clock: options.clock,
+      clockFile,
       store: options.store,
       env: settings,
       keys: options.keys,
@@ -119,9 +129,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       onOutput: options.onRuntimeOutput,
     });
     stoppers.push(() => runtime.stop());
-    runtimeClock.now = () => runtime.now();
 
-    return { runtime, simulator, broker, identity, settings, clientSecret, stop: stopAll };
+    return { runtime, simulator, broker, identity, settings, clientSecret, clockFile, stop: stopAll };
   } catch (error) {
     await stopAll();
     throw error;

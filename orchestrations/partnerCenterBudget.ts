@@ -3,8 +3,9 @@
 // partner tenant to about 500 requests per minute on order resources and counts refused requests too, so orders ask
 // for a slot before each call and wait on a durable timer until it, instead of being throttled and retrying.
 //
-// The schedule is the generic cell rate algorithm: `tat` is when the budget would next be fully unused; a call of
-// cost c may go at max(now, tat - burst tolerance), and moves tat on by c intervals. The caller's orchestration time is
+// The schedule is the generic cell rate algorithm: `tat` is when the budget would next be fully unused; c calls made
+// together may go once the last of them conforms, at max(now, tat + (c - 1) intervals - burst tolerance), and move tat
+// on by c intervals. Callers reserve at most a burst's worth at once, so a reservation never goes later than tat. The caller's orchestration time is
 // the clock (entities have none of their own that replays), and the rate travels in each request, from the policy in
 // the order's input.
 
@@ -22,7 +23,7 @@ export interface BudgetState {
 export interface ReserveRequest {
   /** The caller's current (orchestration) time, ISO. */
   now: string;
-  /** Partner Center calls the caller is about to make. */
+  /** Partner Center calls the caller is about to make together (at most `burst`). */
   cost: number;
   callsPerMinute: number;
   /** Calls that may go at once after a quiet spell. */
@@ -34,9 +35,10 @@ export function reserveSlot(state: BudgetState, request: ReserveRequest): { slot
   const now = Date.parse(request.now);
   const intervalMs = 60_000 / Math.max(request.callsPerMinute, 1);
   const toleranceMs = Math.max(request.burst - 1, 0) * intervalMs;
+  const cost = Math.max(request.cost, 1);
   const tat = Math.max(state.tat, now);
-  const slot = Math.max(now, tat - toleranceMs);
-  return { slot: new Date(Math.ceil(slot)).toISOString(), state: { tat: tat + Math.max(request.cost, 1) * intervalMs, reserved: state.reserved + 1 } };
+  const slot = Math.max(now, tat + (cost - 1) * intervalMs - toleranceMs);
+  return { slot: new Date(Math.ceil(slot)).toISOString(), state: { tat: Math.max(tat, slot) + cost * intervalMs, reserved: state.reserved + 1 } };
 }
 
 export function partnerCenterBudgetEntity(context: df.EntityContext<BudgetState>): void {

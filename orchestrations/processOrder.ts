@@ -48,6 +48,8 @@ export function* processOrder(context: OrchestrationContext): Step<OrderOutcome 
   let outcome: OutcomeStatus | null = null;
   /** Waits for 429s and outages in this execution: numbers the jitter. */
   let passingWaits = 0;
+  /** Budget slots reserved with an earlier call and not used yet (the checkout's with the cart's; a poll round's). */
+  let prepaid = 0;
   showStatus();
 
   if (resume === undefined && input.startId !== undefined) {
@@ -97,7 +99,8 @@ export function* processOrder(context: OrchestrationContext): Step<OrderOutcome 
     attempts.cart = attempt;
     const outages = { count: 0 };
     for (;;) {
-      if ((yield* paced(1, cancel)) === 'cancelled') return cancelled();
+      // One reservation for the cart and its checkout: the checkout follows at once, without queueing again.
+      if ((yield* paced(1, cancel, 1)) === 'cancelled') return cancelled();
       const task = activities.createCart({ instanceId, attempt, request });
       showStatus();
       // A cancel may win the race, but the activity is never walked away from: Azure keeps an instance Running until
@@ -302,8 +305,9 @@ export function* processOrder(context: OrchestrationContext): Step<OrderOutcome 
   /** Reads each pending order; stops at a 429 or an outage and returns it, so the caller waits it out. */
   function* pollRound(pending: OrderSummary[]): Step<Failure | undefined> {
     const problems: string[] = [];
-    for (const order of pending) {
-      yield* paced(1);
+    for (const [index, order] of pending.entries()) {
+      // One reservation for the round (at most a burst's worth at a time), not one per order.
+      yield* paced(1, undefined, pending.length - index - 1);
       const announce = { erpOrderId: request.orderId, previousStatus: order.status, polledAt: isoOf(now()) };
       const result = yield* run(activities.getOrder({ instanceId, customerId: request.customerId, orderId: order.id, announce }));
       if (result.ok) {
@@ -384,6 +388,8 @@ export function* processOrder(context: OrchestrationContext): Step<OrderOutcome 
    * event, or a purchase-order upload) comes first: then 'cancelled'.
    */
   function* waitUntil(fireAt: Date, reason: Wait, interrupt?: Task): Step<'waited' | 'cancelled'> {
+    // A slot is for the moment it was given: after a wait it is not spent late, the next call reserves again.
+    prepaid = 0;
     waiting = { for: reason, until: isoOf(fireAt) };
     showStatus();
     const ended = yield* timerUnless(fireAt, interrupt);
@@ -405,20 +411,29 @@ export function* processOrder(context: OrchestrationContext): Step<OrderOutcome 
   }
 
   /**
-   * Waits for a slot in the partner tenant's Partner Center budget for `cost` calls: the budget entity hands out slots
-   * at the configured rate to every order on every instance, and the order waits on a durable timer until its slot
-   * (never beyond its deadline). No wait when the budget has room. Inputs without a budget (orders started before
-   * pacing existed) keep calling at once.
+   * Waits for a slot in the partner tenant's Partner Center budget for `cost` calls, plus `ahead` calls that follow at
+   * once (a checkout after its cart, the rest of a poll round), which then need no reservation of their own: the
+   * budget entity hands out slots at the configured rate to every order on every instance, and the order waits on a
+   * durable timer until its slot (never beyond its deadline). No wait when the budget has room. Inputs without a
+   * budget (orders started before pacing existed) keep calling at once.
    */
-  function* paced(cost: number, cancelTask?: Task): Step<'go' | 'cancelled'> {
+  function* paced(cost: number, cancelTask?: Task, ahead = 0): Step<'go' | 'cancelled'> {
     const budget = policy.partnerCenterBudget;
     if (budget === null || budget === undefined) return 'go';
-    const reserve: ReserveRequest = { now: isoOf(now()), cost, callsPerMinute: budget.callsPerMinute, burst: budget.burst };
+    if (prepaid >= cost) {
+      prepaid -= cost;
+      return 'go';
+    }
+    // Calls made together must fit in the burst: the budget spaces anything more. Orders started before reserveAhead
+    // existed reserve call by call, as their histories did.
+    ahead = budget.reserveAhead === true ? Math.max(0, Math.min(ahead, budget.burst - cost)) : 0;
+    const reserve: ReserveRequest = { now: isoOf(now()), cost: cost + ahead, callsPerMinute: budget.callsPerMinute, burst: budget.burst };
     showStatus();
     const slot = (yield context.df.callEntity(new df.EntityId(PARTNER_CENTER_BUDGET_ENTITY, budget.key), 'reserve', reserve)) as string;
     const at = Math.min(Date.parse(slot), Date.parse(deadline));
-    if (!(at > now().getTime())) return 'go';
-    return (yield* waitUntil(new Date(at), 'partnerCenterBudget', cancelTask)) === 'cancelled' ? 'cancelled' : 'go';
+    if (at > now().getTime() && (yield* waitUntil(new Date(at), 'partnerCenterBudget', cancelTask)) === 'cancelled') return 'cancelled';
+    prepaid = ahead;
+    return 'go';
   }
 
   /** Runs an activity once the status shows what the order is doing. */

@@ -124,6 +124,9 @@ export function decodeProcessOrderInput(raw: unknown): ProcessOrderInput {
   if (budget !== null && budget !== undefined && (typeof budget.key !== 'string' || typeof budget.callsPerMinute !== 'number' || typeof budget.burst !== 'number')) {
     problems.push('policy.partnerCenterBudget must be null or { key, callsPerMinute, burst }');
   }
+  if (budget !== null && budget !== undefined && budget.reserveAhead !== undefined && typeof budget.reserveAhead !== 'boolean') {
+    problems.push('policy.partnerCenterBudget.reserveAhead must be a boolean when given');
+  }
   for (const retry of ['activityRetry', 'publishRetry'] as const) {
     const value = (policy[retry] ?? {}) as Partial<Record<string, unknown>>;
     for (const name of RETRY_NUMBERS) if (typeof value[name] !== 'number') problems.push(`policy.${retry}.${name} must be a number`);

@@ -4,7 +4,7 @@ import { ControlError, createControlApi } from './controlApi';
 import type { RpcBindingInfo, RpcTypedData } from './coreApiTypes';
 import { runActivity } from './durable/activityRunner';
 import { durableClientBindingValue, type DurableEndpoints } from './durable/clientBinding';
-import { createRealClock, createVirtualClock, isVirtual, type Clock } from './durable/clock';
+import { clockFileWriter, createRealClock, createVirtualClock, isVirtual, type Clock } from './durable/clock';
 import { createDispatcher } from './durable/dispatcher';
 import { createDurableHttpApi } from './durable/durableHttpApi';
 import { entityDispatch } from './durable/entityRunner';
@@ -56,7 +56,7 @@ export async function startInProcessRuntime(options: LocalRuntimeOptions = {}): 
   await registry.programmingModel()?.getCapabilities?.({});
 
   const store = createStore(options.store, appRoot);
-  const clock = createClock(options.clock, latestTimestamp(store));
+  const clock = createClock(options.clock, latestTimestamp(store), options.clockFile);
   const keys = options.keys ?? {};
   const invoker = createInvoker(registry, logger, {}, { functionTimeoutMs: host.functionTimeoutMs });
   const inboxOrder = createInboxOrder(options.inboxOrder);
@@ -202,12 +202,12 @@ export async function startInProcessRuntime(options: LocalRuntimeOptions = {}): 
 }
 
 /** A virtual clock never starts before what a file store already recorded, so restarts do not go back in time. */
-function createClock(option: ClockOption | undefined, notBefore: number): Clock {
+function createClock(option: ClockOption | undefined, notBefore: number, file: string | undefined): Clock {
   if (option === undefined || option === 'real' || (typeof option === 'object' && option.kind === 'real')) return createRealClock();
   const settings = typeof option === 'object' ? option : { kind: 'virtual' as const };
   const start = settings.start === undefined ? Math.max(Date.now(), notBefore) : Math.max(new Date(settings.start).getTime(), notBefore);
   if (Number.isNaN(start)) throw new Error(`clock.start must be a date, got ${JSON.stringify(settings.start)}.`);
-  return createVirtualClock(start, settings.autoAdvance !== false);
+  return createVirtualClock(start, settings.autoAdvance !== false, file === undefined ? undefined : clockFileWriter(file));
 }
 
 function createInboxOrder(option: InboxOrderOption | undefined): InboxOrder {

@@ -24,6 +24,8 @@ export interface LocalRuntimeOptions {
   host?: string;
   store?: StoreOption;
   clock?: ClockOption;
+  /** Virtual clock only: a file the runtime keeps its current time in, for stand-ins in other processes to read. */
+  clockFile?: string;
   inboxOrder?: InboxOrderOption;
   hostJsonPath?: string;
   localSettingsPath?: string;

@@ -200,7 +200,7 @@ function readWorkflowPolicy(r: SettingReader): WorkflowPolicy | undefined {
     outageRetryMaxMs,
     retryJitterMs,
     // One budget per partner tenant: the tenant id keys the entity (its own setting is checked by loadConfig).
-    partnerCenterBudget: budgetPerMinute === 0 ? null : { key: (r.raw('PARTNER_CENTER_TENANT_ID') ?? 'default').toLowerCase(), callsPerMinute: budgetPerMinute!, burst: budgetBurst! },
+    partnerCenterBudget: budgetPerMinute === 0 ? null : { key: (r.raw('PARTNER_CENTER_TENANT_ID') ?? 'default').toLowerCase(), callsPerMinute: budgetPerMinute!, burst: budgetBurst!, reserveAhead: true },
     activityRetry: { firstRetryMs: activityFirstRetryMs, maxAttempts: activityMaxAttempts, backoffCoefficient: RETRY_BACKOFF_COEFFICIENT, maxRetryMs: activityMaxRetryMs },
     publishRetry: { firstRetryMs: activityFirstRetryMs, maxAttempts: publishMaxAttempts, backoffCoefficient: RETRY_BACKOFF_COEFFICIENT, maxRetryMs: publishMaxRetryMs },
   };

@@ -40,8 +40,11 @@ export interface WorkflowPolicy {
   /**
    * The Partner Center budget all orders of the partner tenant share (a Durable entity keyed by `key`), or null when
    * orders do not pace themselves. Each call waits for a slot at `callsPerMinute`, `burst` at once after a quiet spell.
+   * `reserveAhead`: a call reserves together with the calls that follow it at once (a checkout after its cart, the
+   * rest of a poll round); absent in the inputs of orders started before it existed, which reserve call by call, as
+   * their histories did.
    */
-  partnerCenterBudget: { key: string; callsPerMinute: number; burst: number } | null;
+  partnerCenterBudget: { key: string; callsPerMinute: number; burst: number; reserveAhead?: boolean } | null;
   /** Host retries of an activity that threw something unexpected (known failures come back as values). */
   activityRetry: RetryPolicy;
   /** Host retries of publishing a result (the topic may be briefly unreachable). */

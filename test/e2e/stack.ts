@@ -248,6 +248,8 @@ export function respawnApp(stack: E2eStack, storeDirectory: string, clock: Clock
     appEntry: path.join(REPO_ROOT, 'functions/index.ts'),
     port: 0,
     clock,
+    // A virtual clock carries on from the store's latest time and tells the simulator through the stack's clock file.
+    ...(typeof clock === 'object' && clock.kind === 'virtual' ? { clockFile: stack.clockFile } : {}),
     store: { kind: 'file', directory: storeDirectory },
     env: stack.settings,
     onOutput: (line) => stack.output.push(line),

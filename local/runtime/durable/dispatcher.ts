@@ -4,7 +4,7 @@ import { nextWakeTime, selectBatch } from './inboxBatch';
 import type { EntityBatchResult } from './entityRunner';
 import type { EpisodeResult } from './orchestrationEpisode';
 import type { TaskHubStore } from './store';
-import type { ActivityTask, StoreOp } from './taskHubState';
+import { isEntityInstanceId, type ActivityTask, type InstanceRecord, type StoreOp } from './taskHubState';
 
 export interface DispatcherDeps {
   store: TaskHubStore;
@@ -142,12 +142,27 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       });
   }
 
+  /**
+   * Only instances and entities with messages waiting can run or wake: the task hub keeps them with the time their
+   * earliest message becomes visible, so an instance waiting on a timer costs a comparison, not a scan of its inbox.
+   */
+  function instancesWithMessages(visibleBy: number): InstanceRecord[] {
+    const found: InstanceRecord[] = [];
+    for (const [id, earliest] of store.state.withMessages) {
+      if (earliest > visibleBy || isEntityInstanceId(id)) continue;
+      const instance = store.state.instances.get(id);
+      if (instance) found.push(instance);
+    }
+    return found;
+  }
+  const entitiesWithMessages = () => [...store.state.withMessages.keys()].filter(isEntityInstanceId);
+
   const entityRunnable = (instanceId: string, now: number) => deps.entityRunnable?.(instanceId, now) === true;
 
   function startRunnable(now: number): boolean {
     const realNow = Date.now();
     let runnableLeft = false;
-    for (const instance of store.state.instances.values()) {
+    for (const instance of instancesWithMessages(now)) {
       if (runningInstances.has(instance.instanceId) || (backoffUntil.get(instance.instanceId) ?? 0) > realNow) continue;
       if (!selectBatch(instance, now)) continue;
       if (runningInstances.size >= deps.maxConcurrentOrchestrations) {
@@ -165,7 +180,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       startActivity(task);
     }
     const maxEntities = deps.maxConcurrentEntities ?? deps.maxConcurrentOrchestrations;
-    for (const instanceId of store.state.entities.keys()) {
+    for (const instanceId of entitiesWithMessages()) {
       if (runningEntities.has(instanceId) || (backoffUntil.get(instanceId) ?? 0) > realNow || !entityRunnable(instanceId, now)) continue;
       if (runningEntities.size >= maxEntities) {
         runnableLeft = true;
@@ -179,8 +194,12 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
   /** The earliest time after `now` at which a delayed message becomes visible. */
   function nextWake(now: number): number | undefined {
     let earliest: number | undefined;
-    for (const instance of store.state.instances.values()) {
-      const at = nextWakeTime(instance, now);
+    for (const [id, first] of store.state.withMessages) {
+      if (isEntityInstanceId(id)) continue;
+      const instance = store.state.instances.get(id);
+      // The earliest message is the wake-up, unless it is already visible (then a later one may be) or the instance
+      // is suspended (then only a resume wakes it): those are looked at message by message.
+      const at = first > now && instance?.runtimeStatus !== 'Suspended' ? first : instance && nextWakeTime(instance, now);
       if (at !== undefined && (earliest === undefined || at < earliest)) earliest = at;
     }
     return earliest;
@@ -220,8 +239,8 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
   function isIdle(): boolean {
     if (busy() || scheduled) return false;
     const now = clock.now();
-    for (const instance of store.state.instances.values()) if (selectBatch(instance, now)) return false;
-    for (const instanceId of store.state.entities.keys()) if (entityRunnable(instanceId, now)) return false;
+    for (const instance of instancesWithMessages(now)) if (selectBatch(instance, now)) return false;
+    for (const instanceId of entitiesWithMessages()) if (entityRunnable(instanceId, now)) return false;
     if (store.state.activities.size > 0) return false;
     if (isVirtual(clock) && clock.autoAdvance && nextWake(now) !== undefined) return false;
     return true;

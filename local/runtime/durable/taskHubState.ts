@@ -117,6 +117,12 @@ export class TaskHubState {
   readonly instances = new Map<string, InstanceRecord>();
   readonly activities = new Map<string, ActivityTask>();
   readonly entities = new Map<string, EntityRecord>();
+  /**
+   * Instances and entities that have messages waiting, with when the earliest of them becomes visible (ms; kept up to
+   * date by apply), so that the dispatcher looks only at those rather than at every instance the task hub ever held,
+   * as the extension reads only its control queues.
+   */
+  readonly withMessages = new Map<string, number>();
 
   /** Applies one operation; deterministic, so replaying a journal rebuilds the same state. */
   apply(op: StoreOp): void {
@@ -124,6 +130,7 @@ export class TaskHubState {
       case 'createInstance':
         this.removeActivitiesOf(op.instance.instanceId);
         this.instances.set(op.instance.instanceId, op.instance);
+        this.track(op.instance.instanceId);
         return;
       case 'enqueue':
         this.enqueue(op.instanceId, op.messages);
@@ -142,6 +149,7 @@ export class TaskHubState {
         for (const id of op.instanceIds) {
           this.instances.delete(id);
           this.removeActivitiesOf(id);
+          this.withMessages.delete(id);
         }
         return;
       case 'snapshot':
@@ -151,6 +159,8 @@ export class TaskHubState {
         op.instances.forEach((instance) => this.instances.set(instance.instanceId, instance));
         op.activities.forEach((activity) => this.activities.set(activity.id, activity));
         (op.entities ?? []).forEach((entity) => this.entities.set(entity.instanceId, entity));
+        this.withMessages.clear();
+        for (const id of [...this.instances.keys(), ...this.entities.keys()]) this.track(id);
         return;
     }
   }
@@ -168,6 +178,7 @@ export class TaskHubState {
       if (message.executionId !== undefined && message.executionId !== instance.executionId) continue;
       instance.inbox.push(message);
     }
+    this.track(instanceId);
   }
 
   /**
@@ -185,6 +196,7 @@ export class TaskHubState {
       this.entities.set(instanceId, entity);
     }
     entity.queue.push(...messages);
+    this.track(instanceId);
   }
 
   private applyEntityBatch(op: EntityBatchCommit): void {
@@ -195,6 +207,7 @@ export class TaskHubState {
     entity.exists = op.exists;
     entity.state = op.state;
     entity.lastOperationTime = op.at;
+    this.track(op.instanceId);
     for (const { instanceId, messages } of op.outgoing) this.enqueue(instanceId, messages);
   }
 
@@ -222,11 +235,27 @@ export class TaskHubState {
     }
     for (const activity of op.activities) this.activities.set(activity.id, activity);
     this.enqueue(instance.instanceId, op.selfMessages);
+    this.track(instance.instanceId);
     for (const child of op.createInstances) {
       this.removeActivitiesOf(child.instanceId);
       this.instances.set(child.instanceId, child);
+      this.track(child.instanceId);
     }
     for (const { instanceId, messages } of op.outgoing) this.enqueue(instanceId, messages);
+  }
+
+  /** Keeps `withMessages` right for one instance or entity after its messages changed. */
+  private track(instanceId: string): void {
+    const entity = isEntityInstanceId(instanceId) ? this.entities.get(instanceId) : undefined;
+    const instance = entity ? undefined : this.instances.get(instanceId);
+    const messages = entity ? entity.queue : instance !== undefined && !isTerminal(instance.runtimeStatus) ? instance.inbox : [];
+    if (messages.length === 0) {
+      this.withMessages.delete(instanceId);
+      return;
+    }
+    let earliest = Infinity;
+    for (const message of messages) earliest = Math.min(earliest, Date.parse(message.visibleAt));
+    this.withMessages.set(instanceId, earliest);
   }
 
   private removeActivitiesOf(instanceId: string): void {

@@ -1,4 +1,8 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import type { ChildRuntimeHandle } from '../../../local/runtime';
+import { readClockFile } from '../../../local/runtime/durable/clock';
 import { sdkClientFor, startFixtureRuntime } from './runtimeFixture';
 
 // Time-skipping: a 30-day polling orchestration (a poll every 6 hours, continue-as-new every 10 polls) runs to the
@@ -48,4 +52,21 @@ test('advanceClock moves a non-auto-advancing virtual clock by hand', async () =
   } finally {
     await manual.stop();
   }
+});
+
+test('with clockFile the runtime keeps its virtual time in that file, from its start and at every move', async () => {
+  const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'clock-file-'));
+  const clockFile = path.join(directory, 'now');
+  const manual = await startFixtureRuntime({ clock: { kind: 'virtual', start: '2026-03-01T00:00:00.000Z', autoAdvance: false }, clockFile });
+  try {
+    expect(readClockFile(clockFile)).toBe(Date.parse('2026-03-01T00:00:00.000Z'));
+    await manual.advanceClock(90_000);
+    expect(readClockFile(clockFile)).toBe(Date.parse('2026-03-01T00:01:30.000Z'));
+    expect(readClockFile(clockFile)).toBe((await manual.now()).getTime());
+  } finally {
+    await manual.stop();
+    fs.rmSync(directory, { recursive: true, force: true });
+  }
+  // No file (yet): readers fall back to their own clock.
+  expect(readClockFile(clockFile)).toBeUndefined();
 });

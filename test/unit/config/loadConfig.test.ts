@@ -63,7 +63,7 @@ test('the minimal Azure settings load, with every default applied', () => {
       outageRetryInitialMs: 30_000,
       outageRetryMaxMs: 900_000,
       retryJitterMs: 5_000,
-      partnerCenterBudget: { key: expect.stringMatching(/^[0-9a-f-]{36}$/), callsPerMinute: 480, burst: 10 },
+      partnerCenterBudget: { key: expect.stringMatching(/^[0-9a-f-]{36}$/), callsPerMinute: 480, burst: 10, reserveAhead: true },
       activityRetry: { firstRetryMs: 5_000, maxAttempts: 5, backoffCoefficient: 2, maxRetryMs: 60_000 },
       publishRetry: { firstRetryMs: 5_000, maxAttempts: 10, backoffCoefficient: 2, maxRetryMs: 300_000 },
     },

@@ -594,6 +594,31 @@ describe('processOrder pacing: the partner tenant\'s Partner Center budget', () 
     expect(replay.entityState('@partnercenterbudget@f0e1d2c3-b4a5-4968-8776-655443322110')).toMatchObject({ reserved: 3 });
   });
 
+  test('with room in the burst, a cart and its checkout share one reservation, and a poll round reserves once for all its orders', async () => {
+    // Two calls a minute, bursts of three: a reservation of up to three calls goes at once while the budget has room.
+    const replay = newOrderReplay({ PARTNER_CENTER_BUDGET_PER_MINUTE: '2', PARTNER_CENTER_BUDGET_BURST: '3', PARTNER_CENTER_TENANT_ID: 'F0E1D2C3-B4A5-4968-8776-655443322110' });
+    const budget = '@partnercenterbudget@f0e1d2c3-b4a5-4968-8776-655443322110';
+    await replay.start();
+    expect(replay.entityState(budget)).toMatchObject({ reserved: 1 });
+    await replay.completeActivity('createCart', cartCreated(), 1000);
+    // The checkout takes the slot reserved with the cart: no second reservation, no budget wait.
+    expect(replay.openTimers()).toEqual([]);
+    expect(replay.openActivities().map((a) => a.name)).toEqual(['checkoutCart']);
+    expect(replay.entityState(budget)).toMatchObject({ reserved: 1 });
+    await replay.completeActivity('checkoutCart', submitted([order('ord-1', 'pending'), order('ord-2', 'pending'), order('ord-3', 'pending')]));
+    await replay.completeActivity('publishResult', { ok: true, value: { messageId: 'm' } });
+    await replay.fireTimer();
+    // One reservation for the round's three reads.
+    for (const id of ['ord-1', 'ord-2', 'ord-3']) {
+      expect(replay.openTimers()).toEqual([]);
+      await replay.completeActivity('getOrder', orderRead(order(id, 'completed', 'monthly', `sub-${id}`)));
+    }
+    expect(replay.entityState(budget)).toMatchObject({ reserved: 2 });
+    expect(published(replay)).toMatchObject({ status: 'completed' });
+    await replay.completeActivity('publishResult', { ok: true, value: { messageId: 'm2' } });
+    expect(replay.runtimeStatus).toBe('Completed');
+  });
+
   test('a cancel during a budget wait before the cart is created ends the order at once, with nothing bought', async () => {
     const replay = newOrderReplay({ PARTNER_CENTER_BUDGET_PER_MINUTE: '1', PARTNER_CENTER_BUDGET_BURST: '1' });
     await replay.start();

@@ -161,6 +161,21 @@ const SCENARIOS: Record<string, { description: string; orderId: string; settings
       await d.completeActivity('publishResult', published('completed'));
     },
   },
+  pacedAhead: {
+    description: 'an order reserving budget ahead (bursts of three): one slot for the cart and its checkout, one for a poll round of three orders',
+    orderId: 'SO-REPLAY-PACED-AHEAD',
+    settings: { PARTNER_CENTER_BUDGET_PER_MINUTE: '2', PARTNER_CENTER_BUDGET_BURST: '3' },
+    async run(d) {
+      await d.completeActivity('createCart', cart());
+      await d.completeActivity('checkoutCart', ok({ orders: [order('ord-1', 'pending'), order('ord-2', 'pending'), order('ord-3', 'pending')], orderErrors: [] }));
+      await d.completeActivity('publishResult', published('submitted'));
+      await d.fireTimer();
+      await d.completeActivity('getOrder', ok(order('ord-1', 'completed')));
+      await d.completeActivity('getOrder', ok(order('ord-2', 'completed')));
+      await d.completeActivity('getOrder', ok(order('ord-3', 'completed')));
+      await d.completeActivity('publishResult', published('completed'));
+    },
+  },
   recovered: {
     description: 'a checkout whose answer was lost (unavailable): the cart read says Ordered, the lagging list shows the orders',
     orderId: 'SO-REPLAY-RECOVERED',
