@@ -3,6 +3,11 @@
 // orchestration) and publishes the same two messages per order. Both are timed from the first order to the last
 // outcome the ERP's receiver gets, in real time; CPU is that of the bench process (stand-ins, client, receiver)
 // plus, for the orchestrated run, the runtime's process.
+//
+// The simulator sets no rate limit here, so the app runs without a Partner Center budget (PARTNER_CENTER_BUDGET_PER_MINUTE=0)
+// unless --setting names one: with a budget its orders would wait for slots at 480 calls a minute, on a virtual clock
+// that moves slot by slot, and the run would measure the rate (which the burst measures) rather than the machinery,
+// against a baseline that never paces.
 
 import { createPartnerCenterCredentials } from '../shared/credentials';
 import { loadConfig } from '../shared/config';
@@ -34,6 +39,11 @@ export interface ThroughputFigures {
 }
 
 export interface OverheadResult {
+  /** PARTNER_CENTER_BUDGET_PER_MINUTE the orchestrated run had ('0': no pacing). */
+  budgetPerMinute: string;
+  /** Orchestrator episodes and entity operations per order in the orchestrated run (the runtime's counts). */
+  episodesPerOrder: number;
+  entityOperationsPerOrder: number;
   orchestrated: ThroughputFigures;
   baseline: ThroughputFigures;
   /** orchestrated ÷ baseline orders per second. */
@@ -42,13 +52,23 @@ export interface OverheadResult {
 
 export async function runOverhead(options: OverheadOptions): Promise<OverheadResult> {
   const progress = options.progress ?? (() => {});
-  const stack = await startBenchStack({ appRoot: options.appRoot, appEntry: options.appEntry, knobs: { requestsPerMinute: 0 }, settings: options.settings });
+  const settings = { PARTNER_CENTER_BUDGET_PER_MINUTE: '0', ...options.settings };
+  const stack = await startBenchStack({ appRoot: options.appRoot, appEntry: options.appEntry, knobs: { requestsPerMinute: 0 }, settings });
   try {
+    const statsBefore = await stack.runtime.stats();
     const orchestrated = await runOrchestrated(stack, options);
+    const statsAfter = await stack.runtime.stats();
     progress(`overhead: orchestrated ${orchestrated.completed}/${orchestrated.orders} in ${orchestrated.seconds.toFixed(1)} s`);
     const baseline = await runBaseline(stack, options, progress);
     progress(`overhead: baseline ${baseline.completed}/${baseline.orders} in ${baseline.seconds.toFixed(1)} s`);
-    return { orchestrated, baseline, throughputRatio: orchestrated.ordersPerSecond / baseline.ordersPerSecond };
+    return {
+      budgetPerMinute: settings.PARTNER_CENTER_BUDGET_PER_MINUTE,
+      episodesPerOrder: (statsAfter.episodes - statsBefore.episodes) / options.orders,
+      entityOperationsPerOrder: (statsAfter.entityOperations - statsBefore.entityOperations) / options.orders,
+      orchestrated,
+      baseline,
+      throughputRatio: orchestrated.ordersPerSecond / baseline.ordersPerSecond,
+    };
   } finally {
     await stack.stop();
   }

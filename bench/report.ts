@@ -56,14 +56,16 @@ export function formatReport(report: {
   }
   const o = report.overhead;
   if (o) {
-    lines.push('', `Overhead: ${o.orchestrated.orders} orders, no throttling, no latency`);
-    const w = [28, 16, 16];
+    const budget = o.budgetPerMinute === '0' ? 'no Partner Center budget (the simulator sets no limit)' : `Partner Center budget ${o.budgetPerMinute}/min`;
+    lines.push('', `Overhead: ${o.orchestrated.orders} orders, no throttling, no latency, ${budget}`);
+    const w = [32, 16, 16];
     lines.push(row(['', 'orchestrated', 'baseline'], w));
     lines.push(row(['orders/s', n(o.orchestrated.ordersPerSecond), n(o.baseline.ordersPerSecond)], w));
     lines.push(row(['latency p50 / p95, ms', `${n(o.orchestrated.latencyP50Ms, 0)} / ${n(o.orchestrated.latencyP95Ms, 0)}`, `${n(o.baseline.latencyP50Ms, 0)} / ${n(o.baseline.latencyP95Ms, 0)}`], w));
     lines.push(row(['CPU ms per order', n(o.orchestrated.cpuMsPerOrder), n(o.baseline.cpuMsPerOrder)], w));
     lines.push(row(['completed', `${o.orchestrated.completed}/${o.orchestrated.orders}`, `${o.baseline.completed}/${o.baseline.orders}`], w));
     lines.push(row(['token requests / KV reads', `${o.orchestrated.credentials.entraIdTokenRequests} / ${o.orchestrated.credentials.keyVaultReads}`, `${o.baseline.credentials.entraIdTokenRequests} / ${o.baseline.credentials.keyVaultReads}`], w));
+    lines.push(row(['episodes / entity ops per order', `${n(o.episodesPerOrder)} / ${n(o.entityOperationsPerOrder)}`, '—'], w));
     lines.push(row(['orchestrated ÷ baseline', n(o.throughputRatio, 2), ''], w));
   }
   lines.push('', 'Targets:');

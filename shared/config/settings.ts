@@ -153,9 +153,9 @@ export const SETTINGS: readonly SettingDefinition[] = [
   app({
     name: 'ORDER_POLL_INITIAL_INTERVAL',
     required: 'optional',
-    default: 'PT1M',
+    default: 'PT30S',
     expected: 'an ISO 8601 duration from PT1S to P1D',
-    description: 'First wait between order polls; it doubles up to ORDER_POLL_MAX_INTERVAL.',
+    description: 'First wait between order polls; it doubles up to ORDER_POLL_MAX_INTERVAL. Under a burst it is the tail after the last checkout.',
   }),
   app({
     name: 'ORDER_POLL_MAX_INTERVAL',

@@ -55,7 +55,7 @@ test('the minimal Azure settings load, with every default applied', () => {
       cartBusyRetryMs: 30_000,
       recoveryRetryMs: 120_000,
       recoveryWindowMs: 1_200_000,
-      pollInitialMs: 60_000,
+      pollInitialMs: 30_000,
       pollMaxMs: 3600_000,
       humanWaitPollMs: 3600_000,
       orderDeadlineMs: 7 * 24 * 3600_000,

@@ -56,8 +56,8 @@ describe('processOrder happy path', () => {
 
     await replay.completeActivity('publishResult', publishedAs(`${INSTANCE_ID}:submitted`));
     const [firstPoll] = replay.openTimers();
-    // ORDER_POLL_INITIAL_INTERVAL's default, PT1M.
-    expect(secondsBetween(replay.now, firstPoll.fireAt)).toBe(60);
+    // ORDER_POLL_INITIAL_INTERVAL's default, PT30S.
+    expect(secondsBetween(replay.now, firstPoll.fireAt)).toBe(30);
     expect(status(replay)).toMatchObject({
       stage: 'waitingForOrders',
       waitingFor: 'orders',
@@ -69,7 +69,8 @@ describe('processOrder happy path', () => {
     // Only the pending order is read again.
     expect(replay.activity('getOrder').input).toEqual({ instanceId: INSTANCE_ID, customerId: CUSTOMER_ID, orderId: 'ord-1', announce: { erpOrderId: 'SO-10001', previousStatus: 'pending', polledAt: replay.now.toISOString() } });
     await replay.completeActivity('getOrder', orderRead(order('ord-1', 'pending')));
-    expect(secondsBetween(replay.now, replay.openTimers()[0].fireAt)).toBe(120);
+    // The interval doubles after a round that read every order.
+    expect(secondsBetween(replay.now, replay.openTimers()[0].fireAt)).toBe(60);
     expect(status(replay).attempts.polls).toBe(1);
 
     await replay.fireTimer();

@@ -596,7 +596,8 @@ describe('processOrder pacing: the partner tenant\'s Partner Center budget', () 
 
   test('with room in the burst, a cart and its checkout share one reservation, and a poll round reserves once for all its orders', async () => {
     // Two calls a minute, bursts of three: a reservation of up to three calls goes at once while the budget has room.
-    const replay = newOrderReplay({ PARTNER_CENTER_BUDGET_PER_MINUTE: '2', PARTNER_CENTER_BUDGET_BURST: '3', PARTNER_CENTER_TENANT_ID: 'F0E1D2C3-B4A5-4968-8776-655443322110' });
+    // The first poll a minute after checkout, when the cart's and checkout's minute of budget has passed.
+    const replay = newOrderReplay({ PARTNER_CENTER_BUDGET_PER_MINUTE: '2', PARTNER_CENTER_BUDGET_BURST: '3', ORDER_POLL_INITIAL_INTERVAL: 'PT1M', PARTNER_CENTER_TENANT_ID: 'F0E1D2C3-B4A5-4968-8776-655443322110' });
     const budget = '@partnercenterbudget@f0e1d2c3-b4a5-4968-8776-655443322110';
     await replay.start();
     expect(replay.entityState(budget)).toMatchObject({ reserved: 1 });
