@@ -50,7 +50,9 @@ export async function startRuntimeServer(options: { host: string; port: number; 
     return sendError(res, 404, `Nothing is served at ${path}.`);
   }
 
-  server.keepAliveTimeout = 1000;
+  // Node's default keep-alive (5 s) stays: Node clients (the durable client's axios, fetch) drop a kept-alive socket
+  // a second before the server's advertised timeout, so a 1 s timeout meant a new connection for every request, and
+  // Kestrel, which serves these in Azure, keeps connections for 130 s. close() ends idle connections itself.
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host, () => {
