@@ -18,6 +18,7 @@ const USAGE = `Usage: npm run bench -- [flags]
   --rate N               burst: requests per minute per partner tenant (default 500, the documented limit)
   --cap-minutes M        burst: stop after M virtual minutes if orders are still unfinished (default 4 × lower bound)
   --overhead-orders N    overhead: orders through the stack and through the baseline (default 200)
+  --overhead-rounds N    overhead: measured rounds of both, after a warm-up; the median is reported (default 3)
   --only burst|overhead  run one scenario
   --setting NAME=VALUE   app setting for the runs (repeatable), e.g. a pacing budget to compare
   --out PATH             JSON output (default bench-results.json)
@@ -48,6 +49,7 @@ async function main(): Promise<void> {
       rate: { type: 'string' },
       'cap-minutes': { type: 'string' },
       'overhead-orders': { type: 'string' },
+      'overhead-rounds': { type: 'string' },
       only: { type: 'string' },
       setting: { type: 'string', multiple: true },
       out: { type: 'string' },
@@ -77,7 +79,14 @@ async function main(): Promise<void> {
     burst = await runBurst({ appRoot, appEntry, orders, requestsPerMinute: wholeNumber('rate', values.rate, 500), capMinutes, settings, progress });
   }
   if (values.only !== 'burst') {
-    overhead = await runOverhead({ appRoot, appEntry, orders: wholeNumber('overhead-orders', values['overhead-orders'], 200), settings, progress });
+    overhead = await runOverhead({
+      appRoot,
+      appEntry,
+      orders: wholeNumber('overhead-orders', values['overhead-orders'], 200),
+      rounds: wholeNumber('overhead-rounds', values['overhead-rounds'], 3),
+      settings,
+      progress,
+    });
   }
   const targets = judge(burst, overhead);
   const report = { ranAt: new Date().toISOString(), machine: machine(), settings, burst: burst && { ...burst, outcomes: undefined }, overhead, targets };

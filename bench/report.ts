@@ -58,7 +58,7 @@ export function formatReport(report: {
   if (o) {
     const budget = o.budgetPerMinute === '0' ? 'no Partner Center budget (the simulator sets no limit)' : `Partner Center budget ${o.budgetPerMinute}/min`;
     lines.push('', `Overhead: ${o.orchestrated.orders} orders, no throttling, no latency, ${budget}`);
-    const w = [32, 16, 16];
+    const w = [36, 16, 16];
     lines.push(row(['', 'orchestrated', 'baseline'], w));
     lines.push(row(['orders/s', n(o.orchestrated.ordersPerSecond), n(o.baseline.ordersPerSecond)], w));
     lines.push(row(['latency p50 / p95, ms', `${n(o.orchestrated.latencyP50Ms, 0)} / ${n(o.orchestrated.latencyP95Ms, 0)}`, `${n(o.baseline.latencyP50Ms, 0)} / ${n(o.baseline.latencyP95Ms, 0)}`], w));
@@ -66,7 +66,7 @@ export function formatReport(report: {
     lines.push(row(['completed', `${o.orchestrated.completed}/${o.orchestrated.orders}`, `${o.baseline.completed}/${o.baseline.orders}`], w));
     lines.push(row(['token requests / KV reads', `${o.orchestrated.credentials.entraIdTokenRequests} / ${o.orchestrated.credentials.keyVaultReads}`, `${o.baseline.credentials.entraIdTokenRequests} / ${o.baseline.credentials.keyVaultReads}`], w));
     lines.push(row(['episodes / entity ops per order', `${n(o.episodesPerOrder)} / ${n(o.entityOperationsPerOrder)}`, '—'], w));
-    lines.push(row(['orchestrated ÷ baseline', n(o.throughputRatio, 2), ''], w));
+    lines.push(row([`orchestrated ÷ baseline (median of ${o.rounds.length})`, n(o.throughputRatio, 2), o.rounds.map((r) => n(r.ratio, 2)).join(' / ')], w));
   }
   lines.push('', 'Targets:');
   for (const t of report.targets) lines.push(`  ${t.met ? 'MET    ' : 'NOT MET'}  ${t.target}: ${t.value}`);
