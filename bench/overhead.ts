@@ -115,7 +115,7 @@ async function runOrchestrated(stack: LocalStack, options: OverheadOptions): Pro
     const orders = Array.from({ length: options.orders }, (_, i) => benchOrder(i, `O${Date.now().toString(36)}`));
     // A baseline run moves the simulator's clock on by hand; the runtime's clock catches up first, or the simulator
     // would stand still (it follows the runtime's time only forward) and time-settled orders would need more polls.
-    const simulatorAhead = stack.simulator.controls.advanceClock(0) - (await stack.runtime.now()).getTime();
+    const simulatorAhead = stack.simulator.controls.now() - (await stack.runtime.now()).getTime();
     if (simulatorAhead > 0) await stack.runtime.advanceClock(simulatorAhead);
     const credentialsBefore = credentialCounts(stack);
     const cpuBefore = cpuMs(stack.runtime.pid);
