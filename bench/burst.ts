@@ -2,6 +2,7 @@
 // counting), on the runtime's virtual clock, so the figures are virtual minutes and counts that do not depend on the
 // machine. The test/e2e burst test runs this same function on a CI-sized burst.
 
+import { PARTNER_CENTER_BUDGET_ENTITY, type BudgetState } from '../orchestrations/partnerCenterBudget';
 import type { LocalStack } from '../local/stack';
 import { benchOrder, credentialCounts, necessaryCalls, OutcomeCollector, sendOrders, serviceBusClientFor, startBenchStack, type ReceivedOutcome } from './common';
 
@@ -55,6 +56,8 @@ export interface BurstResult {
   peakAdmittedIn60s: number;
   admittedPerMinute: { minute: string; admitted: number; refused: number }[];
   credentials: ReturnType<typeof credentialCounts>;
+  /** Reservations the partner tenant's budget entity handed out, per order (null when the app does not pace). */
+  budgetReservationsPerOrder: number | null;
   realSeconds: number;
   outcomes: ReceivedOutcome[];
 }
@@ -89,7 +92,8 @@ export async function runBurst(options: BurstOptions): Promise<BurstResult> {
     );
     if (ended === 'stopped') progress(`burst: stopped at the cap of ${capMinutes.toFixed(1)} virtual minutes with ${collector.outcomes.size}/${orders.length} outcomes`);
     const realSeconds = (performance.now() - startedReal) / 1000;
-    return summarise(stack, options.orders, rate, capMinutes, firstSend, [...collector.outcomes.values()], realSeconds);
+    const reserved = await budgetReservations(stack);
+    return { ...summarise(stack, options.orders, rate, capMinutes, firstSend, [...collector.outcomes.values()], realSeconds), budgetReservationsPerOrder: reserved === null ? null : reserved / options.orders };
   } finally {
     await collector.close();
     await serviceBus.close();
@@ -97,7 +101,16 @@ export async function runBurst(options: BurstOptions): Promise<BurstResult> {
   }
 }
 
-function summarise(stack: LocalStack, orders: number, rate: number, capMinutes: number, firstSend: number, outcomes: ReceivedOutcome[], realSeconds: number): BurstResult {
+/** The budget entity's count of reservations, read through the durable client's API (no key), as an operator would. */
+async function budgetReservations(stack: LocalStack): Promise<number | null> {
+  const key = (stack.settings.PARTNER_CENTER_TENANT_ID ?? 'default').toLowerCase();
+  const response = await fetch(`${stack.runtime.rpcBaseUrl}entities/${PARTNER_CENTER_BUDGET_ENTITY}/${encodeURIComponent(key)}`);
+  if (response.status === 404) return null;
+  if (!response.ok) throw new Error(`reading the budget entity: HTTP ${response.status}`);
+  return ((await response.json()) as BudgetState).reserved;
+}
+
+function summarise(stack: LocalStack, orders: number, rate: number, capMinutes: number, firstSend: number, outcomes: ReceivedOutcome[], realSeconds: number): Omit<BurstResult, 'budgetReservationsPerOrder'> {
   const byStatus = new Map<string, number>();
   for (const o of outcomes) byStatus.set(o.status, (byStatus.get(o.status) ?? 0) + 1);
   const otherOutcomes = Object.fromEntries([...byStatus].filter(([status]) => status !== 'completed' && status !== 'failed'));

@@ -51,6 +51,7 @@ export function formatReport(report: {
     lines.push(row(['429 answers / all calls', `${b.throttledAnswers} / ${b.calls} (${n(b.throttledShare * 100)}%)`], w));
     lines.push(row(['admitted calls; peak admitted in any 60 s', `${b.admittedCalls}; ${b.peakAdmittedIn60s}`], w));
     for (const [operation, c] of Object.entries(b.callsPerOrder)) lines.push(row([`  ${operation} per order (admitted + refused)`, `${n(c.admitted, 2)} + ${n(c.refused, 2)}`], w));
+    lines.push(row(['budget reservations per order', b.budgetReservationsPerOrder === null ? 'no budget' : n(b.budgetReservationsPerOrder, 2)], w));
     lines.push(row(['token requests / Key Vault reads', `${b.credentials.entraIdTokenRequests} / ${b.credentials.keyVaultReads}`], w));
     lines.push(row(['real seconds', n(b.realSeconds)], w));
   }

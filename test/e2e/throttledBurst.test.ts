@@ -43,6 +43,14 @@ it('has only calls the orders need admitted: at most a cart, a checkout and one 
   expect(result.calls).toBe(result.admittedCalls + result.throttledAnswers);
 });
 
+it('reserves budget once for a cart and its checkout and once per poll round, not once per call', () => {
+  // Half the bench orders settle on the first poll and half on the second: 1 + 1.5 reservations per order, and a
+  // reservation again after each 429 (at most 1% of calls); call by call it would be one per admitted call (3.5).
+  expect(result.budgetReservationsPerOrder).toBeGreaterThanOrEqual(2.5);
+  expect(result.budgetReservationsPerOrder).toBeLessThan(2.6);
+  expect(result.admittedCalls / ORDERS).toBe(3.5);
+});
+
 it('needs one token and one Key Vault read for the whole burst', () => {
   expect(result.credentials).toMatchObject({ entraIdTokenRequests: 1, keyVaultReads: 1 });
 });
