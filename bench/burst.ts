@@ -3,6 +3,7 @@
 // machine. The test/e2e burst test runs this same function on a CI-sized burst.
 
 import { PARTNER_CENTER_BUDGET_ENTITY, type BudgetState } from '../orchestrations/partnerCenterBudget';
+import { loadConfig } from '../shared/config';
 import type { LocalStack } from '../local/stack';
 import { benchOrder, credentialCounts, necessaryCalls, OutcomeCollector, sendOrders, serviceBusClientFor, startBenchStack, type ReceivedOutcome } from './common';
 
@@ -101,11 +102,14 @@ export async function runBurst(options: BurstOptions): Promise<BurstResult> {
   }
 }
 
-/** The budget entity's count of reservations, read through the durable client's API (no key), as an operator would. */
+/**
+ * The budget entity's count of reservations, read through the durable client's API (no key), as an operator would;
+ * the entity and its key are the ones the app's settings give its orders.
+ */
 async function budgetReservations(stack: LocalStack): Promise<number | null> {
-  const key = (stack.settings.PARTNER_CENTER_TENANT_ID ?? 'default').toLowerCase();
-  const response = await fetch(`${stack.runtime.rpcBaseUrl}entities/${PARTNER_CENTER_BUDGET_ENTITY}/${encodeURIComponent(key)}`);
-  if (response.status === 404) return null;
+  const budget = loadConfig(stack.settings).workflow.partnerCenterBudget;
+  if (budget === null) return null;
+  const response = await fetch(`${stack.runtime.rpcBaseUrl}entities/${PARTNER_CENTER_BUDGET_ENTITY}/${encodeURIComponent(budget.key)}`);
   if (!response.ok) throw new Error(`reading the budget entity: HTTP ${response.status}`);
   return ((await response.json()) as BudgetState).reserved;
 }

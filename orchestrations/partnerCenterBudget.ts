@@ -5,9 +5,9 @@
 //
 // The schedule is the generic cell rate algorithm: `tat` is when the budget would next be fully unused; c calls made
 // together may go once the last of them conforms, at max(now, tat + (c - 1) intervals - burst tolerance), and move tat
-// on by c intervals. Callers reserve at most a burst's worth at once, so a reservation never goes later than tat. The caller's orchestration time is
-// the clock (entities have none of their own that replays), and the rate travels in each request, from the policy in
-// the order's input.
+// on by c intervals. Callers reserve at most a burst's worth at once, so a reservation never goes later than tat. The
+// caller's orchestration time is the clock (entities have none of their own that replays), and the rate travels in
+// each request, from the policy in the order's input.
 
 import type * as df from 'durable-functions';
 
