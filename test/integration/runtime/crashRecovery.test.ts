@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createSeededRandom } from '../../../local/partner-center-simulator/prng';
-import { sdkClientFor, startFixtureRuntime } from './runtimeFixture';
+import { journalLines, sdkClientFor, startFixtureRuntime, waitForJournalLines } from './runtimeFixture';
 
 // Crash test: with the file store, SIGKILL the runtime process at a seeded random moment while three multi-step
 // orchestrations (activities, a fan-out, a timer) are in flight, restart it on the same store, and check that every
@@ -16,14 +16,6 @@ function expectedOutput(id: string) {
   let total = 0;
   for (let i = 1; i <= steps; i++) total += i * i;
   return { id, total, fan: [1, 2, 3].map((i) => (i + total) * 2) };
-}
-
-const journalLines = (file: string) => fs.readFileSync(file, 'utf8').split('\n').length - 1;
-
-/** Polls the journal until it has `lines` lines (or 5 s passed: the workflows may have finished before that). */
-async function waitForJournalLines(file: string, lines: number) {
-  const deadline = Date.now() + 5000;
-  while (journalLines(file) < lines && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 1));
 }
 
 let root: string;

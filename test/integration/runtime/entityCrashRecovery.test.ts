@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import * as df from 'durable-functions';
 import { createSeededRandom } from '../../../local/partner-center-simulator/prng';
-import { sdkClientFor, startFixtureRuntime } from './runtimeFixture';
+import { journalLines, sdkClientFor, startFixtureRuntime, waitForJournalLines } from './runtimeFixture';
 
 // Crash test for entities: with the file store, SIGKILL the runtime at a seeded moment while client signals and
 // orchestrations calling one counter entity are in flight, restart on the same store, and check that the entity's
@@ -15,13 +15,6 @@ const runs = 8;
 const signalsPerRun = 10;
 const callersPerRun = 2;
 const callsPerCaller = 5;
-
-const journalLines = (file: string) => fs.readFileSync(file, 'utf8').split('\n').length - 1;
-
-async function waitForJournalLines(file: string, lines: number) {
-  const deadline = Date.now() + 5000;
-  while (journalLines(file) < lines && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 1));
-}
 
 let root: string;
 beforeAll(() => {

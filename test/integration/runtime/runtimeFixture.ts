@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { spawnLocalRuntime, type ChildRuntimeHandle } from '../../../local/runtime';
 import { durableClientBindingValue } from '../../../local/runtime/durable/clientBinding';
@@ -14,6 +15,15 @@ export const patternsApp = path.resolve(__dirname, '../../fixtures/runtime-app/p
 /** Starts the runtime as a child process on a fixture app, keeping its output quiet unless the test fails. */
 export function startFixtureRuntime(options: Parameters<typeof spawnLocalRuntime>[0] = {}): Promise<ChildRuntimeHandle> {
   return spawnLocalRuntime({ appRoot: patternsApp, logLevel: 'warning', ...options });
+}
+
+/** Lines in a file store's journal: one per committed operation. */
+export const journalLines = (file: string) => fs.readFileSync(file, 'utf8').split('\n').length - 1;
+
+/** Polls the journal until it has `lines` lines (or 5 s passed: the workflows may have finished before that). */
+export async function waitForJournalLines(file: string, lines: number) {
+  const deadline = Date.now() + 5000;
+  while (journalLines(file) < lines && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 1));
 }
 
 /**
