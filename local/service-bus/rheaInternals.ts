@@ -80,6 +80,11 @@ export function settleAlone(delivery: Delivery, state: unknown): void {
   d.state = state;
   // A delivery the peer already settled needs no answer (rhea skips it the same way).
   if (!d.remote_settled) d.link.session.output(frames.disposition({ role: d.link.is_receiver(), first: d.id, last: d.id, settled: true, state }));
+  // A message we sent is settled here only in answer to the receiver's outcome. A peek-lock receiver attaches with
+  // rcv-settle-mode second: it settles when it sees our settlement and sends nothing more (AMQP 1.0, 2.6.12), so
+  // rhea would wait for a remote settlement that never comes, and its session buffer (2,048 deliveries) would fill
+  // and stop the link for good. The delivery is finished on both sides now.
+  if (!d.link.is_receiver()) d.remote_settled = true;
   // rhea drops settled deliveries from the session on its next pass.
   d.link.connection._register();
 }

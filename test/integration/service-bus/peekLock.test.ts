@@ -186,3 +186,40 @@ test('subscribe() completes handled messages and dead-letters one whose handler 
   expect(handled.sort()).toEqual(['fail#0', 'fail#1', 'ok-1#0', 'ok-2#0']);
   expect(h.broker.inspect.deadLetters('plain').map((m) => [m.body, m.deadLetterReason])).toEqual([['fail', 'MaxDeliveryCountExceeded']]);
 });
+
+test('one subscribed peek-lock receiver keeps receiving past the 2,048 deliveries of an AMQP session buffer, on a queue and a subscription', async () => {
+  // The SDK's peek-lock receiver settles in mode "second": the broker must finish a delivery when it settles it, or
+  // the session's outgoing buffer fills after 2,048 messages and the receiver stalls for good (as the runtime's
+  // Service Bus trigger did after 2,047 orders).
+  h = await startHarness();
+  const total = 2_100;
+  const receiveAll = async (receiver: ReturnType<typeof h.client.createReceiver>): Promise<Set<string>> => {
+    const bodies = new Set<string>();
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`received ${bodies.size} of ${total} messages`)), 30_000);
+      receiver.subscribe({
+        processMessage: async (message) => {
+          bodies.add(message.body as string);
+          if (bodies.size === total) {
+            clearTimeout(timer);
+            resolve();
+          }
+        },
+        processError: async (args) => reject(args.error),
+      });
+    });
+    await receiver.close();
+    return bodies;
+  };
+  const queueSender = h.client.createSender('plain');
+  const topicSender = h.client.createSender('events');
+  for (let i = 0; i < total; i += 100) {
+    const batch = Array.from({ length: 100 }, (_, j) => ({ body: `m${i + j}` }));
+    await queueSender.sendMessages(batch);
+    await topicSender.sendMessages(batch);
+  }
+  expect((await receiveAll(h.client.createReceiver('plain'))).size).toBe(total);
+  expect((await receiveAll(h.client.createReceiver('events', 'audit'))).size).toBe(total);
+  await until(() => h.broker.inspect.counts('plain').active + h.broker.inspect.counts('plain').locked === 0, 'the queue to empty');
+  expect(h.broker.inspect.counts('plain')).toEqual({ active: 0, locked: 0, deferred: 0, deadLetter: 0 });
+}, 60_000);
