@@ -73,8 +73,7 @@ export async function runEpisode(deps: EpisodeDeps, instanceId: string, now: num
   }
 
   const history = [...instance.history, events.orchestratorStarted(at), ...newEvents];
-  const payload = {
-    history: [...instance.history.map((e) => ({ ...e, IsPlayed: true })), ...history.slice(instance.history.length).map((e) => ({ ...e, IsPlayed: false }))],
+  const payloadRest = {
     input: JSON.parse(instance.input) as unknown,
     instanceId: instance.instanceId,
     isReplaying: instance.history.length > 0,
@@ -85,12 +84,16 @@ export async function runEpisode(deps: EpisodeDeps, instanceId: string, now: num
     maximumShortTimerDuration: timeSpan(deps.timers.maximumShortTimerMs),
     defaultHttpAsyncRequestSleepTimeMillseconds: 30000,
   };
+  const played = playedHistoryJson(instance.history);
+  const unplayed = history.slice(instance.history.length).map((e) => withIsPlayed(JSON.stringify(e), false));
+  // {"history":[...],"input":...}: the history first, as the extension writes it.
+  const payload = `{"history":[${[...played, ...unplayed].join(',')}],${JSON.stringify(payloadRest).slice(1)}`;
 
   let state: OrchestratorStateJson | undefined;
   let error: string | undefined;
   try {
     const outcome = await deps.invoker.invoke(fn, {
-      triggerData: { string: JSON.stringify(payload) },
+      triggerData: { string: payload },
       logFields: { instanceId: instance.instanceId },
       // Logs written while the SDK replays past events were already written by an earlier episode.
       suppressUserLog: (context) => (context as { df?: { isReplaying?: boolean } }).df?.isReplaying === true,
@@ -158,6 +161,27 @@ export async function runEpisode(deps: EpisodeDeps, instanceId: string, now: num
   } else if (state.isDone && replay.continueAsNew) builder.continueAsNew(replay.continueAsNew.input);
   else if (state.isDone) builder.complete(state.output);
   return { commit: builder.finish(deps), invokedOrchestrator: true, timersFired };
+}
+
+/**
+ * The JSON of each stored event with IsPlayed true, made once per event: every episode sends the whole history, and
+ * stored history only grows (a new execution gets a new array). Dropped when the instance ends.
+ */
+const playedJsonCache = new WeakMap<HistoryEvent[], string[]>();
+
+function playedHistoryJson(history: HistoryEvent[]): string[] {
+  let cached = playedJsonCache.get(history);
+  if (cached === undefined || cached.length > history.length) {
+    cached = [];
+    playedJsonCache.set(history, cached);
+  }
+  for (let i = cached.length; i < history.length; i++) cached.push(withIsPlayed(JSON.stringify(history[i]), true));
+  return cached;
+}
+
+/** `{...event, IsPlayed}` as JSON, from the event's JSON (stored events have no IsPlayed of their own). */
+function withIsPlayed(eventJson: string, played: boolean): string {
+  return `${eventJson.slice(0, -1)},"IsPlayed":${played}}`;
 }
 
 /** SetCustomStatus's limit (DurableOrchestrationContext.cs: 16 KB; MessagePayloadDataConverter.Serialize). */
@@ -312,7 +336,7 @@ class CommitBuilder {
     const status = this.commit.update.runtimeStatus;
     if (!status || !isTerminal(status)) {
       for (const child of this.pendingChildren) this.startChild(deps, child);
-    }
+    } else playedJsonCache.delete(this.instance.history);
     this.append(events.orchestratorCompleted(this.at));
     return this.commit;
   }

@@ -24,6 +24,8 @@ export interface DurableHarnessOptions {
   autoAdvance?: boolean;
   maxOrchestrationActions?: number;
   inboxOrder?: InboxOrder;
+  /** Sees each invocation's trigger data as the runtime sends it (e.g. the orchestration trigger payload). */
+  onInvoke?: (functionName: string, triggerData: unknown) => void;
 }
 
 export interface DurableHarness {
@@ -62,6 +64,7 @@ export function createDurableHarness(
   const invoker: Invoker = {
     async invoke(fn, request) {
       const data = request.triggerData;
+      options.onInvoke?.(fn.name, data);
       if (fn.trigger.type === 'activityTrigger') {
         // What @azure/functions does with the trigger data: strings are JSON-parsed when they can be.
         const input = data?.string !== undefined && data?.string !== null ? tryParse(data.string) : data?.json ? JSON.parse(data.json) : undefined;
