@@ -74,7 +74,6 @@ export async function runEpisode(deps: EpisodeDeps, instanceId: string, now: num
 
   const history = [...instance.history, events.orchestratorStarted(at), ...newEvents];
   const payloadRest = {
-    input: JSON.parse(instance.input) as unknown,
     instanceId: instance.instanceId,
     isReplaying: instance.history.length > 0,
     parentInstanceId: instance.parent?.instanceId ?? null,
@@ -86,8 +85,8 @@ export async function runEpisode(deps: EpisodeDeps, instanceId: string, now: num
   };
   const played = playedHistoryJson(instance.history);
   const unplayed = history.slice(instance.history.length).map((e) => withIsPlayed(JSON.stringify(e), false));
-  // {"history":[...],"input":...}: the history first, as the extension writes it.
-  const payload = `{"history":[${[...played, ...unplayed].join(',')}],${JSON.stringify(payloadRest).slice(1)}`;
+  // {"history":[...],"input":...,"instanceId":...}: the history first, as the extension writes it.
+  const payload = `{"history":[${[...played, ...unplayed].join(',')}],"input":${inputJson(instance)},${JSON.stringify(payloadRest).slice(1)}`;
 
   let state: OrchestratorStateJson | undefined;
   let error: string | undefined;
@@ -177,6 +176,17 @@ function playedHistoryJson(history: HistoryEvent[]): string[] {
   }
   for (let i = cached.length; i < history.length; i++) cached.push(withIsPlayed(JSON.stringify(history[i]), true));
   return cached;
+}
+
+const inputJsonCache = new WeakMap<InstanceRecord, { input: string; json: string }>();
+
+/** The input as the payload carries it (the stored JSON text, parsed and serialized again), made once per input. */
+function inputJson(instance: InstanceRecord): string {
+  const cached = inputJsonCache.get(instance);
+  if (cached !== undefined && cached.input === instance.input) return cached.json;
+  const entry = { input: instance.input, json: JSON.stringify(JSON.parse(instance.input)) };
+  inputJsonCache.set(instance, entry);
+  return entry.json;
 }
 
 /** `{...event, IsPlayed}` as JSON, from the event's JSON (stored events have no IsPlayed of their own). */

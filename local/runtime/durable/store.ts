@@ -46,8 +46,10 @@ export function createFileStore(directory: string, options: { compactAfter?: num
     kind: 'file',
     state,
     commit(op) {
-      const normalized = normalize(op);
-      const line = `${JSON.stringify(normalized)}\n`;
+      // The line is the normalized operation's JSON: serializing what was parsed from it gives the same text.
+      const json = JSON.stringify(op);
+      const normalized = JSON.parse(json) as StoreOp;
+      const line = `${json}\n`;
       fs.writeSync(fd, line);
       fs.fsyncSync(fd);
       state.apply(normalized);
