@@ -58,7 +58,11 @@ export async function startInProcessRuntime(options: LocalRuntimeOptions = {}): 
   const store = createStore(options.store, appRoot);
   const clock = createClock(options.clock, latestTimestamp(store), options.clockFile);
   const keys = options.keys ?? {};
-  const invoker = createInvoker(registry, logger, {}, { functionTimeoutMs: host.functionTimeoutMs });
+  // Hook data as the worker's AppContext keeps it: appHookData is shared by hooks of every scope (app and invocation),
+  // appLevelOnlyHookData is the hookData of appStart and appTerminate (azure-functions-nodejs-worker src/AppContext.ts).
+  const appHookData: Record<string, unknown> = {};
+  const appLevelOnlyHookData: Record<string, unknown> = {};
+  const invoker = createInvoker(registry, logger, appHookData, { functionTimeoutMs: host.functionTimeoutMs });
   const inboxOrder = createInboxOrder(options.inboxOrder);
   const dispatcher = createDispatcher({
     store,
@@ -140,8 +144,7 @@ export async function startInProcessRuntime(options: LocalRuntimeOptions = {}): 
     enabled: options.serviceBusTriggers !== false,
   });
 
-  const appHookContext = { hookData: {}, appHookData: {}, functionAppDirectory: appRoot };
-  for (const hook of registry.hooks('appStart')) await hook(appHookContext);
+  for (const hook of registry.hooks('appStart')) await hook({ hookData: appLevelOnlyHookData, appHookData, functionAppDirectory: appRoot });
 
   const waitUntil = async (check: () => boolean, timeoutMs: number, what: string) => {
     if (!(await dispatcher.until(check, timeoutMs))) throw new ControlError(408, `Timed out after ${timeoutMs} ms waiting for ${what}.`);
@@ -189,7 +192,7 @@ export async function startInProcessRuntime(options: LocalRuntimeOptions = {}): 
       stopped = true;
       await serviceBus.stop();
       await dispatcher.stop();
-      for (const hook of registry.hooks('appTerminate')) await hook({ hookData: {}, appHookData: appHookContext.appHookData });
+      for (const hook of registry.hooks('appTerminate')) await hook({ hookData: appLevelOnlyHookData, appHookData });
       await server.close();
       await rpcServer.close();
       store.close();
