@@ -67,11 +67,12 @@ export async function startServiceBusTriggers(deps: ServiceBusTriggerDeps): Prom
       : client.createReceiver(options.topicName as string, options.subscriptionName as string, receiverOptions);
     receivers.push(receiver);
     const autoComplete = options.autoCompleteMessages ?? deps.settings.autoCompleteMessages;
+    const settle = oneAtATime();
 
     receiver.subscribe(
       {
         processMessage: async (message) => {
-          await deps.trackExternal(handleMessage(fn, receiver, message, autoComplete));
+          await deps.trackExternal(handleMessage(fn, receiver, settle, message, autoComplete));
           processed++;
         },
         processError: async (args) => {
@@ -83,7 +84,7 @@ export async function startServiceBusTriggers(deps: ServiceBusTriggerDeps): Prom
     deps.logger.info(`Listening to Service Bus ${entity} on connection "${connectionName}".`, { functionName: fn.name });
   }
 
-  async function handleMessage(fn: RegisteredFunction, receiver: ServiceBusReceiver, message: ServiceBusReceivedMessage, autoComplete: boolean) {
+  async function handleMessage(fn: RegisteredFunction, receiver: ServiceBusReceiver, settle: Serial, message: ServiceBusReceivedMessage, autoComplete: boolean) {
     try {
       await deps.invoker.invoke(fn, {
         triggerData: triggerDataOf(message),
@@ -95,11 +96,11 @@ export async function startServiceBusTriggers(deps: ServiceBusTriggerDeps): Prom
         `Service Bus message ${String(message.messageId)} (delivery ${message.deliveryCount}) failed: ${error instanceof Error ? error.message : String(error)}; abandoning it.`,
         { functionName: fn.name },
       );
-      await receiver.abandonMessage(message).catch((abandonError: Error) => deps.logger.warn(`Abandon failed: ${abandonError.message}`, { functionName: fn.name }));
+      await settle(() => receiver.abandonMessage(message)).catch((abandonError: Error) => deps.logger.warn(`Abandon failed: ${abandonError.message}`, { functionName: fn.name }));
       return;
     }
     if (autoComplete) {
-      await receiver.completeMessage(message).catch((completeError: Error) => deps.logger.warn(`Complete failed: ${completeError.message}`, { functionName: fn.name }));
+      await settle(() => receiver.completeMessage(message)).catch((completeError: Error) => deps.logger.warn(`Complete failed: ${completeError.message}`, { functionName: fn.name }));
     }
   }
 
@@ -109,6 +110,24 @@ export async function startServiceBusTriggers(deps: ServiceBusTriggerDeps): Prom
       await Promise.all(receivers.map((r) => r.close().catch(() => undefined)));
       await Promise.all([...clients.values()].map((c) => c.close().catch(() => undefined)));
     },
+  };
+}
+
+type Serial = <T>(work: () => Promise<T>) => Promise<T>;
+
+/**
+ * Runs each piece of work after the one before has ended. A receiver's settlements go through one: rhea 3.0.5 (under
+ * @azure/service-bus) writes the dispositions queued in one pass as a range with the first one's state, without
+ * comparing the first two (write_dispositions in rhea/lib/session.js), so an abandon issued together with a complete
+ * would complete the failed message (test/integration/service-bus/dispositions.test.ts shows it). The SDK resolves a
+ * settlement once the broker has answered it, so one at a time each gets a frame of its own.
+ */
+export function oneAtATime(): Serial {
+  let last: Promise<unknown> = Promise.resolve();
+  return <T>(work: () => Promise<T>): Promise<T> => {
+    const next = last.then(work, work);
+    last = next.catch(() => undefined);
+    return next;
   };
 }
 

@@ -84,3 +84,33 @@ test('accepted, too large, accepted on one link in one write: three dispositions
     await closeRawConnection(connection);
   }
 });
+
+test('the same merge on the client side: a complete and an abandon issued together by one SDK receiver both complete', async () => {
+  // Not the broker's doing: rhea 3.0.5 in the client writes the receiver's two dispositions as one range with the
+  // first one's state. Real Service Bus would complete both as well. This is why the local runtime's Service Bus
+  // trigger settles one message at a time (serviceBusTriggers.ts); when a rhea release fixes write_dispositions this
+  // test fails, and the runtime's serial settling can go.
+  await h.client.createSender('plain').sendMessages([{ body: 'handled', messageId: 'handled' }, { body: 'failed', messageId: 'failed' }]);
+  const receiver = h.client.createReceiver('plain');
+  const received: Awaited<ReturnType<typeof receiver.receiveMessages>> = [];
+  while (received.length < 2) received.push(...(await receiver.receiveMessages(2 - received.length, { maxWaitTimeInMs: 2000 })));
+  const [handled, failed] = [received.find((m) => m.messageId === 'handled'), received.find((m) => m.messageId === 'failed')];
+  expect(failed?.deliveryCount).toBe(0);
+  // Issued in one turn of the event loop, complete first (the delivery with the lower id), as two handlers that
+  // finish together would.
+  const first = handled!.sequenceNumber!.lessThan(failed!.sequenceNumber!) ? receiver.completeMessage(handled!) : receiver.abandonMessage(failed!);
+  const second = handled!.sequenceNumber!.lessThan(failed!.sequenceNumber!) ? receiver.abandonMessage(failed!) : receiver.completeMessage(handled!);
+  await Promise.all([first, second]);
+  // The abandoned message should be back with deliveryCount 1; it is gone.
+  expect(await receiver.receiveMessages(1, { maxWaitTimeInMs: 500 })).toEqual([]);
+  expect(h.broker.inspect.counts('plain')).toEqual({ active: 0, locked: 0, deferred: 0, deadLetter: 0 });
+  // One at a time, each settlement gets its own frame: the abandon is kept.
+  await h.client.createSender('plain').sendMessages([{ body: 'handled', messageId: 'handled-2' }, { body: 'failed', messageId: 'failed-2' }]);
+  const again: typeof received = [];
+  while (again.length < 2) again.push(...(await receiver.receiveMessages(2 - again.length, { maxWaitTimeInMs: 2000 })));
+  await receiver.completeMessage(again.find((m) => m.messageId === 'handled-2')!);
+  await receiver.abandonMessage(again.find((m) => m.messageId === 'failed-2')!);
+  const [redelivered] = await receiver.receiveMessages(1, { maxWaitTimeInMs: 2000 });
+  expect([redelivered?.messageId, redelivered?.deliveryCount]).toEqual(['failed-2', 1]);
+  await receiver.completeMessage(redelivered);
+});
