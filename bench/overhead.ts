@@ -37,6 +37,8 @@ export interface ThroughputFigures {
   latencyP50Ms: number;
   latencyP95Ms: number;
   cpuMsPerOrder: number;
+  /** The runtime process's share (orchestrated run; 0 for the baseline): its one thread is what bounds the run. */
+  runtimeCpuMsPerOrder: number;
   credentials: ReturnType<typeof credentialCounts>;
 }
 
@@ -104,6 +106,7 @@ function figures(orders: number, startedMs: number, received: { status: string; 
     latencyP50Ms: percentile(latencies, 50),
     latencyP95Ms: percentile(latencies, 95),
     cpuMsPerOrder: cpu / orders,
+    runtimeCpuMsPerOrder: (cpuAfter.runtime - cpuBefore.runtime) / orders,
     credentials,
   };
 }

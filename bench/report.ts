@@ -64,6 +64,7 @@ export function formatReport(report: {
     lines.push(row(['orders/s', n(o.orchestrated.ordersPerSecond), n(o.baseline.ordersPerSecond)], w));
     lines.push(row(['latency p50 / p95, ms', `${n(o.orchestrated.latencyP50Ms, 0)} / ${n(o.orchestrated.latencyP95Ms, 0)}`, `${n(o.baseline.latencyP50Ms, 0)} / ${n(o.baseline.latencyP95Ms, 0)}`], w));
     lines.push(row(['CPU ms per order', n(o.orchestrated.cpuMsPerOrder), n(o.baseline.cpuMsPerOrder)], w));
+    lines.push(row(['  of which the runtime process', n(o.orchestrated.runtimeCpuMsPerOrder), '—'], w));
     lines.push(row(['completed', `${o.orchestrated.completed}/${o.orchestrated.orders}`, `${o.baseline.completed}/${o.baseline.orders}`], w));
     lines.push(row(['token requests / KV reads', `${o.orchestrated.credentials.entraIdTokenRequests} / ${o.orchestrated.credentials.keyVaultReads}`, `${o.baseline.credentials.entraIdTokenRequests} / ${o.baseline.credentials.keyVaultReads}`], w));
     lines.push(row(['episodes / entity ops per order', `${n(o.episodesPerOrder)} / ${n(o.entityOperationsPerOrder)}`, '—'], w));
