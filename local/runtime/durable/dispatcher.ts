@@ -4,7 +4,7 @@ import { nextWakeTime, selectBatch } from './inboxBatch';
 import type { EntityBatchResult } from './entityRunner';
 import type { EpisodeResult } from './orchestrationEpisode';
 import type { TaskHubStore } from './store';
-import { isEntityInstanceId, type ActivityTask, type InstanceRecord, type StoreOp } from './taskHubState';
+import type { ActivityTask, InstanceRecord, StoreOp } from './taskHubState';
 
 export interface DispatcherDeps {
   store: TaskHubStore;
@@ -148,14 +148,14 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
    */
   function instancesWithMessages(visibleBy: number): InstanceRecord[] {
     const found: InstanceRecord[] = [];
-    for (const [id, earliest] of store.state.withMessages) {
-      if (earliest > visibleBy || isEntityInstanceId(id)) continue;
+    for (const [id, earliest] of store.state.instancesWithMessages) {
+      if (earliest > visibleBy) continue;
       const instance = store.state.instances.get(id);
       if (instance) found.push(instance);
     }
     return found;
   }
-  const entitiesWithMessages = () => [...store.state.withMessages.keys()].filter(isEntityInstanceId);
+  const entitiesWithMessages = () => [...store.state.entitiesWithMessages];
 
   const entityRunnable = (instanceId: string, now: number) => deps.entityRunnable?.(instanceId, now) === true;
 
@@ -194,8 +194,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
   /** The earliest time after `now` at which a delayed message becomes visible. */
   function nextWake(now: number): number | undefined {
     let earliest: number | undefined;
-    for (const [id, first] of store.state.withMessages) {
-      if (isEntityInstanceId(id)) continue;
+    for (const [id, first] of store.state.instancesWithMessages) {
       const instance = store.state.instances.get(id);
       // The earliest message is the wake-up, unless it is already visible (then a later one may be) or the instance
       // is suspended (then only a resume wakes it): those are looked at message by message.

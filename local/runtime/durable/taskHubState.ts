@@ -118,11 +118,12 @@ export class TaskHubState {
   readonly activities = new Map<string, ActivityTask>();
   readonly entities = new Map<string, EntityRecord>();
   /**
-   * Instances and entities that have messages waiting, with when the earliest of them becomes visible (ms; kept up to
-   * date by apply), so that the dispatcher looks only at those rather than at every instance the task hub ever held,
-   * as the extension reads only its control queues.
+   * Instances that have messages waiting, with when the earliest of them becomes visible (ms), and entities that have
+   * operations queued; kept up to date by apply, so that the dispatcher looks only at those rather than at every
+   * instance the task hub ever held, as the extension reads only its control queues.
    */
-  readonly withMessages = new Map<string, number>();
+  readonly instancesWithMessages = new Map<string, number>();
+  readonly entitiesWithMessages = new Set<string>();
 
   /** Applies one operation; deterministic, so replaying a journal rebuilds the same state. */
   apply(op: StoreOp): void {
@@ -149,7 +150,7 @@ export class TaskHubState {
         for (const id of op.instanceIds) {
           this.instances.delete(id);
           this.removeActivitiesOf(id);
-          this.withMessages.delete(id);
+          this.instancesWithMessages.delete(id);
         }
         return;
       case 'snapshot':
@@ -159,7 +160,8 @@ export class TaskHubState {
         op.instances.forEach((instance) => this.instances.set(instance.instanceId, instance));
         op.activities.forEach((activity) => this.activities.set(activity.id, activity));
         (op.entities ?? []).forEach((entity) => this.entities.set(entity.instanceId, entity));
-        this.withMessages.clear();
+        this.instancesWithMessages.clear();
+        this.entitiesWithMessages.clear();
         for (const id of [...this.instances.keys(), ...this.entities.keys()]) this.track(id);
         return;
     }
@@ -244,18 +246,22 @@ export class TaskHubState {
     for (const { instanceId, messages } of op.outgoing) this.enqueue(instanceId, messages);
   }
 
-  /** Keeps `withMessages` right for one instance or entity after its messages changed. */
+  /** Keeps the two indexes of waiting work right for one instance or entity after its messages changed. */
   private track(instanceId: string): void {
-    const entity = isEntityInstanceId(instanceId) ? this.entities.get(instanceId) : undefined;
-    const instance = entity ? undefined : this.instances.get(instanceId);
-    const messages = entity ? entity.queue : instance !== undefined && !isTerminal(instance.runtimeStatus) ? instance.inbox : [];
+    if (isEntityInstanceId(instanceId)) {
+      if ((this.entities.get(instanceId)?.queue.length ?? 0) > 0) this.entitiesWithMessages.add(instanceId);
+      else this.entitiesWithMessages.delete(instanceId);
+      return;
+    }
+    const instance = this.instances.get(instanceId);
+    const messages = instance !== undefined && !isTerminal(instance.runtimeStatus) ? instance.inbox : [];
     if (messages.length === 0) {
-      this.withMessages.delete(instanceId);
+      this.instancesWithMessages.delete(instanceId);
       return;
     }
     let earliest = Infinity;
     for (const message of messages) earliest = Math.min(earliest, Date.parse(message.visibleAt));
-    this.withMessages.set(instanceId, earliest);
+    this.instancesWithMessages.set(instanceId, earliest);
   }
 
   private removeActivitiesOf(instanceId: string): void {
