@@ -6,8 +6,7 @@
 //   not the simulator clock: advancing the simulator clock by days must not invalidate tokens a real issuer just made.
 // Failures answer 401 with the service's body: 800001 when the token is missing, 400 "Access denied" otherwise, with a
 // description saying what was wrong. The token itself never appears in an answer or a log.
-import { verify, type KeyObject } from 'node:crypto';
-import { remoteKeySet, staticKeySet, type KeySet } from './jwks';
+import { decodeJwtPart, remoteKeySet, staticKeySet, verifyRs256, type KeySet } from './jwks';
 import { errorResponse, type SimResponse } from './responses';
 import type { Caller } from './serviceContext';
 
@@ -41,15 +40,6 @@ const denied = (code: number, description: string): AuthResult => {
 };
 const accessDenied = (why: string) => denied(400, `Access denied: ${why}`);
 
-function decodePart(part: string): Record<string, unknown> | undefined {
-  try {
-    const value: unknown = JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
-    return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 function bearerToken(authorization: string | undefined): string | undefined {
   const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
   return match?.[1];
@@ -60,21 +50,13 @@ const callerFrom = (claims: Record<string, unknown> | undefined, tenantId: strin
   userId: String(claims?.oid ?? claims?.appid ?? claims?.azp ?? claims?.sub ?? DEFAULT_USER),
 });
 
-function signatureValid(signedPart: string, signature: string, key: KeyObject): boolean {
-  try {
-    return verify('RSA-SHA256', Buffer.from(signedPart), key, Buffer.from(signature, 'base64url'));
-  } catch {
-    return false; // e.g. a key of another type
-  }
-}
-
 export function createAuthenticator(options: AuthOptions): Authenticator {
   if (options.mode === 'any') {
     return {
       async authenticate(authorization) {
         const token = bearerToken(authorization);
         if (!token) return denied(800001, 'Partner Token missing in request context: send "Authorization: Bearer <token>".');
-        const claims = token.split('.').length === 3 ? decodePart(token.split('.')[1]) : undefined;
+        const claims = token.split('.').length === 3 ? decodeJwtPart(token.split('.')[1]) : undefined;
         const tid = typeof claims?.tid === 'string' ? claims.tid : (options.tenantId ?? DEFAULT_PARTNER_TENANT);
         return { caller: callerFrom(claims, tid) };
       },
@@ -89,19 +71,9 @@ export function createAuthenticator(options: AuthOptions): Authenticator {
     async authenticate(authorization) {
       const token = bearerToken(authorization);
       if (!token) return denied(800001, 'Partner Token missing in request context: send "Authorization: Bearer <token>".');
-      const parts = token.split('.');
-      const header = parts.length === 3 ? decodePart(parts[0]) : undefined;
-      const claims = parts.length === 3 ? decodePart(parts[1]) : undefined;
-      if (!header || !claims) return accessDenied('the bearer token is not a well-formed JWT.');
-      if (header.alg !== 'RS256') return accessDenied(`token algorithm ${JSON.stringify(header.alg)} is not accepted; expected RS256.`);
-      let key;
-      try {
-        key = await keys.find(typeof header.kid === 'string' ? header.kid : undefined);
-      } catch (err) {
-        return accessDenied(`the signing keys could not be loaded (${(err as Error).message}).`);
-      }
-      if (!key) return accessDenied(`no signing key with kid ${JSON.stringify(header.kid)} in the trusted key set.`);
-      if (!signatureValid(`${parts[0]}.${parts[1]}`, parts[2], key)) return accessDenied('the token signature is invalid.');
+      const verified = await verifyRs256(token, keys);
+      if (!verified.ok) return accessDenied(`${verified.reason}.`);
+      const { claims } = verified;
       const audiences = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
       if (!audiences.includes(audience)) return accessDenied(`wrong token audience ${JSON.stringify(claims.aud)}; expected ${audience}.`);
       if (claims.tid !== options.tenantId) return accessDenied(`the token's tenant (tid ${JSON.stringify(claims.tid)}) is not the partner tenant this service accepts.`);

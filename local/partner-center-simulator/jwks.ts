@@ -1,6 +1,7 @@
 // Signing keys for jwt auth: a key set given inline, or fetched from a JWKS URI (e.g. the Entra ID stand-in, which
-// serves HTTPS with a per-run CA — hence node:https with an optional `ca` instead of fetch).
-import { createPublicKey, type JsonWebKey, type KeyObject } from 'node:crypto';
+// serves HTTPS with a per-run CA — hence node:https with an optional `ca` instead of fetch); and the RS256 check of a
+// bearer token against them, which the simulator's auth and the runtime's App Service authentication both make.
+import { createPublicKey, verify, type JsonWebKey, type KeyObject } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
 
@@ -85,4 +86,42 @@ export function remoteKeySet(jwksUri: string, ca?: string | Buffer): KeySet {
       return pick(map, kid);
     },
   };
+}
+
+/** A JWT part (header or claims) as its JSON object, or undefined when it is not base64url JSON of an object. */
+export function decodeJwtPart(part: string | undefined): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(Buffer.from(part ?? '', 'base64url').toString('utf8'));
+    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export type Rs256Check = { ok: true; claims: Record<string, unknown> } | { ok: false; reason: string };
+
+/**
+ * A compact JWT signed RS256 by a key in `keys` (found by its kid): its claims, or why not. The claims themselves
+ * (issuer, audience, lifetime) are the caller's to check.
+ */
+export async function verifyRs256(token: string, keys: KeySet): Promise<Rs256Check> {
+  const parts = token.split('.');
+  const header = parts.length === 3 ? decodeJwtPart(parts[0]) : undefined;
+  const claims = parts.length === 3 ? decodeJwtPart(parts[1]) : undefined;
+  if (!header || !claims) return { ok: false, reason: 'the bearer token is not a well-formed JWT' };
+  if (header.alg !== 'RS256') return { ok: false, reason: `token algorithm ${JSON.stringify(header.alg)} is not accepted; expected RS256` };
+  let key: KeyObject | undefined;
+  try {
+    key = await keys.find(typeof header.kid === 'string' ? header.kid : undefined);
+  } catch (err) {
+    return { ok: false, reason: `the signing keys could not be loaded (${(err as Error).message})` };
+  }
+  if (!key) return { ok: false, reason: `no signing key with kid ${JSON.stringify(header.kid)} in the trusted key set` };
+  let valid = false;
+  try {
+    valid = verify('RSA-SHA256', Buffer.from(`${parts[0]}.${parts[1]}`), key, Buffer.from(parts[2] as string, 'base64url'));
+  } catch {
+    valid = false; // e.g. a key of another type
+  }
+  return valid ? { ok: true, claims } : { ok: false, reason: 'the token signature is invalid' };
 }

@@ -7,8 +7,7 @@
 // Sources are in local/runtime/README.md ("App Service authentication").
 
 import type { IncomingMessage } from 'node:http';
-import { createVerify } from 'node:crypto';
-import { remoteKeySet, type KeySet } from '../../partner-center-simulator/jwks';
+import { remoteKeySet, verifyRs256, type KeySet } from '../../partner-center-simulator/jwks';
 
 export interface EasyAuthOptions {
   /** The issuer tokens must carry (the provider's openIdIssuer), e.g. `<authority>/<tenant>/v2.0`. */
@@ -40,15 +39,6 @@ const ROLE_TYPE = 'http://schemas.microsoft.com/ws/2008/06/identity/claims/role'
 /** Headers App Service owns: removed from every incoming request before the app sees it. */
 export const isAuthOwnedHeader = (name: string) => /^x-ms-client-principal/i.test(name) || /^x-ms-token-/i.test(name);
 
-const decodePart = (part: string | undefined): Record<string, unknown> | undefined => {
-  try {
-    const value: unknown = JSON.parse(Buffer.from(part ?? '', 'base64url').toString('utf8'));
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
-  } catch {
-    return undefined;
-  }
-};
-
 export function createEasyAuth(options: EasyAuthOptions, now: () => number = Date.now): { authenticate(req: IncomingMessage): Promise<EasyAuthResult> } {
   const keys: KeySet = remoteKeySet(options.jwksUri, options.jwksCa);
   return {
@@ -56,21 +46,9 @@ export function createEasyAuth(options: EasyAuthOptions, now: () => number = Dat
       const authorization = req.headers.authorization ?? '';
       const match = /^Bearer\s+(\S+)$/i.exec(authorization);
       if (!match) return { ok: false, reason: 'no bearer token' };
-      const parts = match[1]!.split('.');
-      const header = decodePart(parts[0]);
-      const claims = decodePart(parts[1]);
-      if (parts.length !== 3 || !header || !claims) return { ok: false, reason: 'the bearer token is not a JWT' };
-      if (header.alg !== 'RS256') return { ok: false, reason: `token algorithm ${JSON.stringify(header.alg)} is not accepted` };
-      let key;
-      try {
-        key = await keys.find(typeof header.kid === 'string' ? header.kid : undefined);
-      } catch (error) {
-        return { ok: false, reason: `the signing keys could not be loaded (${(error as Error).message})` };
-      }
-      if (!key) return { ok: false, reason: `no signing key with kid ${JSON.stringify(header.kid)}` };
-      const verifier = createVerify('RSA-SHA256');
-      verifier.update(`${parts[0]}.${parts[1]}`);
-      if (!verifier.verify(key, Buffer.from(parts[2]!, 'base64url'))) return { ok: false, reason: 'the token signature is invalid' };
+      const verified = await verifyRs256(match[1]!, keys);
+      if (!verified.ok) return verified;
+      const { claims } = verified;
       if (claims.iss !== options.issuer) return { ok: false, reason: `issuer ${JSON.stringify(claims.iss)} is not ${options.issuer}` };
       const audiences = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
       if (!audiences.some((a) => typeof a === 'string' && options.allowedAudiences.includes(a))) {
