@@ -151,7 +151,11 @@ const CHECKS: Record<keyof SimulatorKnobs, Check> = {
     const problems = faultRuleProblems(v);
     return problems.length ? { problem: problems.join('; ') } : { value: structuredClone(v) };
   },
-  knownCustomers: (v) => (v === null ? { value: null } : guids(v).problem ? { problem: 'expected null or an array of customer GUIDs' } : guids(v)),
+  knownCustomers: (v) => {
+    if (v === null) return { value: null };
+    const checked = guids(v);
+    return checked.problem ? { problem: 'expected null or an array of customer GUIDs' } : checked;
+  },
   otherTenants: guids,
   accessDenied: (v) => (v === null || v === 'insufficientPrivileges' || v === 'appOnlyAuthentication' ? { value: v } : { problem: 'expected null, "insufficientPrivileges" or "appOnlyAuthentication"' }),
   purchaseOrderUpload: oneOf('required', 'automatic'),
