@@ -76,7 +76,7 @@ export async function startKeyVaultStandIn(options: KeyVaultStandInOptions): Pro
   }
 
   /** True when the request carries a token the vault accepts; otherwise it has already been answered. */
-  function authorize(req: IncomingMessage, res: ServerResponse): boolean {
+  async function authorize(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
     const header = req.headers.authorization;
     if (!header) {
       counters.challenges++;
@@ -84,7 +84,7 @@ export async function startKeyVaultStandIn(options: KeyVaultStandInOptions): Pro
       return false;
     }
     const token = header.startsWith('Bearer ') ? header.slice('Bearer '.length) : '';
-    const check = verifyJwt(token, options.trustedKeys(), { audience: KEY_VAULT_RESOURCE, nowSeconds: nowSeconds() });
+    const check = await verifyJwt(token, options.trustedKeys(), { audience: KEY_VAULT_RESOURCE, nowSeconds: nowSeconds() });
     if (!check.ok) {
       counters.rejected++;
       challenge(res, `AKV10022: Invalid token: ${check.reason}.`);
@@ -113,7 +113,7 @@ export async function startKeyVaultStandIn(options: KeyVaultStandInOptions): Pro
       if (!url.searchParams.get('api-version')) {
         return sendJson(res, 400, { error: { code: 'BadParameter', message: 'The api-version query parameter is required.' } });
       }
-      if (!authorize(req, res)) return;
+      if (!(await authorize(req, res))) return;
       if (failures.remaining > 0) {
         failures.remaining--;
         return sendJson(res, failures.status, { error: { code: 'ServiceUnavailable', message: 'Injected failure from the Key Vault stand-in.' } });

@@ -1,6 +1,7 @@
 // RS256 signing keys and compact JWTs, the way Entra ID signs access tokens (kid in the header, keys in a JWKS).
 
-import { createPublicKey, generateKeyPairSync, randomUUID, sign, verify, type KeyObject } from 'node:crypto';
+import { generateKeyPairSync, randomUUID, sign, type KeyObject } from 'node:crypto';
+import { staticKeySet, verifyRs256, type Rs256Check } from './jwks';
 
 export interface PublicJwk {
   kty: 'RSA';
@@ -33,27 +34,17 @@ export function signJwt(key: SigningKey, claims: Record<string, unknown>): strin
   return `${signingInput}.${base64url(signature)}`;
 }
 
-export type JwtCheck = { ok: true; claims: Record<string, unknown> } | { ok: false; reason: string };
+export type JwtCheck = Rs256Check;
 
-/** Verifies an RS256 JWT against a set of public keys and the expected audience; used by the Key Vault stand-in. */
-export function verifyJwt(token: string, keys: readonly PublicJwk[], expected: { audience: string; nowSeconds: number }): JwtCheck {
-  const parts = token.split('.');
-  if (parts.length !== 3) return { ok: false, reason: 'not a compact JWT' };
-  const [headerPart, payloadPart, signaturePart] = parts as [string, string, string];
-  let header: { alg?: string; kid?: string };
-  let claims: Record<string, unknown>;
-  try {
-    header = JSON.parse(Buffer.from(headerPart, 'base64url').toString('utf8'));
-    claims = JSON.parse(Buffer.from(payloadPart, 'base64url').toString('utf8'));
-  } catch {
-    return { ok: false, reason: 'header or payload is not base64url JSON' };
-  }
-  if (header.alg !== 'RS256') return { ok: false, reason: `unsupported alg ${String(header.alg)}` };
-  const jwk = keys.find((k) => k.kid === header.kid);
-  if (!jwk) return { ok: false, reason: `unknown signing key ${String(header.kid)}` };
-  const publicKey = createPublicKey({ key: { kty: jwk.kty, n: jwk.n, e: jwk.e }, format: 'jwk' });
-  const valid = verify('sha256', Buffer.from(`${headerPart}.${payloadPart}`), publicKey, Buffer.from(signaturePart, 'base64url'));
-  if (!valid) return { ok: false, reason: 'signature does not verify' };
+/**
+ * An RS256 JWT signed by one of `keys` (named by its kid, as Entra ID always names it) for the expected audience and
+ * within its lifetime; used by the Key Vault stand-in.
+ */
+export async function verifyJwt(token: string, keys: readonly PublicJwk[], expected: { audience: string; nowSeconds: number }): Promise<JwtCheck> {
+  const trusted = staticKeySet({ keys: keys.map((jwk) => ({ ...jwk })) });
+  const check = await verifyRs256(token, { find: async (kid) => (kid === undefined ? undefined : trusted.find(kid)) });
+  if (!check.ok) return check;
+  const claims = check.claims;
   if (claims.aud !== expected.audience) return { ok: false, reason: `audience ${String(claims.aud)} is not ${expected.audience}` };
   if (typeof claims.exp !== 'number' || claims.exp <= expected.nowSeconds) return { ok: false, reason: 'token expired' };
   if (typeof claims.nbf === 'number' && claims.nbf > expected.nowSeconds) return { ok: false, reason: 'token not yet valid' };

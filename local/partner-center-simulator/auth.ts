@@ -6,7 +6,7 @@
 //   not the simulator clock: advancing the simulator clock by days must not invalidate tokens a real issuer just made.
 // Failures answer 401 with the service's body: 800001 when the token is missing, 400 "Access denied" otherwise, with a
 // description saying what was wrong. The token itself never appears in an answer or a log.
-import { decodeJwtPart, remoteKeySet, staticKeySet, verifyRs256, type KeySet } from './jwks';
+import { decodeJwtPart, remoteKeySet, staticKeySet, verifyRs256, type KeySet } from '../identity/jwks';
 import { errorResponse, type SimResponse } from './responses';
 import type { Caller } from './serviceContext';
 

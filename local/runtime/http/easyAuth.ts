@@ -7,7 +7,7 @@
 // Sources are in local/runtime/README.md ("App Service authentication").
 
 import type { IncomingMessage } from 'node:http';
-import { remoteKeySet, verifyRs256, type KeySet } from '../../partner-center-simulator/jwks';
+import { remoteKeySet, verifyRs256, type KeySet } from '../../identity/jwks';
 
 export interface EasyAuthOptions {
   /** The issuer tokens must carry (the provider's openIdIssuer), e.g. `<authority>/<tenant>/v2.0`. */

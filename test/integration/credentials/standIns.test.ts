@@ -5,6 +5,7 @@ import { createPublicKey, verify } from 'node:crypto';
 import { request } from 'node:https';
 import { DefaultAzureCredential } from '@azure/identity';
 import { SecretClient } from '@azure/keyvault-secrets';
+import { createSigningKey, signJwt } from '../../../local/identity/signingKeys';
 import { CLIENT_ID, FIRST_SECRET, SECRET_NAME, startCredentialRig, type CredentialRig } from './support';
 
 let rig: CredentialRig;
@@ -49,6 +50,22 @@ const form = (fields: Record<string, string>) => ({
 const tokenUrl = () => `${rig.standIns.entraId.authorityHost}/${rig.standIns.tenantId}/oauth2/v2.0/token`;
 const clientCredentials = (overrides: Record<string, string> = {}) =>
   form({ grant_type: 'client_credentials', client_id: CLIENT_ID, client_secret: FIRST_SECRET, scope: 'https://api.partnercenter.microsoft.com/.default', ...overrides });
+
+/** A managed-identity token for Key Vault, as SecretClient would send it. */
+async function keyVaultToken(): Promise<string> {
+  const url = `${rig.standIns.managedIdentity.endpoint}?api-version=2019-08-01&resource=${encodeURIComponent('https://vault.azure.net')}`;
+  return String((await call(url, { headers: { 'X-IDENTITY-HEADER': rig.standIns.managedIdentity.header } })).json.access_token);
+}
+
+/** The token's claims, signed again by `key` (a key nobody published). */
+const resign = (token: string, key: ReturnType<typeof createSigningKey>) => signJwt(key, JSON.parse(Buffer.from(token.split('.')[1] as string, 'base64url').toString()));
+
+/** The token with its header's kid removed (the signature then no longer matches either; the kid is checked first). */
+function stripKid(token: string): string {
+  const [header, ...rest] = token.split('.');
+  const { kid: _kid, ...withoutKid } = JSON.parse(Buffer.from(header as string, 'base64url').toString());
+  return [Buffer.from(JSON.stringify(withoutKid)).toString('base64url'), ...rest].join('.');
+}
 
 function verifyWithJwks(token: string, keys: { kid: string; n: string; e: string; kty: string }[]): Record<string, unknown> {
   const [header, payload, signature] = token.split('.') as [string, string, string];
@@ -154,6 +171,28 @@ describe('Key Vault stand-in', () => {
     expect(answer.status).toBe(401);
     expect(String((answer.json.error as { message: string }).message)).toContain('audience https://api.partnercenter.microsoft.com is not https://vault.azure.net');
     expect(rig.standIns.keyVault.controls.rejectedTokens() - rejected).toBe(1);
+  });
+
+  test.each([
+    ['signed by a key the vault does not trust', (token: string) => resign(token, createSigningKey()), 'no signing key with kid'],
+    ['signed with no kid', (token: string) => stripKid(token), 'no signing key with kid undefined'],
+    ['with a forged signature', (token: string) => `${token.split('.').slice(0, 2).join('.')}.${Buffer.from('forged').toString('base64url')}`, 'the token signature is invalid'],
+    ['that is not a JWT', () => 'not-a-jwt', 'not a well-formed JWT'],
+  ])('a Key Vault token %s is refused with AKV10022', async (_case, tamper, reason) => {
+    const token = await keyVaultToken();
+    const rejected = rig.standIns.keyVault.controls.rejectedTokens();
+    const answer = await call(`${rig.standIns.keyVault.vaultUrl}/secrets/${SECRET_NAME}?api-version=2025-07-01`, { headers: { Authorization: `Bearer ${tamper(token)}` } });
+    expect(answer.status).toBe(401);
+    const message = String((answer.json.error as { message: string }).message);
+    expect(message).toMatch(/^AKV10022: Invalid token: /);
+    expect(message).toContain(reason);
+    expect(rig.standIns.keyVault.controls.rejectedTokens() - rejected).toBe(1);
+  });
+
+  test('the same Key Vault token, untampered, is accepted', async () => {
+    const answer = await call(`${rig.standIns.keyVault.vaultUrl}/secrets/${SECRET_NAME}?api-version=2025-07-01`, { headers: { Authorization: `Bearer ${await keyVaultToken()}` } });
+    expect(answer.status).toBe(200);
+    expect(answer.json.value).toBe(FIRST_SECRET);
   });
 
   test('SecretClient sets a new version (rotation through the API), reads the latest and a given version, and reads are counted', async () => {

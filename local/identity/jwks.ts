@@ -1,6 +1,7 @@
-// Signing keys for jwt auth: a key set given inline, or fetched from a JWKS URI (e.g. the Entra ID stand-in, which
-// serves HTTPS with a per-run CA — hence node:https with an optional `ca` instead of fetch); and the RS256 check of a
-// bearer token against them, which the simulator's auth and the runtime's App Service authentication both make.
+// Signing keys for bearer tokens: a key set given inline, or fetched from a JWKS URI (e.g. the Entra ID stand-in, which
+// serves HTTPS with a per-run CA, hence node:https with an optional `ca` instead of fetch); and the RS256 check of a
+// bearer token against them, which the Partner Center simulator's auth, the runtime's App Service authentication and
+// the Key Vault stand-in all make.
 import { createPublicKey, verify, type JsonWebKey, type KeyObject } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
