@@ -137,26 +137,37 @@ export function* processOrder(context: OrchestrationContext): Step<OrderOutcome 
     return (yield* timerUnless(now(), cancel)) === 'interrupted' ? 'cancelled' : 'open';
   }
 
-  /** Checks the cart out while it has time left: 'recreate' when it expired first. */
+  /**
+   * Checks the cart out while it has time left: 'recreate' when it expired first. Once a checkout may have gone
+   * through unseen, neither a new cart nor `failed` comes from the workflow's own count of time or attempts: only from
+   * an answer of Partner Center's that settles it, or `unknown` at the deadline.
+   */
   function* checkOut(): Step<'submitted' | 'recreate' | OutcomeStatus> {
     stage = 'checkingOut';
     const current = cart as NonNullable<typeof cart>;
     const ref: CartRef = { instanceId, customerId: request.customerId, cartId: current.id };
-    // Set once Partner Center may have checked the cart out without our seeing the answer: from then on the cart is
-    // read before anything else is bought, never replaced blindly.
+    // Set once Partner Center may have checked the cart out without our seeing the answer, or may still be checking it
+    // out (a lost answer, 800064/800060 busy, 800065, a crashed activity): from then on the cart is read before
+    // anything else is bought, and a cart read `Active` only means "not yet".
     let maybeOrdered = false;
     let answered = 0;
+    /** Looks after the attempts or the cart's time ran out while a checkout may still be under way. */
+    let unsettledLooks = 0;
     const outages = { count: 0 };
     for (;;) {
       const expired = current.expiresAt !== null && !canCheckOut(now(), current.expiresAt, policy);
+      // Only answers that leave a checkout possibly under way are counted, so `answered` implies `maybeOrdered`.
       if (expired || answered >= policy.checkoutMaxAttempts) {
-        if (maybeOrdered) {
-          const found = yield* recoverOrders(ref);
-          if (found !== 'notOrdered') return found;
-        }
-        if (expired) return 'recreate';
-        errors.push(workflowError('checkoutAttemptsExhausted', `checkout of cart ${current.id} did not go through in ${answered} attempts`));
-        return 'failed';
+        if (!maybeOrdered) return 'recreate';
+        const found = yield* recoverOrders(ref);
+        if (found !== 'notOrdered') return found;
+        stage = 'checkingOut';
+        // A new cart could be a second purchase and `failed` could be wrong: ask again later, less and less often (the
+        // same MS-RequestId, so it cannot buy twice), until Partner Center answers something that settles it.
+        const fireAt = addMs(now(), recoveryDelayMs(unsettledLooks++, policy));
+        if (fireAt.getTime() > Date.parse(deadline)) return checkoutUnknown(current.id);
+        lastError = `cart ${current.id} may still be being checked out; asking Partner Center again`;
+        yield* waitUntil(fireAt, 'cartBusy');
       }
       attempts.checkout++;
       yield* paced(1);
@@ -182,7 +193,7 @@ export function* processOrder(context: OrchestrationContext): Step<OrderOutcome 
         case 'cartBusy':
           answered++;
           maybeOrdered = true;
-          lastError = `cart ${current.id} is being processed by another request (800064); checking again`;
+          lastError = `cart ${current.id} is being processed by another request (${failure.code ?? '800064'}); checking again`;
           if (addMs(now(), policy.cartBusyRetryMs).getTime() > Date.parse(deadline)) return checkoutUnknown(current.id);
           yield* waitUntil(addMs(now(), policy.cartBusyRetryMs), 'cartBusy');
           break;
@@ -199,6 +210,12 @@ export function* processOrder(context: OrchestrationContext): Step<OrderOutcome 
         case 'cartExpired':
           return 'recreate';
         default:
+          // A refusal. After an earlier attempt that may have gone through, the cart says whether that one did: it
+          // reads Active only if nothing was bought (a checkout still under way would have been answered busy).
+          if (maybeOrdered) {
+            const found = yield* recoverOrders(ref);
+            if (found !== 'notOrdered') return found;
+          }
           errors.push(failureError(failure));
           return 'failed';
       }

@@ -13,7 +13,7 @@
 
 import { randomUUID } from 'node:crypto';
 import { describeFailure, requestIds, type OrderSummary } from '../../shared/orders';
-import type { Cart, Order } from '../../shared/partner-center';
+import { PartnerCenterResponseShapeError, type Cart, type Order } from '../../shared/partner-center';
 import { failedWith, succeeded, type ActivityResult } from './activityResult';
 import type { CartRef, OrderGroupError } from './checkoutCart';
 import { logOf, type OrderActivityDeps } from './deps';
@@ -47,7 +47,9 @@ export function findCartOrdersActivity(deps: OrderActivityDeps) {
     const correlationId = requestIds.correlation(instanceId);
     try {
       const cart = await deps.partnerCenter.getCart(customerId, cartId, { requestId: newRequestId(), correlationId });
-      if (cart.status.toLowerCase() !== 'ordered') return succeeded({ kind: 'notOrdered' });
+      if (cart.status === 'Active') return succeeded({ kind: 'notOrdered' });
+      // Only `Active` says "not ordered": a missing or unknown status is an answer that cannot be read, waited out.
+      if (cart.status !== 'Ordered') throw new PartnerCenterResponseShapeError('cart status', `"Active" or "Ordered" (got ${JSON.stringify(cart.status).slice(0, 40)})`);
       try {
         // The cart is Ordered, so this cannot buy anything: Partner Center repeats what the checkout produced.
         const repeated = await deps.partnerCenter.checkout(customerId, cartId, { requestId: requestIds.checkout(instanceId, cartId), correlationId });

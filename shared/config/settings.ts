@@ -141,7 +141,7 @@ export const SETTINGS: readonly SettingDefinition[] = [
     required: 'optional',
     default: '2',
     expected: 'an integer from 0 to 10',
-    description: 'Quick retries of a transient Partner Center failure inside one activity (longer waits are durable timers).',
+    description: 'Quick retries of a transient Partner Center failure inside one activity (longer waits are durable timers). Never for checkout: its lost answer goes back to the workflow, which reads the cart first.',
   }),
   app({
     name: 'ORDER_POLL_DEADLINE',
@@ -197,7 +197,7 @@ export const SETTINGS: readonly SettingDefinition[] = [
     required: 'optional',
     default: '6',
     expected: 'an integer from 1 to 50',
-    description: 'Checkout calls per cart that got an answer (busy, already submitted, lost); 429s and outages do not count.',
+    description: 'Checkout answers per cart that leave a checkout possibly under way (busy, already submitted, lost) at the busy interval; after them the cart is read and checkout asked again less and less often, up to the deadline (unknown, never failed). 429s and outages do not count.',
   }),
   app({
     name: 'CHECKOUT_BUSY_RETRY_INTERVAL',

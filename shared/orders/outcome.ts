@@ -14,8 +14,6 @@ export type WorkflowReason =
   | 'deadlinePassed'
   /** Every cart expired before it could be checked out. */
   | 'cartsExpired'
-  /** Checkout answered without buying, CHECKOUT_MAX_ATTEMPTS times. */
-  | 'checkoutAttemptsExhausted'
   /** A checked-out cart's orders appeared only in part in Partner Center's order list. */
   | 'ordersIncomplete'
   /** A Partner Center order ended without (all of) its purchase. */

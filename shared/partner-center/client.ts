@@ -118,6 +118,12 @@ interface CallSpec {
   body?: unknown;
   /** A multipart body, sent as built (fetch sets the boundary). */
   form?: () => FormData;
+  /**
+   * False: a timeout or 5xx is thrown at once instead of retried here. For checkout, whose lost answer may hide a
+   * purchase: the orchestration reads the cart before anything is tried again, and a quick retry that met a refusal
+   * would hide that the first attempt may have gone through.
+   */
+  quickRetries?: boolean;
 }
 
 interface RawResponse {
@@ -216,6 +222,7 @@ export function createPartnerCenterClient(options: PartnerCenterClientOptions): 
   }
 
   async function call(spec: CallSpec, ctx: RequestContext): Promise<unknown> {
+    const retries = spec.quickRetries === false ? 0 : maxTransientRetries;
     let refreshedToken = false;
     for (let attempt = 0; ; attempt++) {
       const token = await tokens.getToken();
@@ -224,7 +231,7 @@ export function createPartnerCenterClient(options: PartnerCenterClientOptions): 
         raw = await send(spec, ctx, token);
       } catch (error) {
         const reason = describeNetworkFailure(error);
-        if (attempt < maxTransientRetries) {
+        if (attempt < retries) {
           await retryPause(spec, ctx, attempt, reason);
           continue;
         }
@@ -244,7 +251,7 @@ export function createPartnerCenterClient(options: PartnerCenterClientOptions): 
         continue;
       }
       const error = toError(spec, ctx, raw);
-      if (error instanceof PartnerCenterTransientError && attempt < maxTransientRetries) {
+      if (error instanceof PartnerCenterTransientError && attempt < retries) {
         await retryPause(spec, ctx, attempt, `status ${raw.status}`);
         continue;
       }
@@ -294,7 +301,7 @@ export function createPartnerCenterClient(options: PartnerCenterClientOptions): 
       return parseCart(body);
     },
     async checkout(customerId, cartId, ctx) {
-      const body = await call({ operation: 'checkout', method: 'POST', path: `${cartPath('checkout', ctx, customerId, cartId)}/checkout` }, ctx);
+      const body = await call({ operation: 'checkout', method: 'POST', path: `${cartPath('checkout', ctx, customerId, cartId)}/checkout`, quickRetries: false }, ctx);
       return parseCheckoutResult(body);
     },
     async getOrder(customerId, orderId, ctx) {

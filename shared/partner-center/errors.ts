@@ -16,7 +16,8 @@ export type PartnerCenterReason =
   | 'notAuthorized'
   /** 404 other than a cart: unknown customer or order. */
   | 'notFound'
-  /** 409/800064: another request is processing the cart. */
+  /** 409/800064: another request is processing the cart; 409/800060: "Your order is in progress". Either way a checkout
+   * of the cart may still be under way, so what it bought cannot be known yet. */
   | 'cartBusy'
   /** 400/800065: the cart was already checked out. */
   | 'cartAlreadySubmitted'
@@ -26,13 +27,13 @@ export type PartnerCenterReason =
   /** Any other refusal of the request itself. */
   | 'refused';
 
-export const PARTNER_CENTER_CODES = { cartNotFound: '800008', cartBusy: '800064', cartAlreadySubmitted: '800065' } as const;
+export const PARTNER_CENTER_CODES = { cartNotFound: '800008', orderInProgress: '800060', cartBusy: '800064', cartAlreadySubmitted: '800065' } as const;
 
 export function partnerCenterReason(kind: PartnerCenterErrorKind, code: number | string | undefined): PartnerCenterReason {
   const known = code === undefined ? undefined : String(code);
   if (kind === 'throttled') return 'throttled';
   if (kind === 'transient') return 'unavailable';
-  if (known === PARTNER_CENTER_CODES.cartBusy) return 'cartBusy';
+  if (known === PARTNER_CENTER_CODES.cartBusy || known === PARTNER_CENTER_CODES.orderInProgress) return 'cartBusy';
   if (known === PARTNER_CENTER_CODES.cartAlreadySubmitted) return 'cartAlreadySubmitted';
   if (known === PARTNER_CENTER_CODES.cartNotFound) return 'cartExpired';
   if (kind === 'auth') return 'notAuthorized';

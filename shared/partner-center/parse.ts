@@ -113,7 +113,8 @@ export function parseCartStatus(value: unknown): CartStatus {
     if (key === 'ordered') return 'Ordered';
     return value;
   }
-  return 'Active';
+  // No status is not "Active": whether a cart was ordered is never assumed (findCartOrders treats it as unreadable).
+  return '';
 }
 
 const orderStatusByKey = new Map<string, string>(KNOWN_ORDER_STATUSES.map((s) => [enumKey(s), s]));
@@ -246,10 +247,13 @@ function parseOrderError(value: unknown): OrderError {
 
 export function parseCheckoutResult(value: unknown): CartCheckoutResult {
   if (!isObject(value)) throw new PartnerCenterResponseShapeError('checkout result', 'a JSON object');
-  return {
+  const result = {
     orders: arrayOf(value, 'orders').map(parseOrder),
     orderErrors: arrayOf(value, 'orderErrors').map(parseOrderError),
   };
+  // Neither an order nor an order group's error: not an answer that says what was bought, so it is not read as "nothing".
+  if (result.orders.length === 0 && result.orderErrors.length === 0) throw new PartnerCenterResponseShapeError('checkout result', 'orders or orderErrors');
+  return result;
 }
 
 export function parseOrderList(value: unknown): OrderList {

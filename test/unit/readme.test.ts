@@ -30,6 +30,13 @@ describe('README', () => {
     }
   });
 
+  it("describes each setting in the settings table with the settings module's own description", () => {
+    for (const setting of SETTINGS) {
+      const row = readme.split('\n').find((line) => line.startsWith(`| \`${setting.name}\``));
+      expect(row).toContain(`| ${setting.description.replace(/\|/g, '\\|')} |`);
+    }
+  });
+
   it('only names npm scripts that exist', () => {
     const named = [...readme.matchAll(/npm run ([a-z:-]+)/g)].map((m) => m[1]);
     expect(named.length).toBeGreaterThan(3);

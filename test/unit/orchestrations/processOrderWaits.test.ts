@@ -7,6 +7,7 @@ import { EventType } from '../../../local/runtime/durable/historyEvents';
 import { CANCEL_EVENT, WAITS, type ProcessOrderInput, type Wait } from '../../../orchestrations';
 import { jitterMs } from '../../../orchestrations/policy';
 import { CredentialRejectedError, CredentialUnavailableError } from '../../../shared/credentials/errors';
+import { PartnerCenterBusinessError } from '../../../shared/partner-center';
 import { describeFailure, orderInstanceId, type Failure } from '../../../shared/orders';
 import type { OrchestrationDriver } from './orchestrationDriver';
 import {
@@ -136,7 +137,7 @@ describe('processOrder 429s', () => {
     expect(new Set(replay.scheduled.filter((a) => a.name === 'checkoutCart').map((a) => JSON.stringify(a.input))).size).toBe(1);
   });
 
-  test('answered checkouts do count: two busy answers around a 429 exhaust CHECKOUT_MAX_ATTEMPTS 2 once the cart reads not ordered', async () => {
+  test('answered checkouts do count: two refusals-that-settle-nothing around a 429 exhaust CHECKOUT_MAX_ATTEMPTS 2, and busy answers then only make it ask again later', async () => {
     const replay = newOrderReplay({ CHECKOUT_MAX_ATTEMPTS: '2' });
     await replay.start();
     await cartReady(replay);
@@ -146,13 +147,18 @@ describe('processOrder 429s', () => {
     await replay.fireTimer();
     await replay.completeActivity('checkoutCart', cartBusy());
     await replay.fireTimer();
-    // Busy means another request had the cart: it is read before the order gives up.
+    // Busy means a checkout of the cart may be under way: the cart is read, and reading Active proves nothing yet.
     await replay.completeActivity('findCartOrders', notOrdered());
-    expect(published(replay)).toMatchObject({
-      status: 'failed',
-      errors: [{ source: 'workflow', reason: 'checkoutAttemptsExhausted', message: 'checkout of cart cart-1 did not go through in 2 attempts' }],
-    });
-    expect(names(replay)).toEqual(['createCart', 'checkoutCart', 'checkoutCart', 'checkoutCart', 'findCartOrders', 'publishResult']);
+    expect(replay.isDone).toBe(false);
+    expect(replay.openTimers()).toHaveLength(1);
+    expect(status(replay)).toMatchObject({ stage: 'checkingOut', waitingFor: 'cartBusy' });
+    await replay.fireTimer();
+    // Asked again with the same MS-RequestId (same input): the checkout that was under way answers with its orders.
+    await replay.completeActivity('checkoutCart', submitted([order('ord-1', 'completed', 'monthly', 'sub-1')]));
+    await replay.completeActivity('publishResult', publishedAs());
+    expect(published(replay)).toMatchObject({ kind: 'outcome', status: 'completed', orders: [{ id: 'ord-1' }] });
+    expect(names(replay)).toEqual(['createCart', 'checkoutCart', 'checkoutCart', 'checkoutCart', 'findCartOrders', 'checkoutCart', 'publishResult', 'publishResult']);
+    expect(new Set(replay.scheduled.filter((a) => a.name === 'checkoutCart').map((a) => JSON.stringify(a.input))).size).toBe(1);
   });
 
   test('waits are Retry-After plus jitter within RETRY_JITTER, the same on every run of an order and different between orders', async () => {
@@ -426,6 +432,119 @@ describe('processOrder failures that end the order', () => {
     await replay.completeActivity('checkoutCart', credentialsRefused());
     expect(published(replay)).toMatchObject({ status: 'failed', cartId: 'cart-1', errors: [{ source: 'workflow', reason: 'credentialsRefused' }] });
     expect(names(replay)).toEqual(['createCart', 'checkoutCart', 'publishResult']);
+  });
+});
+
+describe('processOrder never reports failed, nor buys a second cart, for a checkout that may have gone through', () => {
+  test('409/800060 "order in progress" is a busy answer: the cart is read, never failed on it', async () => {
+    const replay = newOrderReplay();
+    await replay.start();
+    await cartReady(replay);
+    await replay.completeActivity('checkoutCart', failed(failureOf(new PartnerCenterBusinessError('Partner Center answered 409 with code 800060: Your order is in progress', { operation: 'checkout', requestId: 'r', correlationId: 'c', status: 409, code: 800060, description: 'Your order is in progress. Check your order history for recent orders in few minutes' }))));
+    expect(status(replay)).toMatchObject({ waitingFor: 'cartBusy' });
+    expect(status(replay).lastError).toContain('800060');
+    await replay.fireTimer();
+    await replay.completeActivity('checkoutCart', submitted([order('ord-1', 'completed', 'monthly', 'sub-1')]));
+    await replay.completeActivity('publishResult', publishedAs());
+    expect(published(replay)).toMatchObject({ kind: 'outcome', status: 'completed', orders: [{ id: 'ord-1' }] });
+  });
+
+  test('a lost answer, then a refusal on the retry: the cart is read first, and only an Active cart lets the order fail with the refusal', async () => {
+    const replay = newOrderReplay();
+    await replay.start();
+    await cartReady(replay);
+    await replay.completeActivity('checkoutCart', unavailable());
+    await replay.completeActivity('findCartOrders', notOrdered());
+    await replay.fireTimer();
+    await replay.completeActivity('checkoutCart', pcFailure('notAuthorized', 'checkout', 403, '900308', 'Insufficient privileges'));
+    // The refusal came after an attempt that may have gone through: the cart says whether it did.
+    expect(replay.openActivities().map((a) => a.name)).toEqual(['findCartOrders']);
+    await replay.completeActivity('findCartOrders', notOrdered());
+    expect(published(replay)).toMatchObject({ status: 'failed', errors: [{ source: 'partnerCenter', reason: 'notAuthorized', code: '900308' }] });
+    expect(names(replay)).toEqual(['createCart', 'checkoutCart', 'findCartOrders', 'checkoutCart', 'findCartOrders', 'publishResult']);
+  });
+
+  test('a lost answer, then a refusal on the retry, for a cart that reads Ordered: its orders are recovered, not failed', async () => {
+    const replay = newOrderReplay();
+    await replay.start();
+    await cartReady(replay);
+    await replay.completeActivity('checkoutCart', unavailable());
+    await replay.completeActivity('findCartOrders', notOrdered());
+    await replay.fireTimer();
+    await replay.completeActivity('checkoutCart', pcFailure('refused', 'checkout', 400, '800002', 'Invalid input'));
+    await replay.completeActivity('findCartOrders', ordered([order('ord-9', 'pending')]));
+    expect(published(replay)).toMatchObject({ kind: 'submitted', orders: [{ id: 'ord-9' }] });
+    expect(names(replay)).toEqual(['createCart', 'checkoutCart', 'findCartOrders', 'checkoutCart', 'findCartOrders', 'publishResult']);
+  });
+
+  test('credentials refused after a lost answer: the order keeps looking until the deadline and ends unknown, never failed', async () => {
+    const replay = newOrderReplay({ ORDER_POLL_DEADLINE: 'PT2H' });
+    await replay.start();
+    await cartReady(replay);
+    await replay.completeActivity('checkoutCart', unavailable());
+    await replay.completeActivity('findCartOrders', notOrdered());
+    await replay.fireTimer();
+    await replay.completeActivity('checkoutCart', credentialsRefused());
+    for (let i = 0; i < 200 && !replay.isDone && replay.openActivities().length + replay.openTimers().length > 0; i++) {
+      const [open] = replay.openActivities();
+      if (open?.name === 'findCartOrders') await replay.completeActivity('findCartOrders', credentialsRefused());
+      else if (open?.name === 'publishResult') break;
+      else await replay.fireTimer();
+    }
+    expect(published(replay)).toMatchObject({ status: 'unknown', errors: [{ source: 'workflow', reason: 'checkoutUnknown' }] });
+    expect(count(replay, 'createCart')).toBe(1);
+  });
+
+  test('busy until the cart reaches its expiry margin: no second cart while the first may still be checked out; the checkout that was under way answers', async () => {
+    // A 15-minute cart (older API versions) with the default 10-minute margin: the margin is reached after 5 minutes,
+    // two busy answers 3 minutes apart.
+    const replay = newOrderReplay({ CHECKOUT_BUSY_RETRY_INTERVAL: 'PT3M' });
+    await replay.start();
+    await cartReady(replay, cartCreated('cart-1', new Date(START.getTime() + 15 * 60_000).toISOString()));
+    for (let i = 0; i < 2; i++) {
+      await replay.completeActivity('checkoutCart', cartBusy());
+      await replay.fireTimer();
+    }
+    // Past the margin: the cart is read; Active while busy settles nothing, so no new cart.
+    await replay.completeActivity('findCartOrders', notOrdered());
+    expect(replay.openActivities()).toEqual([]);
+    expect(status(replay)).toMatchObject({ waitingFor: 'cartBusy' });
+    await replay.fireTimer();
+    await replay.completeActivity('checkoutCart', submitted([order('ord-1', 'completed', 'monthly', 'sub-1')]));
+    await replay.completeActivity('publishResult', publishedAs());
+    expect(published(replay)).toMatchObject({ kind: 'outcome', status: 'completed', cartId: 'cart-1', orders: [{ id: 'ord-1' }] });
+    expect(count(replay, 'createCart')).toBe(1);
+  });
+
+  test('the expiry margin after a refusal that settles it (the cart read Active after a definitive answer) still recreates the cart', async () => {
+    const replay = newOrderReplay({ CHECKOUT_BUSY_RETRY_INTERVAL: 'PT3M' });
+    await replay.start();
+    await cartReady(replay, cartCreated('cart-1', new Date(START.getTime() + 11 * 60_000).toISOString()));
+    await replay.completeActivity('checkoutCart', throttled(120));
+    await replay.fireTimer();
+    // Past the margin after a 429 (nothing sent): a new cart, as before.
+    expect(replay.openActivities().map((a) => a.name)).toEqual(['createCart']);
+  });
+
+  test('busy until the deadline ends unknown naming the cart, with the checkout asked less and less often', async () => {
+    const replay = newOrderReplay({ CHECKOUT_MAX_ATTEMPTS: '2', ORDER_POLL_DEADLINE: 'P1D' });
+    await replay.start();
+    await cartReady(replay);
+    let checkouts = 0;
+    for (let i = 0; i < 500 && !replay.isDone; i++) {
+      const [open] = replay.openActivities();
+      if (open?.name === 'checkoutCart') {
+        checkouts++;
+        await replay.completeActivity('checkoutCart', cartBusy());
+      } else if (open?.name === 'findCartOrders') await replay.completeActivity('findCartOrders', notOrdered());
+      else if (open?.name === 'publishResult') break;
+      else await replay.fireTimer();
+    }
+    expect(published(replay)).toMatchObject({ status: 'unknown', cartId: 'cart-1', errors: [{ source: 'workflow', reason: 'checkoutUnknown' }] });
+    // A day of 30-second retries would be ~2,900 checkouts; the growing interval keeps it to a few dozen.
+    expect(checkouts).toBeGreaterThan(2);
+    expect(checkouts).toBeLessThan(40);
+    expect(count(replay, 'createCart')).toBe(1);
   });
 });
 

@@ -93,8 +93,14 @@ describe('lenient Partner Center parsing', () => {
     expect(result.orderErrors).toEqual([{ orderGroupId: '1', code: 800087, description: 'There is an issue with the line item' }]);
   });
 
-  it('treats a checkout result without arrays as empty, as the SDK does', () => {
-    expect(parseCheckoutResult({})).toEqual({ orders: [], orderErrors: [] });
+  it('reads a missing array as empty, but refuses a checkout result with neither orders nor order errors: "nothing bought" is never assumed', () => {
+    expect(parseCheckoutResult({ orderErrors: [{ orderGroupId: '0', code: 800087, description: 'x' }] })).toEqual({ orders: [], orderErrors: [{ orderGroupId: '0', code: 800087, description: 'x' }] });
+    expect(() => parseCheckoutResult({})).toThrow('Partner Center response: checkout result must be orders or orderErrors');
+    expect(() => parseCheckoutResult({ orders: [], orderErrors: [] })).toThrow(PartnerCenterResponseShapeError);
+  });
+
+  it('reads a cart without a status as neither Active nor Ordered', () => {
+    expect(parseCart({ id: 'c1', creationTimestamp: '2026-01-01T00:00:00Z', expirationTimestamp: '2026-01-08T00:00:00Z', lineItems: [] }).status).toBe('');
   });
 
   it('reads subscription ids on order line items once provisioned', () => {
