@@ -1,5 +1,6 @@
 // Key Vault secrets stand-in: challenge-based bearer auth (401 + WWW-Authenticate, as SecretClient expects), get the
-// latest or a given version, set a secret (new version), and controls to rotate a secret and count reads.
+// latest or a given version, set a secret (new version), enable or disable a version (a disabled one is refused with
+// 403 SecretDisabled, as Key Vault does), and controls to rotate a secret and count reads.
 
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -12,12 +13,22 @@ interface SecretVersion {
   version: string;
   value: string;
   contentType?: string;
+  enabled: boolean;
   created: number;
+  updated: number;
+}
+
+/** A seeded secret: its value, and whether its (only) version is enabled (default true). */
+export interface SeedSecret {
+  value: string;
+  enabled?: boolean;
 }
 
 export interface KeyVaultControls {
-  /** Adds a new version (rotation); returns its version id. */
-  setSecret(name: string, value: string): string;
+  /** Adds a new version (rotation), enabled unless told otherwise; returns its version id. */
+  setSecret(name: string, value: string, options?: { enabled?: boolean }): string;
+  /** Enables or disables one version (throws for an unknown name or version). */
+  setEnabled(name: string, version: string, enabled: boolean): void;
   /** Successful secret reads (GET 200) for a name, or in total. */
   reads(name?: string): number;
   /** 401 challenges sent to requests without a bearer token. */
@@ -42,7 +53,8 @@ export interface KeyVaultStandInOptions {
   authorityHost: string;
   /** Keys that sign acceptable bearer tokens (those of the identity stand-ins). */
   trustedKeys: () => readonly PublicJwk[];
-  secrets?: Record<string, string>;
+  /** Initial secrets by name: a value (one enabled version) or a value with `enabled`. */
+  secrets?: Record<string, string | SeedSecret>;
   port?: number;
 }
 
@@ -55,18 +67,22 @@ export async function startKeyVaultStandIn(options: KeyVaultStandInOptions): Pro
   const failures = { remaining: 0, status: 503 };
   let origin = '';
 
-  function addVersion(name: string, value: string, contentType?: string): SecretVersion {
-    const entry: SecretVersion = { version: newVersion(), value, contentType, created: nowSeconds() };
+  function addVersion(name: string, value: string, contentType?: string, enabled = true): SecretVersion {
+    const created = nowSeconds();
+    const entry: SecretVersion = { version: newVersion(), value, contentType, enabled, created, updated: created };
     store.set(name, [...(store.get(name) ?? []), entry]);
     return entry;
   }
-  for (const [name, value] of Object.entries(options.secrets ?? {})) addVersion(name, value);
+  for (const [name, seed] of Object.entries(options.secrets ?? {})) {
+    if (typeof seed === 'string') addVersion(name, seed);
+    else addVersion(name, seed.value, undefined, seed.enabled ?? true);
+  }
 
   const bundle = (name: string, s: SecretVersion) => ({
     value: s.value,
     ...(s.contentType ? { contentType: s.contentType } : {}),
     id: `${origin}/secrets/${name}/${s.version}`,
-    attributes: { enabled: true, created: s.created, updated: s.created, recoverableDays: 90, recoveryLevel: 'Recoverable+Purgeable' },
+    attributes: { enabled: s.enabled, created: s.created, updated: s.updated, recoverableDays: 90, recoveryLevel: 'Recoverable+Purgeable' },
     tags: {},
   });
 
@@ -101,6 +117,27 @@ export async function startKeyVaultStandIn(options: KeyVaultStandInOptions): Pro
       },
     });
 
+  // Key Vault refuses to return the value of a disabled version, the latest included (Azure/azure-sdk-for-js#24756).
+  const disabled = (res: ServerResponse) =>
+    sendJson(res, 403, { error: { code: 'Forbidden', message: 'Operation get is not allowed on a disabled secret.', innererror: { code: 'SecretDisabled' } } });
+
+  /** `attributes.enabled` of a PUT or PATCH body: undefined when absent, an error text when not a boolean. */
+  function enabledOf(parsed: { attributes?: unknown }): boolean | undefined | string {
+    if (parsed.attributes === undefined) return undefined;
+    const enabled = (parsed.attributes as { enabled?: unknown } | null)?.enabled;
+    if (enabled === undefined) return undefined;
+    return typeof enabled === 'boolean' ? enabled : 'Property "attributes.enabled" must be a boolean.';
+  }
+
+  function parseJson(body: string): Record<string, unknown> | undefined {
+    try {
+      const parsed: unknown = JSON.parse(body);
+      return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
   const server = await startHttpsServer(
     options.tls,
     async (req, res, url) => {
@@ -124,21 +161,31 @@ export async function startKeyVaultStandIn(options: KeyVaultStandInOptions): Pro
         const versions = store.get(name) ?? [];
         const found = version ? versions.find((v) => v.version === version) : versions.at(-1);
         if (!found) return notFound(res, name, version);
+        if (!found.enabled) return disabled(res);
         readCounts.set(name, (readCounts.get(name) ?? 0) + 1);
         return sendJson(res, 200, bundle(name, found));
       }
-      if (req.method === 'PUT' && !version) {
-        let parsed: { value?: unknown; contentType?: unknown };
-        try {
-          parsed = JSON.parse(body);
-        } catch {
-          return sendJson(res, 400, { error: { code: 'BadParameter', message: 'The request body must be JSON.' } });
+      if ((req.method === 'PUT' && !version) || (req.method === 'PATCH' && version)) {
+        const parsed = parseJson(body);
+        if (!parsed) return sendJson(res, 400, { error: { code: 'BadParameter', message: 'The request body must be a JSON object.' } });
+        const enabled = enabledOf(parsed);
+        if (typeof enabled === 'string') return sendJson(res, 400, { error: { code: 'BadParameter', message: enabled } });
+        if (req.method === 'PATCH') {
+          // Update secret properties (SecretClient.updateSecretProperties): here only `enabled` changes.
+          const found = (store.get(name) ?? []).find((v) => v.version === version);
+          if (!found) return notFound(res, name, version);
+          if (enabled !== undefined) {
+            found.enabled = enabled;
+            found.updated = nowSeconds();
+          }
+          const { value: _value, ...withoutValue } = bundle(name, found);
+          return sendJson(res, 200, withoutValue);
         }
         if (typeof parsed.value !== 'string') {
           return sendJson(res, 400, { error: { code: 'BadParameter', message: 'Property "value" is required and must be a string.' } });
         }
         const contentType = typeof parsed.contentType === 'string' ? parsed.contentType : undefined;
-        return sendJson(res, 200, bundle(name, addVersion(name, parsed.value, contentType)));
+        return sendJson(res, 200, bundle(name, addVersion(name, parsed.value, contentType, enabled ?? true)));
       }
       sendJson(res, 405, { error: { code: 'MethodNotAllowed', message: `${req.method} is not supported on ${url.pathname}` } });
     },
@@ -150,7 +197,13 @@ export async function startKeyVaultStandIn(options: KeyVaultStandInOptions): Pro
     ...server,
     vaultUrl: origin,
     controls: {
-      setSecret: (name, value) => addVersion(name, value).version,
+      setSecret: (name, value, secretOptions) => addVersion(name, value, undefined, secretOptions?.enabled ?? true).version,
+      setEnabled: (name, version, enabled) => {
+        const found = (store.get(name) ?? []).find((v) => v.version === version);
+        if (!found) throw new Error(`The Key Vault stand-in has no secret ${name} version ${version}`);
+        found.enabled = enabled;
+        found.updated = nowSeconds();
+      },
       reads: (name) => (name ? (readCounts.get(name) ?? 0) : [...readCounts.values()].reduce((a, b) => a + b, 0)),
       challenges: () => counters.challenges,
       rejectedTokens: () => counters.rejected,

@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { createLocalCertificates, writeCaFile } from './certificates';
 import { startEntraIdStandIn, type AppRoleAssignment, type EntraClientRegistration, type EntraIdStandIn } from './entraIdServer';
-import { startKeyVaultStandIn, type KeyVaultStandIn } from './keyVaultServer';
+import { startKeyVaultStandIn, type KeyVaultStandIn, type SeedSecret } from './keyVaultServer';
 import { startManagedIdentityStandIn, type ManagedIdentityStandIn } from './managedIdentityServer';
 import { createSigningKey } from './signingKeys';
 
@@ -15,8 +15,8 @@ export interface IdentityStandInsOptions {
   clients?: EntraClientRegistration[];
   /** App roles those registrations hold on an API (the `roles` claim of their tokens for it). */
   appRoles?: AppRoleAssignment[];
-  /** Initial Key Vault secrets by name. */
-  secrets?: Record<string, string>;
+  /** Initial Key Vault secrets by name: a value, or a value with `enabled: false` (as infra/app/keyvault.bicep's placeholder). */
+  secrets?: Record<string, string | SeedSecret>;
   /** Also write the CA to a file (for NODE_EXTRA_CA_CERTS): true = a temp folder, or a path. Removed by stop(). */
   writeCaFile?: boolean | string;
   /** IDENTITY_HEADER the managed identity stand-in expects; random by default. */

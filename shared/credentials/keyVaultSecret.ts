@@ -69,6 +69,15 @@ function credentialFailureSummary(message: string): string {
   return (managedIdentity ?? parts.find((p) => p.length > 0) ?? message).slice(0, 300);
 }
 
+/**
+ * Key Vault's inner error code (SecretDisabled, ForbiddenByRbac…): SecretClient puts the parsed error body on the
+ * RestError as `details.error.innerError` (keyvault-secrets api/operations.js + models.js keyVaultErrorDeserializer).
+ */
+function innerErrorCode(error: unknown): string | undefined {
+  const code = (error as { details?: { error?: { innerError?: { code?: unknown } } } }).details?.error?.innerError?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
 function toKeyVaultError(s: KeyVaultSecretSettings, error: unknown): Error {
   if (error instanceof CredentialRejectedError) return error;
   const e = error as { name?: string; statusCode?: number; code?: string; message?: string };
@@ -77,6 +86,10 @@ function toKeyVaultError(s: KeyVaultSecretSettings, error: unknown): Error {
     const status = e.statusCode;
     const detail = `HTTP ${status}${e.code ? ` ${e.code}` : ''}: ${firstLine(message)}`;
     if (status === 408 || status === 429 || status >= 500) return keyVaultUnavailable(s, `HTTP ${status}`, detail);
+    if (status === 403 && innerErrorCode(error) === 'SecretDisabled') {
+      // Not a role problem: the version exists but is disabled (the deployment's placeholder, or a disabled rotation).
+      return keyVaultRejected(s, 'SecretDisabled', `${detail} (enable that version, or store the value as a new version)`);
+    }
     if (status === 401 || status === 403) {
       return keyVaultRejected(s, `HTTP ${status}`, `${detail} (grant the app's identity the "Key Vault Secrets User" role)`);
     }

@@ -58,6 +58,9 @@ function keyVaultFailure(error: unknown, ms: number): DependencyCheck {
   if (reason === 'SecretNotFound') {
     return failed('keyVault', reason, 'The vault has no secret named by PARTNER_CENTER_SECRET_NAME (or not the version PARTNER_CENTER_SECRET_VERSION pins): store the Partner Center client secret there (README, Deploy step 3).');
   }
+  if (reason === 'SecretDisabled') {
+    return failed('keyVault', reason, 'The secret named by PARTNER_CENTER_SECRET_NAME (or the version PARTNER_CENTER_SECRET_VERSION pins) is disabled, as the deployment leaves its placeholder: store the Partner Center client secret as a new version (README, Deploy step 3), or enable that version.');
+  }
   if (reason === 'HTTP 401' || reason === 'HTTP 403') {
     return failed('keyVault', reason, "The app's identity may not read secrets in the vault: give it the Key Vault Secrets User role on the vault named by KEY_VAULT_URL (and check AZURE_CLIENT_ID names that identity).");
   }

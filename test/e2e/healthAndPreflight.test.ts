@@ -97,6 +97,33 @@ describe('health endpoint, every dependency in place', () => {
     expect(stack.broker.inspect.messages('order-results/Subscriptions/erp')).toEqual([]);
   });
 
+  it('reports a disabled secret version as SecretDisabled with its fix, not as a missing role', async () => {
+    const { controls } = stack.identity.keyVault;
+    const latest = controls.versions(LOCAL_IDENTITY_DEFAULTS.secretName).at(-1)!;
+    controls.setEnabled(LOCAL_IDENTITY_DEFAULTS.secretName, latest, false);
+    try {
+      const report = await health(stack);
+
+      expect(report.status).toBe(503);
+      expect(check(report.body, 'keyVault')).toEqual({
+        name: 'keyVault',
+        status: 'failed',
+        reason: 'SecretDisabled',
+        explanation: expect.stringContaining('is disabled'),
+      });
+      expect(check(report.body, 'keyVault')!.explanation).toContain('store the Partner Center client secret as a new version (README, Deploy step 3), or enable that version');
+      expect(check(report.body, 'keyVault')!.explanation).not.toContain('Key Vault Secrets User');
+      expect(check(report.body, 'entraId')).toEqual({ name: 'entraId', status: 'skipped', explanation: 'No secret to present to Entra ID: fix Key Vault first.' });
+      expectNothingSecret(stack, report.text);
+      const preflighted = await preflight(['--url', appUrl(stack), '--key', FUNCTION_KEY]);
+      expect(preflighted.code).toBe(1);
+      expect(preflighted.output).toContain('✗ Key Vault (the Partner Center app secret): SecretDisabled. The secret named by PARTNER_CENTER_SECRET_NAME');
+    } finally {
+      controls.setEnabled(LOCAL_IDENTITY_DEFAULTS.secretName, latest, true);
+    }
+    expect(check((await health(stack)).body, 'keyVault')).toEqual({ name: 'keyVault', status: 'ok' });
+  });
+
   it('preflight: explains a missing or wrong function key', async () => {
     const noKey = await preflight(['--url', appUrl(stack)]);
     const wrongKey = await preflight(['--url', appUrl(stack), '--key', 'not-the-key']);

@@ -6,7 +6,7 @@ import { request } from 'node:https';
 import { DefaultAzureCredential } from '@azure/identity';
 import { SecretClient } from '@azure/keyvault-secrets';
 import { createSigningKey, signJwt } from '../../../local/identity/signingKeys';
-import { CLIENT_ID, FIRST_SECRET, SECRET_NAME, startCredentialRig, type CredentialRig } from './support';
+import { CLIENT_ID, DISABLED_SECRET_NAME, FIRST_SECRET, SECRET_NAME, startCredentialRig, type CredentialRig } from './support';
 
 let rig: CredentialRig;
 beforeAll(async () => {
@@ -209,6 +209,33 @@ describe('Key Vault stand-in', () => {
     expect((await client.getSecret(name, { version: first.properties.version! })).value).toBe('value-1');
     expect(rig.standIns.keyVault.controls.reads(name)).toBe(2);
     await expect(client.getSecret(name, { version: '0'.repeat(32) })).rejects.toMatchObject({ statusCode: 404, code: 'SecretNotFound' });
+  });
+
+  test('a disabled version answers 403 Forbidden / SecretDisabled, the latest included; SecretClient can enable it again', async () => {
+    const vault = rig.standIns.keyVault.vaultUrl;
+    const headers = { Authorization: `Bearer ${await keyVaultToken()}` };
+    const [placeholder] = rig.standIns.keyVault.controls.versions(DISABLED_SECRET_NAME);
+    const forbidden = { error: { code: 'Forbidden', message: 'Operation get is not allowed on a disabled secret.', innererror: { code: 'SecretDisabled' } } };
+    for (const path of [`${DISABLED_SECRET_NAME}/`, `${DISABLED_SECRET_NAME}/${placeholder}`]) {
+      const answer = await call(`${vault}/secrets/${path}?api-version=2025-07-01`, { headers });
+      expect(answer.status).toBe(403);
+      expect(answer.json).toEqual(forbidden);
+    }
+    expect(rig.standIns.keyVault.controls.reads(DISABLED_SECRET_NAME)).toBe(0);
+
+    const client = new SecretClient(vault, new DefaultAzureCredential({ tlsOptions: rig.tlsOptions }), {
+      tlsOptions: rig.tlsOptions,
+      disableChallengeResourceVerification: true,
+      retryOptions: { maxRetries: 0 },
+    });
+    const name = 'disabled-through-the-api';
+    const stored = await client.setSecret(name, 'value-1', { enabled: false });
+    expect(stored.properties.enabled).toBe(false);
+    const refused = await client.getSecret(name).catch((e: unknown) => e);
+    expect(refused).toMatchObject({ statusCode: 403, code: 'Forbidden', details: { error: { innerError: { code: 'SecretDisabled' } } } });
+    const enabled = await client.updateSecretProperties(name, stored.properties.version!, { enabled: true });
+    expect(enabled).toMatchObject({ enabled: true, version: stored.properties.version });
+    expect((await client.getSecret(name)).value).toBe('value-1');
   });
 
   test('bad input gets a clear answer and the vault keeps serving: bad path encoding, oversized body, missing api-version', async () => {
