@@ -2,5 +2,5 @@
 export { startIdentityStandIns, type IdentityStandIns, type IdentityStandInsOptions } from './standIns';
 export type { AppRoleAssignment, EntraClientRegistration, EntraIdStandIn, TokenOverride, TokenRequestCounts } from './entraIdServer';
 export type { ManagedIdentityStandIn } from './managedIdentityServer';
-export { KEY_VAULT_RESOURCE, type KeyVaultStandIn } from './keyVaultServer';
+export { KEY_VAULT_RESOURCE, type KeyVaultRoleAssignment, type KeyVaultStandIn, type SeedSecret } from './keyVaultServer';
 export { LOCAL_IDENTITY_DEFAULTS } from './localDefaults';

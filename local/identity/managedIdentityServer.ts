@@ -19,6 +19,8 @@ export interface ManagedIdentityStandIn extends RunningServer {
   header: string;
   /** Client id of the system-assigned identity (appid of its tokens). */
   clientId: string;
+  /** Object (principal) id of that identity (oid of its tokens): what Azure RBAC role assignments name. */
+  principalId: string;
   controls: ManagedIdentityControls;
 }
 
@@ -87,6 +89,7 @@ export async function startManagedIdentityStandIn(options: ManagedIdentityStandI
     endpoint: `${server.url}${PATH}`,
     header,
     clientId,
+    principalId: objectId,
     controls: {
       tokenRequests: (resource) => (resource ? (issued.get(resource) ?? 0) : [...issued.values()].reduce((a, b) => a + b, 0)),
       refusedRequests: () => refused,

@@ -90,6 +90,15 @@ function toKeyVaultError(s: KeyVaultSecretSettings, error: unknown): Error {
       // Not a role problem: the version exists but is disabled (the deployment's placeholder, or a disabled rotation).
       return keyVaultRejected(s, 'SecretDisabled', `${detail} (enable that version, or store the value as a new version)`);
     }
+    if (status === 403 && innerErrorCode(error) === 'ForbiddenByRbac') {
+      // Key Vault checks the role before looking the secret up, so this is also the answer for a name that does not
+      // exist when the role is scoped to one secret (as the Bicep scopes it).
+      return keyVaultRejected(
+        s,
+        'ForbiddenByRbac',
+        `HTTP 403 ForbiddenByRbac: the app's identity has no role that lets it read this secret (grant it "Key Vault Secrets User" on the secret or the vault, and check the secret name)`,
+      );
+    }
     if (status === 401 || status === 403) {
       return keyVaultRejected(s, `HTTP ${status}`, `${detail} (grant the app's identity the "Key Vault Secrets User" role)`);
     }

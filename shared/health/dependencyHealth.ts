@@ -61,6 +61,9 @@ function keyVaultFailure(error: unknown, ms: number): DependencyCheck {
   if (reason === 'SecretDisabled') {
     return failed('keyVault', reason, 'The secret named by PARTNER_CENTER_SECRET_NAME (or the version PARTNER_CENTER_SECRET_VERSION pins) is disabled, as the deployment leaves its placeholder: store the Partner Center client secret as a new version (README, Deploy step 3), or enable that version.');
   }
+  if (reason === 'ForbiddenByRbac') {
+    return failed('keyVault', reason, "Key Vault's access control refused the app's identity: it needs the Key Vault Secrets User role on the secret named by PARTNER_CENTER_SECRET_NAME. With the role scoped to one secret (as the deployment does), a name other than that secret's is refused this way too, so check PARTNER_CENTER_SECRET_NAME first, then the role and AZURE_CLIENT_ID.");
+  }
   if (reason === 'HTTP 401' || reason === 'HTTP 403') {
     return failed('keyVault', reason, "The app's identity may not read secrets in the vault: give it the Key Vault Secrets User role on the vault named by KEY_VAULT_URL (and check AZURE_CLIENT_ID names that identity).");
   }

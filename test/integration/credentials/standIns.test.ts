@@ -238,6 +238,21 @@ describe('Key Vault stand-in', () => {
     expect((await client.getSecret(name)).value).toBe('value-1');
   });
 
+  test.each([
+    [429, 'Throttled', 'Request was not processed because too many requests were received.'],
+    [500, 'InternalServerError', 'Injected failure'],
+    [503, 'ServiceUnavailable', 'Injected failure'],
+  ])('an injected %i answers the error code that goes with it (%s)', async (status, code, message) => {
+    rig.standIns.keyVault.controls.failNextRequests(1, status);
+    const url = `${rig.standIns.keyVault.vaultUrl}/secrets/${SECRET_NAME}?api-version=2025-07-01`;
+    const headers = { Authorization: `Bearer ${await keyVaultToken()}` };
+    const failed = await call(url, { headers });
+    expect(failed.status).toBe(status);
+    expect((failed.json.error as { code: string }).code).toBe(code);
+    expect((failed.json.error as { message: string }).message).toContain(message);
+    expect((await call(url, { headers })).status).toBe(200);
+  });
+
   test('bad input gets a clear answer and the vault keeps serving: bad path encoding, oversized body, missing api-version', async () => {
     const vault = rig.standIns.keyVault.vaultUrl;
     const badPath = await call(`${vault}/secrets/%E0%A4%A/?api-version=2025-07-01`);
