@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { createLocalCertificates, writeCaFile } from './certificates';
 import { startEntraIdStandIn, type AppRoleAssignment, type EntraClientRegistration, type EntraIdStandIn } from './entraIdServer';
 import { startKeyVaultStandIn, type KeyVaultRoleAssignment, type KeyVaultStandIn, type SeedSecret } from './keyVaultServer';
-import { startManagedIdentityStandIn, type ManagedIdentityStandIn } from './managedIdentityServer';
+import { startManagedIdentityStandIn, type ManagedIdentityStandIn, type UserAssignedIdentity } from './managedIdentityServer';
 import { createSigningKey } from './signingKeys';
 
 export interface IdentityStandInsOptions {
@@ -27,6 +27,8 @@ export interface IdentityStandInsOptions {
   writeCaFile?: boolean | string;
   /** IDENTITY_HEADER the managed identity stand-in expects; random by default. */
   identityHeader?: string;
+  /** User-assigned identities attached to the app (AZURE_CLIENT_ID / managedIdentityClientId may name one). */
+  userAssignedIdentities?: UserAssignedIdentity[];
   ports?: { entraId?: number; managedIdentity?: number; keyVault?: number };
   tokenLifetimeSeconds?: number;
 }
@@ -75,6 +77,7 @@ export async function startIdentityStandIns(options: IdentityStandInsOptions = {
       signingKey,
       issuer: `${entraId.authorityHost}/${tenantId}/v2.0`,
       header: options.identityHeader,
+      userAssigned: options.userAssignedIdentities,
       port: options.ports?.managedIdentity,
     });
     started.push(managedIdentity);

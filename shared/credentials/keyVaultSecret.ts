@@ -106,6 +106,14 @@ function toKeyVaultError(s: KeyVaultSecretSettings, error: unknown): Error {
   }
   const network = networkFailureOf(error);
   if (network) return keyVaultUnavailable(s, network.code, network.description);
+  if (/No User Assigned or Delegated Managed Identity found/.test(message)) {
+    // App Service's managed identity endpoint: the identity asked for (AZURE_CLIENT_ID) is not attached to the app.
+    return keyVaultUnavailable(
+      s,
+      'ManagedIdentityNotFound',
+      'no token for Key Vault: the managed identity named by AZURE_CLIENT_ID is not assigned to this app (the identity endpoint answered 400 "No User Assigned or Delegated Managed Identity found")',
+    );
+  }
   if (e.name === 'AggregateAuthenticationError' || e.name === 'CredentialUnavailableError' || e.name === 'AuthenticationError') {
     // DefaultAzureCredential could not get a token for Key Vault (managed identity endpoint down, no developer login).
     return keyVaultUnavailable(s, 'NoKeyVaultToken', `no token for Key Vault: ${credentialFailureSummary(message)}`);

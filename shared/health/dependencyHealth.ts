@@ -67,6 +67,9 @@ function keyVaultFailure(error: unknown, ms: number): DependencyCheck {
   if (reason === 'HTTP 401' || reason === 'HTTP 403') {
     return failed('keyVault', reason, "The app's identity may not read secrets in the vault: give it the Key Vault Secrets User role on the vault named by KEY_VAULT_URL (and check AZURE_CLIENT_ID names that identity).");
   }
+  if (reason === 'ManagedIdentityNotFound') {
+    return failed('keyVault', reason, "The function app has no managed identity with the client id in AZURE_CLIENT_ID: set AZURE_CLIENT_ID to the client id of the user-assigned identity attached to the app (azd env get-value AZURE_MANAGED_IDENTITY_CLIENT_ID after a deployment), or leave it empty to use the app's system-assigned identity.");
+  }
   if (reason === 'NoKeyVaultToken') {
     return failed('keyVault', reason, 'The app got no managed identity token for Key Vault: check that AZURE_CLIENT_ID is the client id of the identity assigned to the function app.');
   }

@@ -34,7 +34,9 @@ const FOREIGN_VARIABLES = ['AZURE_CLIENT_ID', 'AZURE_TENANT_ID', 'AZURE_CLIENT_S
 
 export const DISABLED_SECRET_NAME = 'disabled-placeholder';
 
-export async function startCredentialRig(options: { secret?: string; keyVaultRbac?: IdentityStandInsOptions['keyVaultRbac'] } = {}): Promise<CredentialRig> {
+export async function startCredentialRig(
+  options: { secret?: string } & Pick<IdentityStandInsOptions, 'keyVaultRbac' | 'userAssignedIdentities'> = {},
+): Promise<CredentialRig> {
   const secret = options.secret ?? FIRST_SECRET;
   // Beside the app secret, a secret seeded disabled, as infra/app/keyvault.bicep creates its placeholder.
   const seeded: Record<string, string | SeedSecret> = { [SECRET_NAME]: secret, [DISABLED_SECRET_NAME]: { value: 'placeholder', enabled: false } };
@@ -42,6 +44,7 @@ export async function startCredentialRig(options: { secret?: string; keyVaultRba
     clients: [{ clientId: CLIENT_ID, secrets: [secret] }],
     secrets: seeded,
     keyVaultRbac: options.keyVaultRbac,
+    userAssignedIdentities: options.userAssignedIdentities,
   });
   // msal-node fixes the managed identity source and endpoint process-wide on the first request, so each test file
   // starts one set of stand-ins and keeps it (jest gives every file a fresh module registry).
