@@ -10,6 +10,11 @@ import { decodePathSegment, nowSeconds, readBody, sendJson, startHttpsServer, ty
 import { verifyJwt, type PublicJwk } from './signingKeys';
 
 export const KEY_VAULT_RESOURCE = 'https://vault.azure.net';
+/**
+ * Data-plane API versions the vault recognises, oldest first: the GA versions @azure/keyvault-secrets 4.11 lists
+ * (serviceVersion 7.0-7.6) and the one it pins (LATEST_API_VERSION 2025-07-01). Others get 400 BadParameter.
+ */
+export const KEY_VAULT_API_VERSIONS: readonly string[] = ['2016-10-01', '7.0', '7.1', '7.2', '7.3', '7.4', '7.5', '7.6', '2025-07-01'];
 
 interface SecretVersion {
   version: string;
@@ -233,8 +238,15 @@ export async function startKeyVaultStandIn(options: KeyVaultStandInOptions): Pro
       }
       // The first request of the challenge flow carries no body; read it anyway so the socket stays usable.
       const body = await readBody(req);
-      if (!url.searchParams.get('api-version')) {
+      const apiVersion = url.searchParams.get('api-version');
+      if (!apiVersion) {
         return sendJson(res, 400, { error: { code: 'BadParameter', message: 'The api-version query parameter is required.' } });
+      }
+      if (!KEY_VAULT_API_VERSIONS.includes(apiVersion)) {
+        const latest = KEY_VAULT_API_VERSIONS.at(-1)!;
+        return sendJson(res, 400, {
+          error: { code: 'BadParameter', message: `The specified version (${apiVersion}) is not recognized. Consider using the latest supported version (${latest}).` },
+        });
       }
       const claims = await authenticate(req, res);
       if (!claims) return;

@@ -2,9 +2,12 @@
 // (trusting the per-run CA), and Key Vault writes through the real SecretClient.
 
 import { createPublicKey, verify } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { request } from 'node:https';
 import { DefaultAzureCredential } from '@azure/identity';
 import { SecretClient } from '@azure/keyvault-secrets';
+import { KEY_VAULT_API_VERSIONS } from '../../../local/identity/keyVaultServer';
 import { createSigningKey, signJwt } from '../../../local/identity/signingKeys';
 import { CLIENT_ID, DISABLED_SECRET_NAME, FIRST_SECRET, SECRET_NAME, startCredentialRig, type CredentialRig } from './support';
 
@@ -251,6 +254,26 @@ describe('Key Vault stand-in', () => {
     expect((failed.json.error as { code: string }).code).toBe(code);
     expect((failed.json.error as { message: string }).message).toContain(message);
     expect((await call(url, { headers })).status).toBe(200);
+  });
+
+  test('an api-version the vault does not know is a 400 BadParameter naming it; the SDK\'s pinned and older GA versions are served', async () => {
+    const headers = { Authorization: `Bearer ${await keyVaultToken()}` };
+    const url = (version: string) => `${rig.standIns.keyVault.vaultUrl}/secrets/${SECRET_NAME}?api-version=${version}`;
+    const unknown = await call(url('7.9'), { headers });
+    expect(unknown.status).toBe(400);
+    expect(unknown.json).toEqual({
+      error: { code: 'BadParameter', message: 'The specified version (7.9) is not recognized. Consider using the latest supported version (2025-07-01).' },
+    });
+    expect((await call(url('2024-01-01-preview'), { headers })).status).toBe(400);
+    for (const version of ['7.4', '7.6', '2025-07-01']) expect((await call(url(version), { headers })).status).toBe(200);
+  });
+
+  test('the api-version @azure/keyvault-secrets pins is one the stand-in recognises', () => {
+    // Not exported by the package: read from its build, so an SDK upgrade that moves the pin fails here, not in e2e.
+    const models = readFileSync(join(dirname(require.resolve('@azure/keyvault-secrets/package.json')), 'dist/commonjs/secretsModels.js'), 'utf8');
+    const pinned = /LATEST_API_VERSION = "([^"]+)"/.exec(models)?.[1];
+    expect(pinned).toBe('2025-07-01');
+    expect(KEY_VAULT_API_VERSIONS).toContain(pinned);
   });
 
   test('bad input gets a clear answer and the vault keeps serving: bad path encoding, oversized body, missing api-version', async () => {
