@@ -125,6 +125,15 @@ describe('Entra ID stand-in', () => {
     expect(rig.standIns.entraId.controls.tokenRequests().rejected - before).toBe(1);
   });
 
+  test('an injected outage answers 503 temporarily_unavailable with AADSTS90033, as Entra ID does', async () => {
+    rig.standIns.entraId.controls.failNextTokenRequests(1, 503);
+    const answer = await call(tokenUrl(), clientCredentials());
+    expect(answer.status).toBe(503);
+    expect(answer.json).toMatchObject({ error: 'temporarily_unavailable', error_codes: [90033], error_uri: 'https://login.microsoftonline.com/error?code=90033' });
+    expect(String(answer.json.error_description)).toMatch(/^AADSTS90033: A transient error has occurred\. Please try again\. Trace ID: /);
+    expect((await call(tokenUrl(), clientCredentials())).status).toBe(200);
+  });
+
   test('an unknown tenant is refused with AADSTS90002', async () => {
     const url = `${rig.standIns.entraId.authorityHost}/11111111-2222-4333-8444-555555555555/oauth2/v2.0/token`;
     const answer = await call(url, clientCredentials());

@@ -173,8 +173,9 @@ test('Entra ID temporarily unavailable (503) is a retryable CredentialUnavailabl
   rig.standIns.entraId.controls.failNextTokenRequests(1, 503);
   const error = await failureOf(provider.getToken());
   expect(error).toBeInstanceOf(CredentialUnavailableError);
-  expect(error).toMatchObject({ retryable: true, endpoint: 'entraId' });
-  expect(error.message).toContain('temporarily unavailable');
+  // Entra ID's outage answer (AADSTS90033), not AADSTS50196 (LoopDetected, a refusal of a client in a loop).
+  expect(error).toMatchObject({ retryable: true, endpoint: 'entraId', reason: 'AADSTS90033' });
+  expect(error.message).toContain('is temporarily unavailable: AADSTS90033: A transient error has occurred. Please try again.');
   await expect(provider.getToken()).resolves.toMatch(/^ey/);
 });
 
