@@ -70,6 +70,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       clients: [{ clientId, secrets: [clientSecret] }, ...apiCallers.map((c) => ({ clientId: c.clientId, secrets: [c.secret] }))],
       appRoles: apiCallers.map((c) => ({ clientId: c.clientId, resource: api.audience, roles: [...c.roles] })),
       secrets: { [secretName]: clientSecret },
+      // As in Azure (infra/app/rbac/keyvault.bicep): the app's identity may read this one secret and nothing else.
+      keyVaultRbac: { managedIdentityReads: [secretName] },
       writeCaFile: options.caFile ?? true,
       ports: { entraId: ports.entraId ?? 0, managedIdentity: ports.managedIdentity ?? 0, keyVault: ports.keyVault ?? 0 },
     });

@@ -66,6 +66,7 @@ export const entraErrors = {
       `Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '${clientId}'.`,
       cid,
     ),
+  // What Entra ID answers in an outage: 503 temporarily_unavailable, AADSTS90033 (MsodsServiceUnavailable).
   temporarilyUnavailable: (status: number, cid?: string) =>
-    entraError(status, 'temporarily_unavailable', 50196, 'The server is temporarily unavailable (injected by the local stand-in).', cid),
+    entraError(status, 'temporarily_unavailable', 90033, 'A transient error has occurred. Please try again.', cid),
 };

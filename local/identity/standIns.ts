@@ -4,8 +4,8 @@
 import { randomUUID } from 'node:crypto';
 import { createLocalCertificates, writeCaFile } from './certificates';
 import { startEntraIdStandIn, type AppRoleAssignment, type EntraClientRegistration, type EntraIdStandIn } from './entraIdServer';
-import { startKeyVaultStandIn, type KeyVaultStandIn } from './keyVaultServer';
-import { startManagedIdentityStandIn, type ManagedIdentityStandIn } from './managedIdentityServer';
+import { startKeyVaultStandIn, type KeyVaultRoleAssignment, type KeyVaultStandIn, type SeedSecret } from './keyVaultServer';
+import { startManagedIdentityStandIn, type ManagedIdentityStandIn, type UserAssignedIdentity } from './managedIdentityServer';
 import { createSigningKey } from './signingKeys';
 
 export interface IdentityStandInsOptions {
@@ -15,12 +15,20 @@ export interface IdentityStandInsOptions {
   clients?: EntraClientRegistration[];
   /** App roles those registrations hold on an API (the `roles` claim of their tokens for it). */
   appRoles?: AppRoleAssignment[];
-  /** Initial Key Vault secrets by name. */
-  secrets?: Record<string, string>;
+  /** Initial Key Vault secrets by name: a value, or a value with `enabled: false` (as infra/app/keyvault.bicep's placeholder). */
+  secrets?: Record<string, string | SeedSecret>;
+  /**
+   * Key Vault's Azure RBAC. Left out, any valid token may read and write every secret (tests of other things). Given,
+   * only these assignments count: `managedIdentityReads` gives the managed identity Key Vault Secrets User on those
+   * secrets alone, as infra/app/rbac/keyvault.bicep does, and `assignments` adds others.
+   */
+  keyVaultRbac?: { managedIdentityReads?: string[]; assignments?: KeyVaultRoleAssignment[] };
   /** Also write the CA to a file (for NODE_EXTRA_CA_CERTS): true = a temp folder, or a path. Removed by stop(). */
   writeCaFile?: boolean | string;
   /** IDENTITY_HEADER the managed identity stand-in expects; random by default. */
   identityHeader?: string;
+  /** User-assigned identities attached to the app (AZURE_CLIENT_ID / managedIdentityClientId may name one). */
+  userAssignedIdentities?: UserAssignedIdentity[];
   ports?: { entraId?: number; managedIdentity?: number; keyVault?: number };
   tokenLifetimeSeconds?: number;
 }
@@ -69,6 +77,7 @@ export async function startIdentityStandIns(options: IdentityStandInsOptions = {
       signingKey,
       issuer: `${entraId.authorityHost}/${tenantId}/v2.0`,
       header: options.identityHeader,
+      userAssigned: options.userAssignedIdentities,
       port: options.ports?.managedIdentity,
     });
     started.push(managedIdentity);
@@ -78,6 +87,14 @@ export async function startIdentityStandIns(options: IdentityStandInsOptions = {
       authorityHost: entraId.authorityHost,
       trustedKeys: () => entraId.jwks().keys,
       secrets: options.secrets,
+      roleAssignments: options.keyVaultRbac && [
+        ...(options.keyVaultRbac.managedIdentityReads ?? []).map((secretName) => ({
+          principalId: managedIdentity.principalId,
+          role: 'Key Vault Secrets User' as const,
+          secretName,
+        })),
+        ...(options.keyVaultRbac.assignments ?? []),
+      ],
       port: options.ports?.keyVault,
     });
     started.push(keyVault);

@@ -69,6 +69,15 @@ function credentialFailureSummary(message: string): string {
   return (managedIdentity ?? parts.find((p) => p.length > 0) ?? message).slice(0, 300);
 }
 
+/**
+ * Key Vault's inner error code (SecretDisabled, ForbiddenByRbac…): SecretClient puts the parsed error body on the
+ * RestError as `details.error.innerError` (keyvault-secrets api/operations.js + models.js keyVaultErrorDeserializer).
+ */
+function innerErrorCode(error: unknown): string | undefined {
+  const code = (error as { details?: { error?: { innerError?: { code?: unknown } } } }).details?.error?.innerError?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
 function toKeyVaultError(s: KeyVaultSecretSettings, error: unknown): Error {
   if (error instanceof CredentialRejectedError) return error;
   const e = error as { name?: string; statusCode?: number; code?: string; message?: string };
@@ -77,6 +86,19 @@ function toKeyVaultError(s: KeyVaultSecretSettings, error: unknown): Error {
     const status = e.statusCode;
     const detail = `HTTP ${status}${e.code ? ` ${e.code}` : ''}: ${firstLine(message)}`;
     if (status === 408 || status === 429 || status >= 500) return keyVaultUnavailable(s, `HTTP ${status}`, detail);
+    if (status === 403 && innerErrorCode(error) === 'SecretDisabled') {
+      // Not a role problem: the version exists but is disabled (the deployment's placeholder, or a disabled rotation).
+      return keyVaultRejected(s, 'SecretDisabled', `${detail} (enable that version, or store the value as a new version)`);
+    }
+    if (status === 403 && innerErrorCode(error) === 'ForbiddenByRbac') {
+      // Key Vault checks the role before looking the secret up, so this is also the answer for a name that does not
+      // exist when the role is scoped to one secret (as the Bicep scopes it).
+      return keyVaultRejected(
+        s,
+        'ForbiddenByRbac',
+        `HTTP 403 ForbiddenByRbac: the app's identity has no role that lets it read this secret (grant it "Key Vault Secrets User" on the secret or the vault, and check the secret name)`,
+      );
+    }
     if (status === 401 || status === 403) {
       return keyVaultRejected(s, `HTTP ${status}`, `${detail} (grant the app's identity the "Key Vault Secrets User" role)`);
     }
@@ -84,6 +106,14 @@ function toKeyVaultError(s: KeyVaultSecretSettings, error: unknown): Error {
   }
   const network = networkFailureOf(error);
   if (network) return keyVaultUnavailable(s, network.code, network.description);
+  if (/No User Assigned or Delegated Managed Identity found/.test(message)) {
+    // App Service's managed identity endpoint: the identity asked for (AZURE_CLIENT_ID) is not attached to the app.
+    return keyVaultUnavailable(
+      s,
+      'ManagedIdentityNotFound',
+      'no token for Key Vault: the managed identity named by AZURE_CLIENT_ID is not assigned to this app (the identity endpoint answered 400 "No User Assigned or Delegated Managed Identity found")',
+    );
+  }
   if (e.name === 'AggregateAuthenticationError' || e.name === 'CredentialUnavailableError' || e.name === 'AuthenticationError') {
     // DefaultAzureCredential could not get a token for Key Vault (managed identity endpoint down, no developer login).
     return keyVaultUnavailable(s, 'NoKeyVaultToken', `no token for Key Vault: ${credentialFailureSummary(message)}`);

@@ -58,8 +58,17 @@ function keyVaultFailure(error: unknown, ms: number): DependencyCheck {
   if (reason === 'SecretNotFound') {
     return failed('keyVault', reason, 'The vault has no secret named by PARTNER_CENTER_SECRET_NAME (or not the version PARTNER_CENTER_SECRET_VERSION pins): store the Partner Center client secret there (README, Deploy step 3).');
   }
+  if (reason === 'SecretDisabled') {
+    return failed('keyVault', reason, 'The secret named by PARTNER_CENTER_SECRET_NAME (or the version PARTNER_CENTER_SECRET_VERSION pins) is disabled, as the deployment leaves its placeholder: store the Partner Center client secret as a new version (README, Deploy step 3), or enable that version.');
+  }
+  if (reason === 'ForbiddenByRbac') {
+    return failed('keyVault', reason, "Key Vault's access control refused the app's identity: it needs the Key Vault Secrets User role on the secret named by PARTNER_CENTER_SECRET_NAME. With the role scoped to one secret (as the deployment does), a name other than that secret's is refused this way too, so check PARTNER_CENTER_SECRET_NAME first, then the role and AZURE_CLIENT_ID.");
+  }
   if (reason === 'HTTP 401' || reason === 'HTTP 403') {
     return failed('keyVault', reason, "The app's identity may not read secrets in the vault: give it the Key Vault Secrets User role on the vault named by KEY_VAULT_URL (and check AZURE_CLIENT_ID names that identity).");
+  }
+  if (reason === 'ManagedIdentityNotFound') {
+    return failed('keyVault', reason, "The function app has no managed identity with the client id in AZURE_CLIENT_ID: set AZURE_CLIENT_ID to the client id of the user-assigned identity attached to the app (azd env get-value AZURE_MANAGED_IDENTITY_CLIENT_ID after a deployment), or leave it empty to use the app's system-assigned identity.");
   }
   if (reason === 'NoKeyVaultToken') {
     return failed('keyVault', reason, 'The app got no managed identity token for Key Vault: check that AZURE_CLIENT_ID is the client id of the identity assigned to the function app.');

@@ -1,7 +1,7 @@
 // GET /api/health and the preflight (`npm run preflight`) on the whole app in the local runtime: what they report when
-// every dependency is there, and when the secret is missing from Key Vault, Entra ID refuses the secret, or the results
-// topic does not exist. The endpoint is protected by a function key, and no answer carries the secret, a token or a
-// stand-in URL. The preflight runs in-process against the app's real HTTP API.
+// every dependency is there, and when the secret is disabled or outside the app's Key Vault role, Entra ID refuses the
+// secret, or the results topic does not exist. The endpoint is protected by a function key, and no answer carries the
+// secret, a token or a stand-in URL. The preflight runs in-process against the app's real HTTP API.
 import { createServer, type AddressInfo } from 'node:net';
 import { LOCAL_IDENTITY_DEFAULTS } from '../../local/identity/localDefaults';
 import type { HealthReport } from '../../shared/health';
@@ -97,6 +97,33 @@ describe('health endpoint, every dependency in place', () => {
     expect(stack.broker.inspect.messages('order-results/Subscriptions/erp')).toEqual([]);
   });
 
+  it('reports a disabled secret version as SecretDisabled with its fix, not as a missing role', async () => {
+    const { controls } = stack.identity.keyVault;
+    const latest = controls.versions(LOCAL_IDENTITY_DEFAULTS.secretName).at(-1)!;
+    controls.setEnabled(LOCAL_IDENTITY_DEFAULTS.secretName, latest, false);
+    try {
+      const report = await health(stack);
+
+      expect(report.status).toBe(503);
+      expect(check(report.body, 'keyVault')).toEqual({
+        name: 'keyVault',
+        status: 'failed',
+        reason: 'SecretDisabled',
+        explanation: expect.stringContaining('is disabled'),
+      });
+      expect(check(report.body, 'keyVault')!.explanation).toContain('store the Partner Center client secret as a new version (README, Deploy step 3), or enable that version');
+      expect(check(report.body, 'keyVault')!.explanation).not.toContain('Key Vault Secrets User');
+      expect(check(report.body, 'entraId')).toEqual({ name: 'entraId', status: 'skipped', explanation: 'No secret to present to Entra ID: fix Key Vault first.' });
+      expectNothingSecret(stack, report.text);
+      const preflighted = await preflight(['--url', appUrl(stack), '--key', FUNCTION_KEY]);
+      expect(preflighted.code).toBe(1);
+      expect(preflighted.output).toContain('✗ Key Vault (the Partner Center app secret): SecretDisabled. The secret named by PARTNER_CENTER_SECRET_NAME');
+    } finally {
+      controls.setEnabled(LOCAL_IDENTITY_DEFAULTS.secretName, latest, true);
+    }
+    expect(check((await health(stack)).body, 'keyVault')).toEqual({ name: 'keyVault', status: 'ok' });
+  });
+
   it('preflight: explains a missing or wrong function key', async () => {
     const noKey = await preflight(['--url', appUrl(stack)]);
     const wrongKey = await preflight(['--url', appUrl(stack), '--key', 'not-the-key']);
@@ -124,7 +151,9 @@ describe('health endpoint, every dependency in place', () => {
   });
 });
 
-describe('health endpoint, secret missing from Key Vault and results topic missing', () => {
+// The local stack gives the app's identity Key Vault Secrets User on its one secret, as the Bicep does; so, as in Azure,
+// a name that is not that secret is refused by access control (403 ForbiddenByRbac) before Key Vault looks it up.
+describe('health endpoint, secret name outside the app\'s role and results topic missing', () => {
   const stack = useE2eStack({ settings: { PARTNER_CENTER_SECRET_NAME: 'no-such-secret', RESULTS_TOPIC: 'no-such-topic' } });
 
   it('names each missing dependency and what to fix', async () => {
@@ -133,13 +162,16 @@ describe('health endpoint, secret missing from Key Vault and results topic missi
     expect(report.status).toBe(503);
     expect(report.body.status).toBe('unhealthy');
     expect(report.body.checks).toEqual([
-      { name: 'keyVault', status: 'failed', reason: 'SecretNotFound', explanation: expect.stringContaining('PARTNER_CENTER_SECRET_NAME') },
+      { name: 'keyVault', status: 'failed', reason: 'ForbiddenByRbac', explanation: expect.stringContaining('check PARTNER_CENTER_SECRET_NAME first') },
       { name: 'entraId', status: 'skipped', explanation: 'No secret to present to Entra ID: fix Key Vault first.' },
       { name: 'resultsTopic', status: 'failed', reason: 'MessagingEntityNotFound', explanation: expect.stringContaining('RESULTS_TOPIC') },
       { name: 'durableBackend', status: 'ok' },
     ]);
     expectNothingSecret(stack, report.text);
     expect(report.text).not.toContain('no-such-secret');
+    // Refused by the role check, never looked up.
+    expect(stack.identity.keyVault.controls.forbiddenRequests()).toBeGreaterThanOrEqual(1);
+    expect(stack.identity.keyVault.controls.reads('no-such-secret')).toBe(0);
     // Entra ID was never asked: there was no secret to present.
     expect(stack.identity.entraId.controls.tokenRequests(LOCAL_IDENTITY_DEFAULTS.clientId).total).toBe(0);
   });
@@ -151,7 +183,7 @@ describe('health endpoint, secret missing from Key Vault and results topic missi
 
     expect(result.code).toBe(1);
     expect(result.output).toContain('✓ The app answers and its settings loaded.');
-    expect(result.output).toContain('✗ Key Vault (the Partner Center app secret): SecretNotFound. The vault has no secret named by PARTNER_CENTER_SECRET_NAME');
+    expect(result.output).toContain("✗ Key Vault (the Partner Center app secret): ForbiddenByRbac. Key Vault's access control refused the app's identity: it needs the Key Vault Secrets User role on the secret named by PARTNER_CENTER_SECRET_NAME.");
     expect(result.output).toContain('– Entra ID (a token for Partner Center): skipped. No secret to present to Entra ID: fix Key Vault first.');
     expect(result.output).toContain('✗ Service Bus (send on the results topic): MessagingEntityNotFound. The topic named by RESULTS_TOPIC does not exist');
     expect(result.output).toContain('✓ Durable backend');

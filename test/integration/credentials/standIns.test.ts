@@ -2,11 +2,14 @@
 // (trusting the per-run CA), and Key Vault writes through the real SecretClient.
 
 import { createPublicKey, verify } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { request } from 'node:https';
 import { DefaultAzureCredential } from '@azure/identity';
 import { SecretClient } from '@azure/keyvault-secrets';
+import { KEY_VAULT_API_VERSIONS } from '../../../local/identity/keyVaultServer';
 import { createSigningKey, signJwt } from '../../../local/identity/signingKeys';
-import { CLIENT_ID, FIRST_SECRET, SECRET_NAME, startCredentialRig, type CredentialRig } from './support';
+import { CLIENT_ID, DISABLED_SECRET_NAME, FIRST_SECRET, SECRET_NAME, startCredentialRig, type CredentialRig } from './support';
 
 let rig: CredentialRig;
 beforeAll(async () => {
@@ -122,6 +125,15 @@ describe('Entra ID stand-in', () => {
     expect(rig.standIns.entraId.controls.tokenRequests().rejected - before).toBe(1);
   });
 
+  test('an injected outage answers 503 temporarily_unavailable with AADSTS90033, as Entra ID does', async () => {
+    rig.standIns.entraId.controls.failNextTokenRequests(1, 503);
+    const answer = await call(tokenUrl(), clientCredentials());
+    expect(answer.status).toBe(503);
+    expect(answer.json).toMatchObject({ error: 'temporarily_unavailable', error_codes: [90033], error_uri: 'https://login.microsoftonline.com/error?code=90033' });
+    expect(String(answer.json.error_description)).toMatch(/^AADSTS90033: A transient error has occurred\. Please try again\. Trace ID: /);
+    expect((await call(tokenUrl(), clientCredentials())).status).toBe(200);
+  });
+
   test('an unknown tenant is refused with AADSTS90002', async () => {
     const url = `${rig.standIns.entraId.authorityHost}/11111111-2222-4333-8444-555555555555/oauth2/v2.0/token`;
     const answer = await call(url, clientCredentials());
@@ -209,6 +221,68 @@ describe('Key Vault stand-in', () => {
     expect((await client.getSecret(name, { version: first.properties.version! })).value).toBe('value-1');
     expect(rig.standIns.keyVault.controls.reads(name)).toBe(2);
     await expect(client.getSecret(name, { version: '0'.repeat(32) })).rejects.toMatchObject({ statusCode: 404, code: 'SecretNotFound' });
+  });
+
+  test('a disabled version answers 403 Forbidden / SecretDisabled, the latest included; SecretClient can enable it again', async () => {
+    const vault = rig.standIns.keyVault.vaultUrl;
+    const headers = { Authorization: `Bearer ${await keyVaultToken()}` };
+    const [placeholder] = rig.standIns.keyVault.controls.versions(DISABLED_SECRET_NAME);
+    const forbidden = { error: { code: 'Forbidden', message: 'Operation get is not allowed on a disabled secret.', innererror: { code: 'SecretDisabled' } } };
+    for (const path of [`${DISABLED_SECRET_NAME}/`, `${DISABLED_SECRET_NAME}/${placeholder}`]) {
+      const answer = await call(`${vault}/secrets/${path}?api-version=2025-07-01`, { headers });
+      expect(answer.status).toBe(403);
+      expect(answer.json).toEqual(forbidden);
+    }
+    expect(rig.standIns.keyVault.controls.reads(DISABLED_SECRET_NAME)).toBe(0);
+
+    const client = new SecretClient(vault, new DefaultAzureCredential({ tlsOptions: rig.tlsOptions }), {
+      tlsOptions: rig.tlsOptions,
+      disableChallengeResourceVerification: true,
+      retryOptions: { maxRetries: 0 },
+    });
+    const name = 'disabled-through-the-api';
+    const stored = await client.setSecret(name, 'value-1', { enabled: false });
+    expect(stored.properties.enabled).toBe(false);
+    const refused = await client.getSecret(name).catch((e: unknown) => e);
+    expect(refused).toMatchObject({ statusCode: 403, code: 'Forbidden', details: { error: { innerError: { code: 'SecretDisabled' } } } });
+    const enabled = await client.updateSecretProperties(name, stored.properties.version!, { enabled: true });
+    expect(enabled).toMatchObject({ enabled: true, version: stored.properties.version });
+    expect((await client.getSecret(name)).value).toBe('value-1');
+  });
+
+  test.each([
+    [429, 'Throttled', 'Request was not processed because too many requests were received.'],
+    [500, 'InternalServerError', 'Injected failure'],
+    [503, 'ServiceUnavailable', 'Injected failure'],
+  ])('an injected %i answers the error code that goes with it (%s)', async (status, code, message) => {
+    rig.standIns.keyVault.controls.failNextRequests(1, status);
+    const url = `${rig.standIns.keyVault.vaultUrl}/secrets/${SECRET_NAME}?api-version=2025-07-01`;
+    const headers = { Authorization: `Bearer ${await keyVaultToken()}` };
+    const failed = await call(url, { headers });
+    expect(failed.status).toBe(status);
+    expect((failed.json.error as { code: string }).code).toBe(code);
+    expect((failed.json.error as { message: string }).message).toContain(message);
+    expect((await call(url, { headers })).status).toBe(200);
+  });
+
+  test('an api-version the vault does not know is a 400 BadParameter naming it; the SDK\'s pinned and older GA versions are served', async () => {
+    const headers = { Authorization: `Bearer ${await keyVaultToken()}` };
+    const url = (version: string) => `${rig.standIns.keyVault.vaultUrl}/secrets/${SECRET_NAME}?api-version=${version}`;
+    const unknown = await call(url('7.9'), { headers });
+    expect(unknown.status).toBe(400);
+    expect(unknown.json).toEqual({
+      error: { code: 'BadParameter', message: 'The specified version (7.9) is not recognized. Consider using the latest supported version (2025-07-01).' },
+    });
+    expect((await call(url('2024-01-01-preview'), { headers })).status).toBe(400);
+    for (const version of ['7.4', '7.6', '2025-07-01']) expect((await call(url(version), { headers })).status).toBe(200);
+  });
+
+  test('the api-version @azure/keyvault-secrets pins is one the stand-in recognises', () => {
+    // Not exported by the package: read from its build, so an SDK upgrade that moves the pin fails here, not in e2e.
+    const models = readFileSync(join(dirname(require.resolve('@azure/keyvault-secrets/package.json')), 'dist/commonjs/secretsModels.js'), 'utf8');
+    const pinned = /LATEST_API_VERSION = "([^"]+)"/.exec(models)?.[1];
+    expect(pinned).toBe('2025-07-01');
+    expect(KEY_VAULT_API_VERSIONS).toContain(pinned);
   });
 
   test('bad input gets a clear answer and the vault keeps serving: bad path encoding, oversized body, missing api-version', async () => {

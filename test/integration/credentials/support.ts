@@ -3,7 +3,8 @@
 
 import { AzureLogger, setLogLevel } from '@azure/logger';
 import { createServer } from 'node:net';
-import { startIdentityStandIns, type IdentityStandIns } from '../../../local/identity/standIns';
+import type { SeedSecret } from '../../../local/identity/keyVaultServer';
+import { startIdentityStandIns, type IdentityStandIns, type IdentityStandInsOptions } from '../../../local/identity/standIns';
 import { loadConfig, type AppConfig } from '../../../shared/config';
 import type { CredentialLogger, SecretSourceOptions } from '../../../shared/credentials';
 
@@ -31,11 +32,19 @@ const MANAGED_IDENTITY_VARIABLES = ['IDENTITY_ENDPOINT', 'IDENTITY_HEADER', 'AZU
 // Variables that would make DefaultAzureCredential pick another credential on a developer's machine.
 const FOREIGN_VARIABLES = ['AZURE_CLIENT_ID', 'AZURE_TENANT_ID', 'AZURE_CLIENT_SECRET', 'AZURE_FEDERATED_TOKEN_FILE', 'MSI_ENDPOINT', 'IMDS_ENDPOINT'];
 
-export async function startCredentialRig(options: { secret?: string } = {}): Promise<CredentialRig> {
+export const DISABLED_SECRET_NAME = 'disabled-placeholder';
+
+export async function startCredentialRig(
+  options: { secret?: string } & Pick<IdentityStandInsOptions, 'keyVaultRbac' | 'userAssignedIdentities'> = {},
+): Promise<CredentialRig> {
   const secret = options.secret ?? FIRST_SECRET;
+  // Beside the app secret, a secret seeded disabled, as infra/app/keyvault.bicep creates its placeholder.
+  const seeded: Record<string, string | SeedSecret> = { [SECRET_NAME]: secret, [DISABLED_SECRET_NAME]: { value: 'placeholder', enabled: false } };
   const standIns = await startIdentityStandIns({
     clients: [{ clientId: CLIENT_ID, secrets: [secret] }],
-    secrets: { [SECRET_NAME]: secret },
+    secrets: seeded,
+    keyVaultRbac: options.keyVaultRbac,
+    userAssignedIdentities: options.userAssignedIdentities,
   });
   // msal-node fixes the managed identity source and endpoint process-wide on the first request, so each test file
   // starts one set of stand-ins and keeps it (jest gives every file a fresh module registry).

@@ -10,7 +10,7 @@ import {
   CredentialUnavailableError,
   type SecretSource,
 } from '../../../shared/credentials';
-import { CLIENT_ID, closedPort, expectNoneContain, FIRST_SECRET, SECOND_SECRET, SECRET_NAME, startCredentialRig, type CredentialRig } from './support';
+import { CLIENT_ID, closedPort, DISABLED_SECRET_NAME, expectNoneContain, FIRST_SECRET, SECOND_SECRET, SECRET_NAME, startCredentialRig, type CredentialRig } from './support';
 
 let rig: CredentialRig;
 const thrown: unknown[] = [];
@@ -173,8 +173,9 @@ test('Entra ID temporarily unavailable (503) is a retryable CredentialUnavailabl
   rig.standIns.entraId.controls.failNextTokenRequests(1, 503);
   const error = await failureOf(provider.getToken());
   expect(error).toBeInstanceOf(CredentialUnavailableError);
-  expect(error).toMatchObject({ retryable: true, endpoint: 'entraId' });
-  expect(error.message).toContain('temporarily unavailable');
+  // Entra ID's outage answer (AADSTS90033), not AADSTS50196 (LoopDetected, a refusal of a client in a loop).
+  expect(error).toMatchObject({ retryable: true, endpoint: 'entraId', reason: 'AADSTS90033' });
+  expect(error.message).toContain('is temporarily unavailable: AADSTS90033: A transient error has occurred. Please try again.');
   await expect(provider.getToken()).resolves.toMatch(/^ey/);
 });
 
@@ -239,6 +240,34 @@ describe('Key Vault failures', () => {
     expect(error).toBeInstanceOf(CredentialRejectedError);
     expect(error).toMatchObject({ retryable: false, endpoint: 'keyVault', reason: 'SecretNotFound' });
     expect(error.message).toContain('secret "no-such-secret"');
+  });
+
+  test('a secret seeded disabled (the deployment\'s placeholder) is a non-retryable SecretDisabled, not a role problem', async () => {
+    const source = createSecretSource(rig.config({ PARTNER_CENTER_SECRET_NAME: DISABLED_SECRET_NAME }), rig.secretSourceOptions());
+    const error = await failureOf(source.getSecret());
+    expect(error).toBeInstanceOf(CredentialRejectedError);
+    expect(error).toMatchObject({ retryable: false, endpoint: 'keyVault', reason: 'SecretDisabled' });
+    expect(error.message).toContain(`secret "${DISABLED_SECRET_NAME}"`);
+    expect(error.message).toContain('HTTP 403 Forbidden: Operation get is not allowed on a disabled secret.');
+    expect(error.message).toContain('enable that version, or store the value as a new version');
+    expect(error.message).not.toContain('Key Vault Secrets User');
+    expect(rig.standIns.keyVault.controls.reads(DISABLED_SECRET_NAME)).toBe(0);
+  });
+
+  test('a disabled latest version is refused until a new version is stored; a pinned disabled version until it is enabled', async () => {
+    const { controls } = rig.standIns.keyVault;
+    const disabledVersion = controls.setSecret(SECRET_NAME, SECOND_SECRET, { enabled: false });
+    try {
+      const latest = createSecretSource(rig.config(), rig.secretSourceOptions());
+      const pinned = createSecretSource(rig.config({ PARTNER_CENTER_SECRET_VERSION: disabledVersion }), rig.secretSourceOptions());
+      await expect(failureOf(latest.getSecret())).resolves.toMatchObject({ reason: 'SecretDisabled' });
+      await expect(failureOf(pinned.getSecret())).resolves.toMatchObject({ reason: 'SecretDisabled' });
+      controls.setEnabled(SECRET_NAME, disabledVersion, true);
+      expect((await latest.getSecret()).reveal()).toBe(SECOND_SECRET);
+      expect((await pinned.getSecret()).reveal()).toBe(SECOND_SECRET);
+    } finally {
+      controls.setSecret(SECRET_NAME, FIRST_SECRET);
+    }
   });
 
   test('a pinned version is read as that version even after rotation', async () => {
