@@ -10,7 +10,7 @@ export interface OrderView {
   orderId: string;
   instanceId: string;
   runtimeStatus: string;
-  /** The outcome once published; null while the order is in progress. */
+  /** The outcome once the order has finished, or decided and being published (stage `publishing`); else null. */
   outcome: string | null;
   stage: string;
   cartId: string | null;

@@ -357,7 +357,12 @@ export function* processOrder(context: OrchestrationContext): Step<OrderOutcome 
     if (!result.ok) lastError = `publishing the submitted milestone failed: ${result.failure.message}`;
   }
 
-  /** The outcome must reach the ERP: if publishing fails after every retry the orchestration fails, visibly. */
+  /**
+   * The outcome must reach the ERP. When publishing fails after the host's retries (Service Bus down, a role or topic
+   * misconfigured), the order keeps it and tries again on durable timers until it goes through, however long that
+   * takes: the status shows the outcome meanwhile, with `waitingFor: resultsTopic`. The message is the same every time,
+   * so its derived id lets the topic drop a copy whose acknowledgement was lost.
+   */
   function* publishOutcome(status: OutcomeStatus): Step<OrderOutcome> {
     stage = 'publishing';
     const message: OrderOutcome = {
@@ -373,10 +378,16 @@ export function* processOrder(context: OrchestrationContext): Step<OrderOutcome 
       submittedAt,
       finishedAt: isoOf(now()),
     };
-    const result = yield* run(activities.publishResult(message));
-    if (!result.ok) throw new Error(`publishing the ${status} outcome of order ${request.orderId} failed: ${result.failure.message}`);
-    stage = 'finished';
     outcome = status;
+    const outages = { count: 0 };
+    for (;;) {
+      const result = yield* run(activities.publishResult(message));
+      if (result.ok) break;
+      lastError = `publishing the ${status} outcome failed: ${result.failure.message}; trying again`;
+      yield* waitUntil(addMs(now(), outageDelayMs(outages.count++, policy) + jitterMs(instanceId, passingWaits++, policy)), 'resultsTopic');
+    }
+    stage = 'finished';
+    lastError = null;
     showStatus();
     return message;
   }

@@ -65,7 +65,7 @@ export type Stage = (typeof STAGES)[number];
 export const CANCELLABLE_STAGES: ReadonlySet<Stage> = new Set(['creatingCart']);
 
 /** What the order is waiting for while `nextCheckAt` is set. */
-export const WAITS = ['partnerCenterBudget', 'partnerCenterThrottling', 'partnerCenterOutage', 'credentialsOutage', 'cartBusy', 'orderList', 'orders', 'peopleToAct'] as const;
+export const WAITS = ['partnerCenterBudget', 'partnerCenterThrottling', 'partnerCenterOutage', 'credentialsOutage', 'cartBusy', 'orderList', 'orders', 'peopleToAct', 'resultsTopic'] as const;
 export type Wait = (typeof WAITS)[number];
 
 /** Derived from the orchestration's local state each time it changes; never read back by the orchestration. */

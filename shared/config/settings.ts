@@ -288,7 +288,7 @@ export const SETTINGS: readonly SettingDefinition[] = [
     required: 'optional',
     default: '10',
     expected: 'an integer from 1 to 50',
-    description: 'Attempts to publish a result before the orchestration fails visibly.',
+    description: 'Attempts (the host\'s retries) of one try to publish a result. A milestone that fails them is given up; an outcome is tried again on durable timers (the outage backoff) until it goes through, shown as waitingFor resultsTopic.',
   }),
   platform({
     name: 'FUNCTIONS_WORKER_RUNTIME',

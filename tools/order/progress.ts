@@ -12,6 +12,7 @@ const WAITS: Record<string, string> = {
   orderList: "the order to appear in Partner Center's order list",
   orders: 'the orders to complete',
   peopleToAct: 'people to act (e.g. a purchase order to upload)',
+  resultsTopic: 'Service Bus to take the outcome (it is decided)',
 };
 
 const STAGES: Record<string, string> = {

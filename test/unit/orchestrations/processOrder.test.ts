@@ -371,14 +371,31 @@ describe('processOrder unexpected failures (Durable retry policy)', () => {
     expect(published(replay)).toMatchObject({ status: 'completed' });
   });
 
-  test('an outcome that cannot be published fails the orchestration visibly', async () => {
-    const replay = newOrderReplay({}, { publishRetry: retry(2) });
+  test('an outcome that cannot be published is kept and published again on durable timers until it goes through, the same message every time', async () => {
+    const replay = newOrderReplay({ OUTAGE_RETRY_INITIAL_INTERVAL: 'PT30S', OUTAGE_RETRY_MAX_INTERVAL: 'PT2M', RETRY_JITTER: 'PT0S' }, { publishRetry: retry(2) });
     await replay.start();
     await replay.completeActivity('createCart', pcFailure('refused', 'createCart', 400, '10001', 'nope'));
-    await replay.failActivity('publishResult', 'broker unreachable', { untilExhausted: true });
-    expect(replay.runtimeStatus).toBe('Failed');
-    expect(replay.output).toMatch(/^Orchestrator function 'processOrder' failed: .*publishing the failed outcome of order SO-10001 failed: the publishResult step failed unexpectedly/);
-    expect(replay.history().filter((e) => e.EventType === EventType.TaskScheduled && e.Name === 'publishResult')).toHaveLength(2);
+    const outcome = published(replay);
+    const waits: number[] = [];
+    for (let round = 0; round < 4; round++) {
+      await replay.failActivity('publishResult', 'broker unreachable', { untilExhausted: true });
+      expect(replay.runtimeStatus).toBe('Running');
+      // The status already shows the outcome the ERP has not received yet, and why it waits.
+      expect(status(replay)).toMatchObject({ stage: 'publishing', outcome: 'failed', waitingFor: 'resultsTopic' });
+      expect(status(replay).lastError).toMatch(/^publishing the failed outcome failed: /);
+      const from = replay.now;
+      const timer = await replay.fireTimer();
+      waits.push(secondsBetween(from, timer.fireAt));
+      expect(published(replay)).toEqual(outcome);
+    }
+    // The outage backoff: doubling up to OUTAGE_RETRY_MAX_INTERVAL, never past it, with no deadline.
+    expect(waits).toEqual([30, 60, 120, 120]);
+    await replay.completeActivity('publishResult', publishedAs());
+    expect(replay.runtimeStatus).toBe('Completed');
+    expect(replay.output).toEqual(outcome);
+    expect(status(replay)).toMatchObject({ stage: 'finished', outcome: 'failed', waitingFor: null, lastError: null });
+    // Four failed rounds of one activity call with its host retry (publishRetry: 2 attempts), then the one that went through.
+    expect(replay.history().filter((e) => e.EventType === EventType.TaskScheduled && e.Name === 'publishResult')).toHaveLength(4 * 2 + 1);
   });
 });
 

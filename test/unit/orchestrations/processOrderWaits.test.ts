@@ -580,6 +580,11 @@ describe('processOrder custom status', () => {
     },
     orders: (replay) => checkedOut(replay, [order('ord-1', 'pending')]),
     peopleToAct: (replay) => checkedOut(replay, [order('ord-1', 'pending_po_upload')]),
+    resultsTopic: async (replay) => {
+      await replay.start();
+      await replay.completeActivity('createCart', pcFailure('refused', 'createCart', 400, '10001', 'nope'));
+      await replay.failActivity('publishResult', 'broker unreachable', { untilExhausted: true });
+    },
   };
 
   test('every kind of wait has a setup here', () => {
@@ -591,7 +596,8 @@ describe('processOrder custom status', () => {
     await setups[wait](replay);
     const timers = replay.openTimers();
     expect(timers).toHaveLength(1);
-    expect(status(replay)).toMatchObject({ waitingFor: wait, nextCheckAt: timers[0].fireAt, outcome: null });
+    // Only the outcome's delivery waits with the outcome decided (and shown).
+    expect(status(replay)).toMatchObject({ waitingFor: wait, nextCheckAt: timers[0].fireAt, outcome: wait === 'resultsTopic' ? 'failed' : null });
     await replay.fireTimer();
     expect(replay.openActivities()).toHaveLength(1);
     expect(status(replay)).toMatchObject({ waitingFor: null, nextCheckAt: null });
