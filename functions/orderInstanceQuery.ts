@@ -26,6 +26,14 @@ export interface InstancePage {
 
 export type QueryInstancePage = (query: InstanceQuery) => Promise<InstancePage>;
 
+/** The instance query answered something other than 200; the URL (it may hold the Durable system key) is left out. */
+export class InstanceQueryError extends Error {
+  constructor(readonly status: number) {
+    super(`the Durable instance query answered HTTP ${status}`);
+    this.name = 'InstanceQueryError';
+  }
+}
+
 /** The parts of the durable client binding value (OrchestrationClientInputData) this query reads. */
 interface ClientBindingData {
   rpcBaseUrl?: string;
@@ -60,7 +68,8 @@ export function createInstancePageQuery(bindingValue: unknown): QueryInstancePag
     if (query.continuationToken) headers['x-ms-continuation-token'] = query.continuationToken;
     const response = await fetch(url, { headers });
     if (response.status !== 200) {
-      throw new Error(`the Durable instance query answered HTTP ${response.status}`);
+      await response.body?.cancel();
+      throw new InstanceQueryError(response.status);
     }
     const instances = (await response.json()) as DurableOrchestrationStatus[];
     // The extension always sets the header; an empty (or "null") value means the last page.

@@ -17,7 +17,7 @@ import type { DurableOrchestrationStatus } from 'durable-functions';
 import { PROCESS_ORDER, STAGES, WAITS, type ProcessOrderInput } from '../orchestrations';
 import { OUTCOME_STATUSES, ORDER_INSTANCE_ID_PREFIX, orderIdKey, orderInstanceIdPrefix, type FieldError } from '../shared/orders';
 import { json, problem } from './httpResponses';
-import { createInstancePageQuery, type QueryInstancePage } from './orderInstanceQuery';
+import { InstanceQueryError, createInstancePageQuery, type InstancePage, type QueryInstancePage } from './orderInstanceQuery';
 import { orderView, type OrderView } from './orderView';
 import type { ApiAuthMode } from '../shared/config';
 import { API_ROLES, protectHttp } from './apiAuth';
@@ -109,7 +109,13 @@ export function parseListQuery(params: URLSearchParams): { ok: true; filter: Ord
   return { ok: true, filter, pageSize, token: params.get('continuationToken') || null };
 }
 
-/** A token is bound to its filter, so a token from another listing is refused instead of skipping orders silently. */
+/**
+ * A token is bound to its filter, so a token from another listing is refused instead of skipping orders silently.
+ * A plain digest, not an HMAC: the token is not a security boundary. Every page is read with the filters of the query
+ * string (the backend applies runtimeStatus, createdTime and the order instance-id prefix, this function the rest), so
+ * a forged token can only move where the caller's own listing resumes, over orders the caller may list anyway; what
+ * it carries is checked below before it reaches the backend. An HMAC would add a key to share and rotate for nothing.
+ */
 function filterDigest(filter: OrdersListFilter): string {
   return createHash('sha256').update(JSON.stringify(filter)).digest('base64url').slice(0, 16);
 }
@@ -118,10 +124,20 @@ function encodeToken(position: Position, digest: string): string {
   return Buffer.from(JSON.stringify({ b: position.backend, s: position.skip, t: position.top, f: digest }), 'utf8').toString('base64url');
 }
 
+/** Longest backend token accepted back (the backends' tokens are short: an offset, or a table's next keys). */
+export const MAX_BACKEND_TOKEN_LENGTH = 4096;
+/**
+ * The backend token travels back as the x-ms-continuation-token header, so it must be a valid header value: printable
+ * ASCII without leading or trailing spaces (fetch refuses CR, LF and NUL, and trims spaces, which would change it).
+ */
+const BACKEND_TOKEN = /^[\x21-\x7e](?:[\x20-\x7e]*[\x21-\x7e])?$/;
+const BACKEND_TOKEN_EXPECTED = `its backend position must be printable ASCII of at most ${MAX_BACKEND_TOKEN_LENGTH} characters, as this list issues; start again without it`;
+
 function decodeToken(token: string, digest: string): Position | string {
   try {
     const raw = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as { b?: unknown; s?: unknown; t?: unknown; f?: unknown };
     if (raw.f !== digest) return 'belongs to a listing with other filters; start again without it';
+    if (typeof raw.b === 'string' && (raw.b.length > MAX_BACKEND_TOKEN_LENGTH || !BACKEND_TOKEN.test(raw.b))) return `is not a continuation token of this list: ${BACKEND_TOKEN_EXPECTED}`;
     if ((raw.b !== null && typeof raw.b !== 'string') || !Number.isInteger(raw.s) || !Number.isInteger(raw.t)) throw new Error('shape');
     const skip = raw.s as number;
     const top = raw.t as number;
@@ -185,16 +201,26 @@ export async function listOrders(query: QueryInstancePage, filter: OrdersListFil
   const prefixKey = filter.orderIdPrefix ? orderIdKey(filter.orderIdPrefix) : null;
   const orders: OrderView[] = [];
   let scanned = 0;
+  /** The caller's backend token is in use until the first page has been read with it. */
+  let callersToken = position.backend !== null;
   for (;;) {
-    const page = await query({
-      runtimeStatus: runtimeStatusesFor(filter),
-      createdTimeFrom: filter.createdFrom,
-      createdTimeTo: filter.createdTo,
-      instanceIdPrefix: prefix?.instanceIdPrefix ?? ORDER_INSTANCE_ID_PREFIX,
-      top: position.top,
-      showInput: true,
-      continuationToken: position.backend ?? undefined,
-    });
+    let page: InstancePage;
+    try {
+      page = await query({
+        runtimeStatus: runtimeStatusesFor(filter),
+        createdTimeFrom: filter.createdFrom,
+        createdTimeTo: filter.createdTo,
+        instanceIdPrefix: prefix?.instanceIdPrefix ?? ORDER_INSTANCE_ID_PREFIX,
+        top: position.top,
+        showInput: true,
+        continuationToken: position.backend ?? undefined,
+      });
+    } catch (error) {
+      // The backend refuses a position it did not issue with 400; the filters are ours and valid, so the token is why.
+      if (callersToken && error instanceof InstanceQueryError && error.status === 400) return { error: `is not a continuation token of this list: the order store did not accept its backend position; start again without it` };
+      throw error;
+    }
+    callersToken = false;
     for (let i = position.skip; i < page.instances.length; i++) {
       scanned++;
       const view = viewIfMatching(page.instances[i], filter, prefixKey);

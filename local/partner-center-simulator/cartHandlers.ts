@@ -1,7 +1,7 @@
 // POST /carts, GET /carts/{id}, PUT /carts/{id}.
 import { randomUUID } from 'node:crypto';
 import type { Cart } from '../../shared/partner-center/models';
-import { lineItemToWire, readLineItems } from './lineItems';
+import { lineItemToWire, readLineItems, type StoredLineItem } from './lineItems';
 import { field, isObject } from './requestFields';
 import { errorResponse, json, type SimResponse } from './responses';
 import { iso, parseJsonBody, type ServiceHandler, type SimulatorState } from './serviceContext';
@@ -27,6 +27,20 @@ export function cartNotFound(customerId: string, cartId: string): SimResponse {
   return errorResponse(404, 800008, `Unable to retrieve cart ID: no cart ${cartId} exists for customer ${customerId}.`);
 }
 
+/**
+ * The first `createRefusal` / `checkoutRefusal` among the items' catalog entries, as the service's error body; each
+ * refusal given `times` counts down. The catalog is read now, so behaviour changed at run time applies.
+ */
+export function itemRefusal(state: SimulatorState, items: StoredLineItem[], which: 'createRefusal' | 'checkoutRefusal', what: string): SimResponse | undefined {
+  for (const item of items) {
+    const refusal = (state.catalog.find(item.catalogItemId) ?? item.catalogItem)?.behaviour[which];
+    if (!refusal || (refusal.times !== undefined && refusal.times <= 0)) continue;
+    if (refusal.times !== undefined) refusal.times -= 1;
+    return errorResponse(refusal.status, refusal.code, refusal.description ?? `Partner Center refused ${what}: ${item.catalogItemId} (simulated refusal ${refusal.code}).`);
+  }
+  return undefined;
+}
+
 export const isExpired = (cart: CartRecord, now: number) => now >= cart.expiresAt;
 
 export function expiredDescription(cart: CartRecord): string {
@@ -38,6 +52,8 @@ export const createCart: ServiceHandler = (state, request) => {
   if ('error' in parsed) return parsed.error;
   const read = readLineItems(parsed.value, state.catalog, state.knobs());
   if ('error' in read) return read.error;
+  const refused = itemRefusal(state, read.items, 'createRefusal', 'the cart');
+  if (refused) return refused;
   const now = state.clock.now();
   const cart: CartRecord = {
     id: randomUUID(),

@@ -23,6 +23,20 @@ export interface CheckoutFailure {
   times?: number;
 }
 
+/**
+ * A refusal of the whole request, answered with the service's error body: Partner Center's documented 403/404 business
+ * refusals (error-codes.md: 403/13605 no Customer Agreement, 403/800066-800089 limits, 403/800069 risk check,
+ * 403/900121 credit limit, 403/2091 offer gone, 404/400019 availability not found) or any other 4xx but 429.
+ */
+export interface RequestRefusal {
+  status: number;
+  code: number;
+  /** Default: a description naming the code, the cart and the item. */
+  description?: string;
+  /** Refuse only this many requests (then let them through); unlimited when absent. */
+  times?: number;
+}
+
 /** How an item behaves after checkout. Unset fields fall back to the run-time knobs (knobs.ts). */
 export interface ItemBehaviour {
   outcome?: OrderOutcome;
@@ -32,6 +46,10 @@ export interface ItemBehaviour {
   settleDelayMs?: number | null;
   /** The item's order group lands in `orderErrors` at checkout instead of becoming an order. */
   checkoutFailure?: CheckoutFailure | null;
+  /** A checkout of a cart holding the item is refused as a whole: nothing is bought and the cart stays Active. */
+  checkoutRefusal?: RequestRefusal | null;
+  /** Creating a cart holding the item is refused as a whole: no cart is created. */
+  createRefusal?: RequestRefusal | null;
 }
 
 /**

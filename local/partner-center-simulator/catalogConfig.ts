@@ -20,7 +20,7 @@ const NEW_ITEM: Omit<CatalogItem, 'id'> = {
 
 function behaviourProblems(b: Record<string, unknown>, at: string): string[] {
   const problems: string[] = [];
-  const known = ['outcome', 'pendingPolls', 'settleDelayMs', 'checkoutFailure'];
+  const known = ['outcome', 'pendingPolls', 'settleDelayMs', 'checkoutFailure', 'checkoutRefusal', 'createRefusal'];
   Object.keys(b).filter((k) => !known.includes(k)).forEach((k) => problems.push(`${at}.${k}: unknown field (known: ${known.join(', ')})`));
   if (b.outcome !== undefined && !ORDER_OUTCOMES.includes(b.outcome as never)) problems.push(`${at}.outcome: expected one of ${ORDER_OUTCOMES.join(', ')}`);
   if (b.pendingPolls !== undefined && b.pendingPolls !== null && !(Number.isInteger(b.pendingPolls) && (b.pendingPolls as number) >= 0))
@@ -39,6 +39,21 @@ function behaviourProblems(b: Record<string, unknown>, at: string): string[] {
       if (f.times !== undefined && !(Number.isInteger(f.times) && (f.times as number) >= 0)) problems.push(`${at}.checkoutFailure.times: expected a whole number ≥ 0`);
     }
   }
+  for (const name of ['checkoutRefusal', 'createRefusal'] as const) problems.push(...refusalProblems(b[name], `${at}.${name}`));
+  return problems;
+}
+
+function refusalProblems(r: unknown, at: string): string[] {
+  if (r === undefined || r === null) return [];
+  if (!isObject(r)) return [`${at}: expected an object {status, code, description?, times?} or null, such as {"status":403,"code":13605}`];
+  const problems: string[] = [];
+  Object.keys(r).filter((k) => !['status', 'code', 'description', 'times'].includes(k)).forEach((k) => problems.push(`${at}.${k}: unknown field (known: status, code, description, times)`));
+  // 429 has its own body shape and Retry-After (use the throttling knobs); 2xx/5xx are not refusals (use faults).
+  if (!(Number.isInteger(r.status) && (r.status as number) >= 400 && (r.status as number) <= 499 && r.status !== 429))
+    problems.push(`${at}.status: expected an HTTP status 400-499 other than 429, such as 403`);
+  if (!Number.isInteger(r.code)) problems.push(`${at}.code: expected an integer Partner Center error code, such as 13605`);
+  if (r.description !== undefined && typeof r.description !== 'string') problems.push(`${at}.description: expected a string`);
+  if (r.times !== undefined && !(Number.isInteger(r.times) && (r.times as number) >= 0)) problems.push(`${at}.times: expected a whole number ≥ 0`);
   return problems;
 }
 

@@ -3,13 +3,14 @@
 // - a checkout while another is committing → 409/800064 (the window is knobs.checkoutProcessingMs);
 // - an expired cart → 400/800002 or 404/800008 (knobs.expiredCartCheckout), the description says it expired;
 // - a cart with line-item errors → 400/800009 "Error in Cart item(s)" naming the items;
+// - a cart holding an item with `checkoutRefusal` → that status and code (e.g. 403/13605), nothing bought, cart Active;
 // - groups whose catalog item is configured to fail land in orderErrors; the cart becomes Ordered when at least one
 //   order was created. When every group failed the cart stays Active so the checkout can be re-attempted
 //   ("In a scenario where an order fails due to error, the call can be made again").
 import { randomBytes, randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { CartCheckoutResult, OrderError } from '../../shared/partner-center/models';
-import { cartNotFound, expiredDescription, isExpired } from './cartHandlers';
+import { cartNotFound, expiredDescription, isExpired, itemRefusal } from './cartHandlers';
 import type { StoredLineItem } from './lineItems';
 import { orderToWire, currentStatus, settleSettings } from './orderLifecycle';
 import { errorResponse, json, type SimResponse } from './responses';
@@ -39,6 +40,8 @@ export const checkoutCart: ServiceHandler = async (state, request) => {
     const list = broken.map((item) => `line item ${item.id} (${item.catalogItemId || 'no catalogItemId'}): ${item.problem!.name}`).join('; ');
     return errorResponse(400, 800009, `Error in Cart item(s): ${list}. Fix or remove them with PUT before checking out.`);
   }
+  const refused = itemRefusal(state, cart.lineItems, 'checkoutRefusal', `the checkout of cart ${cart.id}`);
+  if (refused) return refused;
   cart.checkoutInProgress = true;
   try {
     if (knobs.checkoutProcessingMs > 0) await delay(knobs.checkoutProcessingMs);

@@ -13,6 +13,7 @@ import {
   PartnerCenterNotFoundError,
   PartnerCenterThrottledError,
   PartnerCenterTransientError,
+  isBusinessRefusal,
   type PartnerCenterErrorDetails,
 } from './errors';
 import { parseAttachments, parseCart, parseCheckoutResult, parseErrorBody, parseOrder, parseOrderList, parseRetryAfterSeconds } from './parse';
@@ -215,6 +216,8 @@ export function createPartnerCenterClient(options: PartnerCenterClientOptions): 
       const seconds = parseRetryAfterSeconds(raw.headers.get('retry-after'), raw.body, Date.now(), defaultRetryAfter);
       return new PartnerCenterThrottledError(`Partner Center throttled the call; retry after ${seconds} s`, seconds, details);
     }
+    // Classified by (status, code): a 403/404 can be Partner Center refusing the purchase, not the app or the path.
+    if (isBusinessRefusal(raw.status, pcError?.code)) return new PartnerCenterBusinessError(what, details);
     if (raw.status === 401 || raw.status === 403) return new PartnerCenterAuthError(what, details);
     if (raw.status === 404) return new PartnerCenterNotFoundError(what, details);
     if (TRANSIENT_STATUSES(raw.status)) return new PartnerCenterTransientError(what, details);

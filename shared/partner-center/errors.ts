@@ -12,9 +12,9 @@ export type PartnerCenterReason =
   | 'throttled'
   /** 408, 5xx, no answer: worth trying again later with the same MS-RequestId. */
   | 'unavailable'
-  /** 401 after one token refresh, or 403. */
+  /** 401 after one token refresh, or a 403 other than a business refusal (PARTNER_CENTER_BUSINESS_REFUSALS). */
   | 'notAuthorized'
-  /** 404 other than a cart: unknown customer or order. */
+  /** 404 other than a cart or a business refusal: unknown customer or order. */
   | 'notFound'
   /** 409/800064: another request is processing the cart; 409/800060: "Your order is in progress". Either way a checkout
    * of the cart may still be under way, so what it bought cannot be known yet. */
@@ -24,10 +24,40 @@ export type PartnerCenterReason =
   /** 800008 "Unable to retrieve cart ID": the cart is gone. Partner Center documents no separate code for an expired
    * cart (reference partner-center-api.md §1.5), so a vanished cart is how expiry shows. */
   | 'cartExpired'
-  /** Any other refusal of the request itself. */
+  /** Any other refusal of the request itself, including the 403/404 business refusals below. */
   | 'refused';
 
 export const PARTNER_CENTER_CODES = { cartNotFound: '800008', orderInProgress: '800060', cartBusy: '800064', cartAlreadySubmitted: '800065' } as const;
+
+/**
+ * 403 and 404 answers that refuse the purchase itself, not the app's access nor an unknown customer or order: a
+ * checkout or cart creation can get them, and the ERP must hear the code (a missing Customer Agreement is something
+ * to fix with the customer, not in the app's registration). Every other 403 (900308, 900329, 20002, or no body) stays
+ * `notAuthorized` and every other 404 `notFound`. Source: learn.microsoft.com/partner-center/developer/error-codes
+ * (reference partner-center-api.md §4.3, partner-center-orders-detail.md §5).
+ */
+export const PARTNER_CENTER_BUSINESS_REFUSALS: Readonly<Record<403 | 404, ReadonlySet<string>>> = {
+  403: new Set([
+    /** The customer has not accepted the Microsoft Customer Agreement. */
+    '13605',
+    /** Subscriptions per customer, seats per subscription, seats per subscription for the CatalogID, assets per customer. */
+    '800066', '800067', '800088', '800089',
+    /** Order failed the Risk Management check. */
+    '800069',
+    /** Insufficient credit limit. */
+    '900121',
+    /** The partner is not valid for the offer; not onboarded to sell in the country; the offer is no longer available. */
+    '2006', '2030', '2091',
+  ]),
+  /** Availability not found ("can occur when checking out a cart"). */
+  404: new Set(['400019']),
+};
+
+/** Whether Partner Center's (status, code) is a documented business refusal that arrives as 403 or 404. */
+export function isBusinessRefusal(status: number | undefined, code: number | string | undefined): boolean {
+  if ((status !== 403 && status !== 404) || code === undefined) return false;
+  return PARTNER_CENTER_BUSINESS_REFUSALS[status].has(String(code));
+}
 
 export function partnerCenterReason(kind: PartnerCenterErrorKind, code: number | string | undefined): PartnerCenterReason {
   const known = code === undefined ? undefined : String(code);
@@ -93,7 +123,10 @@ export class PartnerCenterError extends Error {
   }
 }
 
-/** A 4xx answer about the request itself: invalid input, already submitted, being processed, not eligible... */
+/**
+ * A 4xx answer about the request itself: invalid input, already submitted, being processed, not eligible... and the
+ * 403/404 answers listed in PARTNER_CENTER_BUSINESS_REFUSALS.
+ */
 export class PartnerCenterBusinessError extends PartnerCenterError {
   constructor(message: string, details: PartnerCenterErrorDetails) {
     super('business', message, details);
@@ -116,14 +149,14 @@ export class PartnerCenterThrottledError extends PartnerCenterError {
   }
 }
 
-/** 401 that survived one token refresh, or 403. */
+/** 401 that survived one token refresh, or a 403 that is not a business refusal. */
 export class PartnerCenterAuthError extends PartnerCenterError {
   constructor(message: string, details: PartnerCenterErrorDetails) {
     super('auth', message, details);
   }
 }
 
-/** 404: unknown customer, cart or order. */
+/** 404 that is not a business refusal: unknown customer, cart or order. */
 export class PartnerCenterNotFoundError extends PartnerCenterError {
   constructor(message: string, details: PartnerCenterErrorDetails) {
     super('notFound', message, details);

@@ -116,3 +116,21 @@ it('fails naming the line when a quantity is outside what the offer sells (400/9
   ]);
   expect(simulatorCalls(stack, customerId).map((c) => `${c.method} ${c.status}`)).toEqual(['POST 400']);
 }, 60_000);
+
+it('fails naming the code, as a refusal and not as the app\'s authorization, when checkout needs the Customer Agreement (403/13605)', async () => {
+  // Partner Center answers 403 for business refusals too (error-codes.md); 13605 is for the customer to fix, so the
+  // ERP must hear the code rather than "the app is not authorized in Partner Center".
+  const customerId = customerIdFor('refusal-customer-agreement');
+  const description = 'Either a partner confirmation of the customer acceptance of the Microsoft Customer Agreement must be provided or the customer must accept the Microsoft Customer Agreement in the Microsoft Admin Center before you can complete this purchase';
+  stack.simulator.controls.setCatalogItem(M365_E3, { checkoutRefusal: { status: 403, code: 13605, description } });
+
+  const { final, results, outcome } = await runOrderOverHttp(stack, validOrder({ orderId: 'SO-REF-8', customerId, lineItems: [E3_LINE] }));
+
+  expect(final.runtimeStatus).toBe('Completed');
+  expect(results.map((m) => m.subject)).toEqual(['failed']);
+  expect(outcome).toMatchObject({ status: 'failed', orders: [], submittedAt: null });
+  expect(outcome.errors).toEqual([{ source: 'partnerCenter', reason: 'refused', operation: 'checkout', status: 403, code: '13605', description }]);
+  // One checkout, answered 403 and not retried; the cart was created, nothing was bought.
+  expect(simulatorCalls(stack, customerId, 'POST', CHECKOUT).map((c) => c.status)).toEqual([403]);
+  expect(stack.simulator.controls.counts(customerId)).toMatchObject({ carts: 1, checkouts: 0, orders: 0 });
+}, 60_000);

@@ -147,8 +147,8 @@ export function createDurableHttpApi(deps: { client: TaskHubClient; endpoints: D
     const top = topText ? Number(topText) : undefined;
     if (top !== undefined && (!Number.isInteger(top) || top < 1)) return sendJson(res, 400, { Message: `top must be a positive integer, got '${topText}'.` });
     const all = client.listEntities(filter).sort((a, b) => a.instanceId.localeCompare(b.instanceId));
-    const token = res.req.headers['x-ms-continuation-token'];
-    const offset = typeof token === 'string' && token ? Number(Buffer.from(token, 'base64').toString('utf8')) || 0 : 0;
+    const offset = continuationOffset(res.req.headers['x-ms-continuation-token']);
+    if (offset === undefined) return sendJson(res, 400, { Message: TOKEN_REFUSED });
     const page = top === undefined ? all.slice(offset) : all.slice(offset, offset + top);
     const headers: Record<string, string> = {};
     if (top !== undefined && offset + top < all.length) headers['x-ms-continuation-token'] = Buffer.from(String(offset + top)).toString('base64');
@@ -180,14 +180,30 @@ export function createDurableHttpApi(deps: { client: TaskHubClient; endpoints: D
     const topText = url.searchParams.get('top');
     const top = topText ? Number(topText) : undefined;
     if (top !== undefined && (!Number.isInteger(top) || top < 1)) return sendError(res, 400, `top must be a positive integer, got '${topText}'.`);
-    const token = res.req.headers['x-ms-continuation-token'];
-    const offset = typeof token === 'string' && token ? Number(Buffer.from(token, 'base64').toString('utf8')) || 0 : 0;
+    const offset = continuationOffset(res.req.headers['x-ms-continuation-token']);
+    if (offset === undefined) return sendError(res, 400, TOKEN_REFUSED);
     const page = top === undefined ? all.slice(offset) : all.slice(offset, offset + top);
     const headers: Record<string, string> = {};
     if (top !== undefined && offset + top < all.length) headers['x-ms-continuation-token'] = Buffer.from(String(offset + top)).toString('base64');
     const showInput = url.searchParams.get('showInput') !== 'false';
     return sendJson(res, 200, page.map((i) => toStatusPayload(i, { showInput })), headers);
   }
+}
+
+/**
+ * The extension answers 400 "One or more of the arguments submitted is incorrect" when a query throws an
+ * ArgumentException (HttpApiHandler.HandleRequestAsync); a continuation token the runtime did not issue is refused
+ * that way here rather than read as the first page, so a caller cannot mistake a bad token for a fresh listing.
+ */
+const TOKEN_REFUSED = 'One or more of the arguments submitted is incorrect';
+
+/** The offset a continuation token stands for (0 without one), or undefined for a token this runtime did not issue. */
+function continuationOffset(token: string | string[] | undefined): number | undefined {
+  if (token === undefined || token === '') return 0;
+  if (typeof token !== 'string') return undefined;
+  const text = Buffer.from(token, 'base64').toString('utf8');
+  if (!/^[1-9]\d{0,15}$/.test(text) || Buffer.from(text).toString('base64') !== token) return undefined;
+  return Number(text);
 }
 
 function notFound(res: ServerResponse) {

@@ -163,3 +163,35 @@ test('bad queries are 400s naming the parameter; a token is bound to its filters
   expect(garbage.status).toBe(400);
   expect(garbage.body.errors[0].field).toBe('continuationToken');
 });
+
+test('a token whose backend position was tampered with is a 400 naming continuationToken, and the host keeps serving', async () => {
+  // The token's filter digest is recomputable by anyone, so a caller can keep it and change the backend position (b):
+  // a CR/LF would break the x-ms-continuation-token header, a well-formed bogus value is refused by the backend.
+  const first = await list({ pageSize: '10' });
+  expect(first.status).toBe(200);
+  const real = JSON.parse(Buffer.from(first.body.continuationToken, 'base64url').toString('utf8'));
+  expect(real).toMatchObject({ b: expect.any(String), s: expect.any(Number), t: 10 });
+  const withBackend = (b: string) => Buffer.from(JSON.stringify({ ...real, b }), 'utf8').toString('base64url');
+
+  const crlf = await list({ pageSize: '10', continuationToken: withBackend('MTA=\r\nX-Injected: 1') });
+  const tooLong = await list({ pageSize: '10', continuationToken: withBackend('A'.repeat(4097)) });
+  const bogus = await list({ pageSize: '10', continuationToken: withBackend('bogus-position') });
+
+  expect([crlf.status, tooLong.status, bogus.status]).toEqual([400, 400, 400]);
+  for (const answer of [crlf, tooLong]) {
+    expect(answer.body).toEqual({
+      error: 'the continuationToken is not valid',
+      errors: [{ field: 'continuationToken', message: expect.stringContaining('its backend position must be printable ASCII of at most 4096 characters') }],
+    });
+  }
+  expect(bogus.body).toEqual({
+    error: 'the continuationToken is not valid',
+    errors: [{ field: 'continuationToken', message: expect.stringContaining('the order store did not accept its backend position') }],
+  });
+  // The same listing from its real token, and a fresh one, still answer.
+  const resumed = await list({ pageSize: '10', continuationToken: first.body.continuationToken });
+  expect(resumed.status).toBe(200);
+  expect(resumed.body.orders).toHaveLength(10);
+  expect(resumed.body.orders[0].orderId).not.toBe(first.body.orders[0].orderId);
+  expect((await list({ pageSize: '10' })).body.orders.map((o: { orderId: string }) => o.orderId)).toEqual(first.body.orders.map((o: { orderId: string }) => o.orderId));
+});

@@ -352,6 +352,31 @@ describe('failures', () => {
     expect(sim.controls.requestLog().map((e) => e.status)).toEqual([status]);
   });
 
+  it('types a 403/404 business refusal at checkout as a refusal naming its code, not as an auth or not-found failure', async () => {
+    const client = clientFor({ maxTransientRetries: 3 });
+    const cart = await client.createCart(CUSTOMER, [DOCS_LINE_ITEMS[4]], ctx());
+    sim.controls.setCatalogItem(DOCS_LINE_ITEMS[4].catalogItemId, { checkoutRefusal: { status: 403, code: 13605, description: 'The customer must accept the Microsoft Customer Agreement', times: 1 } });
+    const mca = await client.checkout(CUSTOMER, cart.id, ctx()).catch((e) => e);
+    sim.controls.setCatalogItem(DOCS_LINE_ITEMS[4].catalogItemId, { checkoutRefusal: { status: 404, code: 400019, description: 'Availability not found', times: 1 } });
+    const availability = await client.checkout(CUSTOMER, cart.id, ctx()).catch((e) => e);
+
+    for (const [error, status, code] of [[mca, 403, 13605], [availability, 404, 400019]] as const) {
+      expect(error).toBeInstanceOf(PartnerCenterBusinessError);
+      expect([error.status, error.code, error.reason, error.retryable, error.operation]).toEqual([status, code, 'refused', false, 'checkout']);
+    }
+    expect(mca.description).toBe('The customer must accept the Microsoft Customer Agreement');
+    // Each refusal answered once: not retried.
+    expect(sim.controls.requestLog().map((e) => e.status)).toEqual([201, 403, 404]);
+    expect(sim.controls.counts(CUSTOMER)).toMatchObject({ checkouts: 0, orders: 0 });
+  });
+
+  it('types a 403 business refusal of cart creation as a refusal (403/800089)', async () => {
+    sim.controls.setCatalogItem(DOCS_LINE_ITEMS[0].catalogItemId, { createRefusal: { status: 403, code: 800089, description: 'asset limit per customer' } });
+    const error = await clientFor().createCart(CUSTOMER, [DOCS_LINE_ITEMS[0]], ctx()).catch((e) => e);
+    expect(error).toBeInstanceOf(PartnerCenterBusinessError);
+    expect([error.status, error.code, error.reason]).toEqual([403, 800089, 'refused']);
+  });
+
   it('surfaces an offer quantity limit as a business refusal naming the line (400/900275)', async () => {
     sim.controls.setCatalogItem('DZH318Z0BPS6:0001:DZH318Z0BPS6', {}, { maxQuantity: 1 });
     const error = await clientFor().createCart(CUSTOMER, [{ ...DOCS_LINE_ITEMS[0], quantity: 2 }], ctx()).catch((e) => e);

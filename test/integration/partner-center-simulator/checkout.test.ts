@@ -1,5 +1,5 @@
 // Checkout over real HTTP: order groups become orders, idempotent repeats, 800065 mode, concurrency, expiry,
-// configured checkout failures.
+// configured checkout failures and whole-request refusals.
 import type { PartnerCenterSimulator } from '../../../local/partner-center-simulator';
 import { AZURE_PLAN, CUSTOMER, DOCS_CART_REQUEST, NCE_M365_E3, SAAS, line, startSimulator, type SimulatorClient } from './simulatorClient';
 
@@ -165,5 +165,66 @@ describe('checkout', () => {
     expect(retried.body.orders).toHaveLength(1);
     expect(retried.body.orderErrors).toEqual([]);
     expect(sim.controls.counts(CUSTOMER)).toMatchObject({ orders: 1, checkouts: 1 });
+  });
+});
+
+describe('refusals of the whole request (catalog behaviour checkoutRefusal / createRefusal)', () => {
+  it('refuses the checkout with the service error body, buys nothing and keeps the cart Active (403/13605)', async () => {
+    const description = 'Either a partner confirmation of the customer acceptance of the Microsoft Customer Agreement must be provided or the customer must accept it.';
+    sim.controls.setCatalogItem(NCE_M365_E3, { checkoutRefusal: { status: 403, code: 13605, description, times: 1 } });
+    const cart = await newCart();
+
+    const refused = await client.checkout(cart.id);
+
+    expect(refused.status).toBe(403);
+    expect(refused.body).toEqual({ code: 13605, description, data: [], source: 'PartnerApiServiceControllers' });
+    expect((await client.getCart(cart.id)).body.status).toBe('Active');
+    expect(sim.controls.counts(CUSTOMER)).toMatchObject({ carts: 1, checkouts: 0, orders: 0 });
+    // times: 1 — the next checkout of the same cart goes through.
+    const retried = await client.checkout(cart.id);
+    expect(retried.status).toBe(201);
+    expect(retried.body.orders).toHaveLength(1);
+  });
+
+  it('refuses with a default description naming the code and the item, until told otherwise (404/400019)', async () => {
+    sim.controls.setCatalogItem(SAAS, { checkoutRefusal: { status: 404, code: 400019 } });
+    const cart = await newCart([line(AZURE_PLAN, 'monthly'), line(SAAS, 'monthly', 'P1M')]);
+
+    const first = await client.checkout(cart.id);
+    const second = await client.checkout(cart.id);
+    sim.controls.setCatalogItem(SAAS, { checkoutRefusal: null });
+    const third = await client.checkout(cart.id);
+
+    expect([first.status, first.body.code, second.status]).toEqual([404, 400019, 404]);
+    expect(first.body.description).toBe(`Partner Center refused the checkout of cart ${cart.id}: ${SAAS} (simulated refusal 400019).`);
+    expect(third.status).toBe(201);
+    expect(third.body.orders).toHaveLength(2);
+  });
+
+  it('refuses creating a cart holding the item, and creates none (403/800069)', async () => {
+    sim.controls.setCatalogItem(SAAS, { createRefusal: { status: 403, code: 800069, description: 'Order failed Risk Management check' } });
+
+    const refused = await client.createCart({ lineItems: [line(SAAS, 'monthly', 'P1M')] });
+    const other = await client.createCart({ lineItems: [line(NCE_M365_E3, 'monthly', 'P1Y')] });
+
+    expect(refused.status).toBe(403);
+    expect(refused.body).toEqual({ code: 800069, description: 'Order failed Risk Management check', data: [], source: 'PartnerApiServiceControllers' });
+    expect(other.status).toBe(201);
+    expect(sim.controls.counts(CUSTOMER)).toMatchObject({ carts: 1 });
+  });
+
+  it.each([
+    [{ status: 403 }, 'checkoutRefusal.code: expected an integer Partner Center error code'],
+    [{ status: 429, code: 1 }, 'checkoutRefusal.status: expected an HTTP status 400-499 other than 429'],
+    [{ status: 500, code: 1 }, 'checkoutRefusal.status: expected an HTTP status 400-499 other than 429'],
+    [{ status: 403, code: 13605, times: -1 }, 'checkoutRefusal.times: expected a whole number ≥ 0'],
+    [{ status: 403, code: 13605, reason: 'x' }, 'checkoutRefusal.reason: unknown field'],
+    ['403/13605', 'checkoutRefusal: expected an object {status, code, description?, times?} or null'],
+  ])('validates checkoutRefusal %j over the control API', async (refusal, message) => {
+    const bad = await client.control('PUT', `/catalog/${NCE_M365_E3}`, { behaviour: { checkoutRefusal: refusal } });
+
+    expect(bad.status).toBe(400);
+    expect(bad.body.description).toContain(message);
+    expect(sim.controls.catalog().find((i) => i.id === NCE_M365_E3)?.behaviour.checkoutRefusal).toBeUndefined();
   });
 });

@@ -3,7 +3,7 @@
 // contract (top + opaque continuation token), because a task hub of thousands of instances in the local runtime would
 // take minutes to build; the real query over the runtime is covered in test/integration/functions/ordersList.test.ts.
 import type { DurableOrchestrationStatus } from 'durable-functions';
-import type { InstanceQuery, QueryInstancePage } from '../../../functions/orderInstanceQuery';
+import { InstanceQueryError, type InstanceQuery, type QueryInstancePage } from '../../../functions/orderInstanceQuery';
 import { listOrders, MAX_SCANNED_PER_REQUEST, SCAN_PAGE_SIZE } from '../../../functions/ordersListHttp';
 
 const TOTAL = 5000;
@@ -52,4 +52,22 @@ test('a page that fills in the middle of a backend page resumes right after the 
   const second = await listOrders(pageSource(calls), { customerId: '11111111-1111-4111-8111-111111111111' }, 30, first.continuationToken);
   if ('error' in second) throw new Error(second.error);
   expect([...first.orders, ...second.orders].map((o) => o.orderId)).toEqual(Array.from({ length: 60 }, (_, n) => `SCAN-${n}`));
+});
+
+test('a backend 400 is the caller\'s token only while that token is in use; later, it is the backend\'s failure', async () => {
+  const start = await listOrders(pageSource([]), { outcome: ['failed'] }, 25, null);
+  if ('error' in start) throw new Error(start.error);
+  const token = JSON.parse(Buffer.from(start.continuationToken!, 'base64url').toString('utf8'));
+  const withBackend = (b: string) => Buffer.from(JSON.stringify({ ...token, b }), 'utf8').toString('base64url');
+  // Refuses any position but the first pages the source itself issued.
+  const strict: QueryInstancePage = async (query) => {
+    if (query.continuationToken !== undefined && Number(query.continuationToken) > 600) throw new InstanceQueryError(400);
+    return pageSource([])(query);
+  };
+
+  const refused = await listOrders(strict, { outcome: ['failed'] }, 25, withBackend('1000'));
+  expect(refused).toEqual({ error: expect.stringContaining('the order store did not accept its backend position') });
+  // From the caller's valid position the scan reaches a position the backend then refuses: not the caller's doing.
+  await expect(listOrders(strict, { outcome: ['failed'] }, 25, withBackend('500'))).rejects.toThrow('the Durable instance query answered HTTP 400');
+  expect(await listOrders(pageSource([]), { outcome: ['failed'] }, 25, withBackend('a\nb'))).toEqual({ error: expect.stringContaining('printable ASCII') });
 });
