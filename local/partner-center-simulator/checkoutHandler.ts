@@ -3,6 +3,7 @@
 // - a checkout while another is committing → 409/800064 (the window is knobs.checkoutProcessingMs);
 // - an expired cart → 400/800002 or 404/800008 (knobs.expiredCartCheckout), the description says it expired;
 // - a cart with line-item errors → 400/800009 "Error in Cart item(s)" naming the items;
+// - a line whose availability was withdrawn after the cart was made → 404/400019 "Availability not found" (error-codes.md);
 // - groups whose catalog item is configured to fail land in orderErrors; the cart becomes Ordered when at least one
 //   order was created. When every group failed the cart stays Active so the checkout can be re-attempted
 //   ("In a scenario where an order fails due to error, the call can be made again").
@@ -39,6 +40,9 @@ export const checkoutCart: ServiceHandler = async (state, request) => {
     const list = broken.map((item) => `line item ${item.id} (${item.catalogItemId || 'no catalogItemId'}): ${item.problem!.name}`).join('; ');
     return errorResponse(400, 800009, `Error in Cart item(s): ${list}. Fix or remove them with PUT before checking out.`);
   }
+  const withdrawn = cart.lineItems.find((item) => catalogEntry(state, item).withdrawn);
+  if (withdrawn)
+    return errorResponse(404, 400019, `Availability not found: line item ${withdrawn.id} (${withdrawn.catalogItemId}) is no longer sold. Get the current availability id and update the cart before checking out.`);
   cart.checkoutInProgress = true;
   try {
     if (knobs.checkoutProcessingMs > 0) await delay(knobs.checkoutProcessingMs);

@@ -1,5 +1,5 @@
 // Orders over real HTTP: settling by polls or by simulator time, configured outcomes, 404/20000, the listing delay.
-import type { PartnerCenterSimulator } from '../../../local/partner-center-simulator';
+import { ACCESS_LTSC_2021 as ACCESS_LTSC, type PartnerCenterSimulator } from '../../../local/partner-center-simulator';
 import { CUSTOMER, NCE_M365_E3, OTHER_CUSTOMER, SAAS, clientFor, line, startSimulator, type Reply, type SimulatorClient } from './simulatorClient';
 
 let sim: PartnerCenterSimulator;
@@ -84,7 +84,6 @@ describe('get order', () => {
 });
 
 describe('purchase-order upload (POST /orders/{id}/attachment)', () => {
-  const ACCESS_LTSC = 'DG7GMGF0D7FV:0002:DG7GMGF0D9ZP';
   const pdf = (name = 'PO_Part1.pdf', bytes = 2048) => new File([new Uint8Array(bytes).fill(37)], name, { type: 'application/pdf' });
 
   async function upload(orderId: string, parts: { metadata?: unknown; pofiles?: File[]; tenderFiles?: File[] }) {
