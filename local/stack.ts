@@ -87,9 +87,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const clockFile = clockDirectory && path.join(clockDirectory, 'now');
     const simulator = await startPartnerCenterSimulator({
       ...options.simulator,
-      // As the service documents: new orders reach the customer's order list up to 15 minutes after checkout
-      // (get-all-of-a-customer-s-orders.md), so recovery from a lost checkout answer runs against the real lag.
-      knobs: { orderListingDelayMs: '15m', ...options.simulator?.knobs },
+      // The simulator's default listing lag is the documented 15 minutes (get-all-of-a-customer-s-orders.md), so
+      // recovery from a lost checkout answer runs against the real lag.
+      knobs: { ...options.simulator?.knobs },
       ...(clockFile ? { clockSource: async () => readClockFile(clockFile) ?? Date.now() } : {}),
       port: ports.partnerCenter ?? 0,
       auth: { mode: 'jwt', jwksUri: identity.entraId.jwksUri, jwksCa: identity.caCertPem, tenantId },

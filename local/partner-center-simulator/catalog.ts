@@ -62,7 +62,10 @@ export interface ItemBehaviour {
 export type OrderChannel = 'OMS' | 'azure-plan' | 'commerce';
 
 export interface CatalogItem {
-  /** A full catalogItemId `product:sku:availability`, or a bare product id that matches every SKU of that product. */
+  /**
+   * The catalogItemId a cart line must name exactly (any case): `product:sku:availability`, or a legacy offer id. No
+   * prefix matching: Partner Center refuses an availability it does not know even when the product exists.
+   */
   id: string;
   name: string;
   orderChannel: OrderChannel;
@@ -81,6 +84,12 @@ export interface CatalogItem {
   maxQuantity?: number | null;
   /** Promotions this item is eligible for; any other promotionId gets 10014 InvalidPromotionId. */
   promotionIds?: string[];
+  /**
+   * The availability is no longer sold: a new cart line naming it gets 10001 CatalogItemIdIsNotValid, and checking out
+   * a cart made before gets 404/400019 "Availability not found" (error-codes.md: "This error can occur when checking
+   * out a cart"). Set at run time with setCatalogItem(id, {}, { withdrawn: true }).
+   */
+  withdrawn?: boolean;
   behaviour: ItemBehaviour;
 }
 
@@ -95,6 +104,10 @@ const nce = (id: string, name: string, unitPrice: number): CatalogItem => ({
   behaviour: {},
 });
 
+/** Built-in catalog items on the purchase-order path, exported so tests name the exact ids the catalog sells. */
+export const ACCESS_LTSC_2021 = 'DG7GMGF0D7FV:0001:DG7GMGF0D9ZP';
+export const EXCEL_LTSC_2021 = 'DG7GMGF0D7FT:0002:DG7GMGF0D9ZQ';
+
 export function defaultCatalog(): CatalogItem[] {
   return [
     // Azure plan: provisioned at once, so its order is `completed` in the checkout response (checkout-a-cart.md).
@@ -105,8 +118,10 @@ export function defaultCatalog(): CatalogItem[] {
     { id: 'DG7GMGF0DWTL:0001:DG7GMGF0DSFM', name: 'Perpetual software', orderChannel: 'commerce', billingCycles: ['one_time'], termDurations: [], termRequired: false, unitPrice: 299.0, behaviour: {} },
     { id: 'DG7GMGF0DWM3:0002:DG7GMGF0DT1M', name: 'Perpetual software', orderChannel: 'commerce', billingCycles: ['one_time'], termDurations: [], termRequired: false, unitPrice: 299.0, behaviour: {} },
     // Access / Excel LTSC 2021: the docs' sandbox trigger for the purchase-order upload flow (pending-po-upload.md).
-    { id: 'DG7GMGF0D7FV', name: 'Access LTSC 2021', orderChannel: 'commerce', billingCycles: ['one_time'], termDurations: [], termRequired: false, unitPrice: 199.0, behaviour: { outcome: 'pending_po_upload' } },
-    { id: 'DG7GMGF0D7FT', name: 'Excel LTSC 2021', orderChannel: 'commerce', billingCycles: ['one_time'], termDurations: [], termRequired: false, unitPrice: 199.0, behaviour: { outcome: 'pending_po_upload' } },
+    // The docs give only the product ids; the SKU and availability ids are the simulator's choice (real ones come
+    // from GET /products/{id}/skus/{sku}/availabilities and differ per market).
+    { id: ACCESS_LTSC_2021, name: 'Access LTSC 2021', orderChannel: 'commerce', billingCycles: ['one_time'], termDurations: [], termRequired: false, unitPrice: 199.0, behaviour: { outcome: 'pending_po_upload' } },
+    { id: EXCEL_LTSC_2021, name: 'Excel LTSC 2021', orderChannel: 'commerce', billingCycles: ['one_time'], termDurations: [], termRequired: false, unitPrice: 199.0, behaviour: { outcome: 'pending_po_upload' } },
     { id: 'DZH318Z0BXWC:0002:DZH318Z0BMRV', name: 'SaaS subscription', orderChannel: 'commerce', billingCycles: ['monthly', 'annual'], termDurations: ['P1M', 'P1Y'], termRequired: true, unitPrice: 10.0, behaviour: {} },
     { id: 'DZH318Z0C0WF:0001:DZH318Z0BP69', name: 'SaaS free trial', orderChannel: 'commerce', billingCycles: ['none'], termDurations: ['P1M'], termRequired: true, unitPrice: 0, behaviour: {} },
     // The only offers documented to enforce attestation: Windows 365 Business with Windows Hybrid Benefit
@@ -125,15 +140,19 @@ export interface Catalog {
   list(): CatalogItem[];
 }
 
-/** Exact ids win over bare product ids; lookups ignore case like the service's catalog ids do [INFERENCE]. */
+/**
+ * Exact ids only. A cart line names product, SKU and availability, and an availability the catalog does not sell is
+ * refused even for a known product: line-item CatalogItemIdIsNotValid (10001, cart-resources.md) here; the service's
+ * 404/400019 "Availability not found" (error-codes.md) is for an availability gone by checkout. Lookups ignore case
+ * like the service's catalog ids do [INFERENCE].
+ */
 export function createCatalog(items: CatalogItem[]): Catalog {
   const byId = new Map<string, CatalogItem>();
   const upsert = (item: CatalogItem) => byId.set(item.id.toUpperCase(), structuredClone(item));
   items.forEach(upsert);
   return {
     find(catalogItemId) {
-      const key = catalogItemId.toUpperCase();
-      return byId.get(key) ?? byId.get(key.split(':')[0]);
+      return byId.get(catalogItemId.toUpperCase());
     },
     upsert,
     list: () => [...byId.values()].map((item) => structuredClone(item)),

@@ -67,7 +67,7 @@ function definitionProblems(d: Record<string, unknown>, at: string): string[] {
     problems.push(`${at}.termDurations: expected an array of ISO 8601 terms such as "P1M", "P1Y", "P3Y"`);
   if (d.termRequired !== undefined && typeof d.termRequired !== 'boolean') problems.push(`${at}.termRequired: expected true or false`);
   if (d.unitPrice !== undefined && !(typeof d.unitPrice === 'number' && d.unitPrice >= 0)) problems.push(`${at}.unitPrice: expected a number ≥ 0`);
-  if (d.enforceAttestation !== undefined && typeof d.enforceAttestation !== 'boolean') problems.push(`${at}.enforceAttestation: expected true or false`);
+  for (const name of ['enforceAttestation', 'withdrawn'] as const) if (d[name] !== undefined && typeof d[name] !== 'boolean') problems.push(`${at}.${name}: expected true or false`);
   if (d.maxSeatsPerSubscription !== undefined && d.maxSeatsPerSubscription !== null && !(Number.isInteger(d.maxSeatsPerSubscription) && (d.maxSeatsPerSubscription as number) >= 1))
     problems.push(`${at}.maxSeatsPerSubscription: expected a whole number ≥ 1 or null`);
   for (const name of ['minQuantity', 'maxQuantity'] as const)

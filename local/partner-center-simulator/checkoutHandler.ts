@@ -4,6 +4,7 @@
 // - an expired cart → 400/800002 or 404/800008 (knobs.expiredCartCheckout), the description says it expired;
 // - a cart with line-item errors → 400/800009 "Error in Cart item(s)" naming the items;
 // - a cart holding an item with `checkoutRefusal` → that status and code (e.g. 403/13605), nothing bought, cart Active;
+// - a line whose availability was withdrawn after the cart was made → 404/400019 "Availability not found" (error-codes.md);
 // - groups whose catalog item is configured to fail land in orderErrors; the cart becomes Ordered when at least one
 //   order was created. When every group failed the cart stays Active so the checkout can be re-attempted
 //   ("In a scenario where an order fails due to error, the call can be made again").
@@ -42,6 +43,9 @@ export const checkoutCart: ServiceHandler = async (state, request) => {
   }
   const refused = itemRefusal(state, cart.lineItems, 'checkoutRefusal', `the checkout of cart ${cart.id}`);
   if (refused) return refused;
+  const withdrawn = cart.lineItems.find((item) => catalogEntry(state, item).withdrawn);
+  if (withdrawn)
+    return errorResponse(404, 400019, `Availability not found: line item ${withdrawn.id} (${withdrawn.catalogItemId}) is no longer sold. Get the current availability id and update the cart before checking out.`);
   cart.checkoutInProgress = true;
   try {
     if (knobs.checkoutProcessingMs > 0) await delay(knobs.checkoutProcessingMs);

@@ -27,7 +27,7 @@ Usage: npm run sim:partner-center -- [flags]
   --checkout-replay M      idempotent (repeat the first result, default) | reject (400/800065)
   --order-polls N          GETs an order stays pending before it settles (default 2)
   --order-delay D          simulator time before orders settle (default: polls only)
-  --listing-delay D        new orders hidden from GET /orders for D (the service documents up to 15m; default 0)
+  --listing-delay D        new orders hidden from GET /orders for D (default 15m, the documented upper bound)
   --expired-cart M         not-found (404/800008, default) | bad-request (400/800002)
   --error-code-format F    line-item errorCode as integer (default) | snake_case
   --customers G,G          more customer GUIDs besides the built-in ones (any other gets 404/60003, as the service)

@@ -22,7 +22,7 @@ export interface SimulatorKnobs {
   orderPendingPolls: number | null;
   /** Default settle delay (simulator clock); null = polls only. */
   orderSettleDelayMs: number | null;
-  /** New orders are missing from GET /orders for this long (the service documents up to 15 minutes). */
+  /** New orders are missing from GET /orders for this long: the service documents "up to 15 minutes", so the default is the full 15. */
   orderListingDelayMs: number;
   /** Requests admitted in any 60 s per throttling key; 0 switches throttling off. The docs give 500/min for orders. */
   requestsPerMinute: number;
@@ -87,7 +87,7 @@ export const DEFAULT_KNOBS: SimulatorKnobs = {
   currencyCode: 'USD',
   orderPendingPolls: 2,
   orderSettleDelayMs: null,
-  orderListingDelayMs: 0,
+  orderListingDelayMs: 15 * 60_000,
   requestsPerMinute: 500,
   requestBurst: null,
   throttleScope: 'partnerTenant',

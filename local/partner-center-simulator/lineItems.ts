@@ -91,7 +91,8 @@ function readLineItem(raw: JsonObject, index: number, catalog: Catalog, knobs: P
   if (rawTerm !== undefined && rawTerm !== null && rawTerm !== '' && typeof rawTerm !== 'string') invalidInput(`termDuration must be an ISO 8601 string such as "P1Y", got ${quote(rawTerm)}.`);
   readStructuredFields(raw, item, invalidInput);
 
-  const catalogItem = catalogItemId ? catalog.find(catalogItemId) : undefined;
+  const found = catalogItemId ? catalog.find(catalogItemId) : undefined;
+  const catalogItem = found?.withdrawn ? undefined : found;
   if (catalogItemId && !catalogItem) problems.unshift({ name: 'CatalogItemIdIsNotValid', description: `The catalog item ID ${quote(catalogItemId)} is not valid.` });
   if (catalogItem) {
     item.catalogItem = catalogItem;

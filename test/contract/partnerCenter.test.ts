@@ -197,10 +197,14 @@ describe(`Partner Center contract (${TARGET_NAME})`, () => {
   });
 
   contract('orders.list', async (record) => {
+    // The simulator hides new orders for the documented 15 minutes; past that, the orders bought above are listed
+    // (the sandbox's customer has older ones), so the checks below see real items.
+    target.simulator?.controls.advanceClock('15m');
     const list = await target.client.listOrders(target.customerId, newContext());
 
     expect(record.lastCall().status).toBe(200);
     expect(list.totalCount).toBe(list.items.length);
+    if (target.simulator) expect(list.totalCount).toBeGreaterThan(0);
     for (const order of list.items) {
       expect(typeof order.id).toBe('string');
       expect(typeof order.status).toBe('string');

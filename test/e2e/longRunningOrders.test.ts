@@ -37,7 +37,7 @@ it('follows a purchase-order wait over simulated days to completed, continuing a
   // upload itself (which Partner Center waits for) is proven in steppedClock.test.ts; here the wait moves on by itself
   // so that days of hourly looks and continue-as-new can run on the free-running clock.
   stack.simulator.controls.setKnobs({ purchaseOrderUpload: 'automatic' });
-  stack.simulator.controls.setCatalogItem('DG7GMGF0D7FV', { outcome: 'pending_po_upload', pendingPolls: 24 });
+  stack.simulator.controls.setCatalogItem(ACCESS_LTSC, { outcome: 'pending_po_upload', pendingPolls: 24 });
   const order = validOrder({ orderId: 'SO-LONG-1', customerId, lineItems: [{ catalogItemId: ACCESS_LTSC, quantity: 2, billingCycle: 'one_time' }] });
 
   const { final, results, outcome } = await runOrderOverHttp(stack, order);

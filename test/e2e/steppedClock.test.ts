@@ -92,7 +92,7 @@ it('cancels an order while it waits out a 429 on cart creation, without waiting 
 
 it('keeps an order waiting for its purchase order for simulated days, names it in the status and a milestone, and completes it after an upload through the API', async () => {
   const customerId = customerIdFor('status-while-waiting');
-  stack.simulator.controls.setCatalogItem('DG7GMGF0D7FV', { outcome: 'pending_po_upload', pendingPolls: 1 });
+  stack.simulator.controls.setCatalogItem(ACCESS_LTSC, { outcome: 'pending_po_upload', pendingPolls: 1 });
   const order = validOrder({ orderId: 'SO-STEP-3', customerId, lineItems: [{ catalogItemId: ACCESS_LTSC, quantity: 1, billingCycle: 'one_time' }] });
   const uploadUrl = `${stack.runtime.apiBaseUrl}/orders/${order.orderId}/purchase-order`;
   const orderGets = () => simulatorCalls(stack, customerId, 'GET', /\/orders\/[^/]+$/).length;

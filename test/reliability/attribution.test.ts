@@ -57,8 +57,10 @@ it('when Partner Center will not repeat a checkout (800065) and has forgotten it
   const customerId = customerIdFor('reliability-untied');
   const a = { orderId: 'SO-UNTIED-A', customerId };
   const b = { orderId: 'SO-UNTIED-B', customerId };
-  // The order list shows new orders at once here (the local stack lags it 15 minutes by default): this scenario is
-  // about what recovery may claim once the candidates are visible, not about the lag.
+  // Opt-in: the order list shows new orders at once here. This scenario is about what recovery may claim once the
+  // candidates are visible. Under the documented lag (the simulator's default, 15 minutes) the workflow today names
+  // none: recoverOrders ends `unknown` on its first untied look, before the list shows them (known bug, pinned by
+  // test/unit/orchestrations/untiedRecovery.test.ts).
   stack.simulator.controls.setKnobs({ checkoutReplay: 'reject', orderListingDelayMs: 0 });
   await post(a);
   await waitForOrders(stack, [a]);

@@ -47,7 +47,7 @@ export const BEHAVIOURS = [
     id: 'orders.list',
     title: "list a customer's orders",
     documented: '200 {totalCount, items, links, attributes}; a new order may take up to 15 minutes to appear (get-all-of-a-customer-s-orders.md)',
-    simulatorChoice: 'knob orderListingDelayMs (default 0)',
+    simulatorChoice: 'knob orderListingDelayMs (default 15 minutes, the documented upper bound)',
   },
   {
     id: 'customer.unknown',

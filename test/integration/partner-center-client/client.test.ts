@@ -239,8 +239,7 @@ describe('orders', () => {
     expect(error.code).toBe(20000);
   });
 
-  it('lists a customer orders only after the listing delay', async () => {
-    sim.controls.setKnobs({ orderListingDelayMs: '15m' });
+  it('lists a customer orders only after the listing delay (the simulator default, 15 minutes)', async () => {
     const client = clientFor();
     const cart = await client.createCart(CUSTOMER, DOCS_LINE_ITEMS, ctx());
     const result = await client.checkout(CUSTOMER, cart.id, ctx());

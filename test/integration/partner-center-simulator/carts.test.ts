@@ -1,5 +1,5 @@
 // Carts over real HTTP: create (the docs' six-item example), get, update, validation and the service's error bodies.
-import { BUILT_IN_CUSTOMERS, startPartnerCenterSimulator, type PartnerCenterSimulator } from '../../../local/partner-center-simulator';
+import { ACCESS_LTSC_2021, BUILT_IN_CUSTOMERS, startPartnerCenterSimulator, type PartnerCenterSimulator } from '../../../local/partner-center-simulator';
 import { AZURE_PLAN, CUSTOMER, DOCS_CART_REQUEST, GUID, NCE_M365_E3, OTHER_CUSTOMER, clientFor, line, startSimulator, type SimulatorClient } from './simulatorClient';
 
 let sim: PartnerCenterSimulator;
@@ -59,6 +59,24 @@ describe('create cart', () => {
     expect(zero.error.errorDescription).toContain('quantity');
     expect(wrongPlan.error.errorCode).toBe(10013);
     expect(wrongPlan.error.errorDescription).toContain('one_time');
+  });
+
+  it('refuses a known product with an availability, SKU or bare product id the catalog does not sell (10001), and its checkout (400/800009)', async () => {
+    // The catalog sells DG7GMGF0D7FV (Access LTSC 2021) only as ACCESS_LTSC_2021; the service matches the whole id.
+    const madeUp = ['DG7GMGF0D7FV:0001:DG7GMGF0D7XX', 'DG7GMGF0D7FV:0009:DG7GMGF0D9ZP', 'DG7GMGF0D7FV', 'CFQ7TTC0LF8S:0001:CFQ7TTC0VZW6'];
+    const reply = await client.createCart({ lineItems: [line(ACCESS_LTSC_2021, 'one_time'), ...madeUp.map((id) => line(id, 'one_time'))] });
+
+    expect(reply.status).toBe(201);
+    const [sold, ...refused] = reply.body.lineItems;
+    expect([sold.catalogItemId, sold.error, sold.orderGroup]).toEqual([ACCESS_LTSC_2021, undefined, '0']);
+    expect(refused.map((l: { catalogItemId: string; error: { errorCode: number; errorDescription: string }; orderGroup?: string }) => [l.catalogItemId, l.error.errorCode, l.error.errorDescription, l.orderGroup])).toEqual(
+      madeUp.map((id) => [id, 10001, `The catalog item ID "${id}" is not valid.`, undefined]),
+    );
+
+    const checkout = await client.checkout(reply.body.id);
+    expect([checkout.status, checkout.body.code]).toEqual([400, 800009]);
+    expect(checkout.body.description).toContain('line item 1 (DG7GMGF0D7FV:0001:DG7GMGF0D7XX): CatalogItemIdIsNotValid');
+    expect(sim.controls.counts().orders).toBe(0);
   });
 
   it('writes line-item error codes as snake_case strings when configured', async () => {

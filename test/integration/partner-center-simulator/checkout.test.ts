@@ -139,6 +139,20 @@ describe('checkout', () => {
     expect(reply.body.description).toContain('line item 1 (NOPE:0001:NOPE): CatalogItemIdIsNotValid');
   });
 
+  it('answers 404/400019 for a cart whose availability was withdrawn after it was made, orders nothing, and refuses the id in new carts (10001)', async () => {
+    const cart = await newCart([line(AZURE_PLAN, 'monthly'), line(SAAS, 'monthly', 'P1M')]);
+    sim.controls.setCatalogItem(SAAS, {}, { withdrawn: true });
+
+    const reply = await client.checkout(cart.id);
+
+    expect([reply.status, reply.body.code]).toEqual([404, 400019]);
+    expect(reply.body.description).toContain(`Availability not found: line item 1 (${SAAS})`);
+    expect(sim.controls.counts().orders).toBe(0);
+    expect((await client.getCart(cart.id)).body.status).toBe('Active');
+    const fresh = await newCart([line(SAAS, 'monthly', 'P1M')]);
+    expect(fresh.lineItems[0].error.errorCode).toBe(10001);
+  });
+
   it('puts a group whose item is configured to fail into orderErrors while the other groups are ordered', async () => {
     sim.controls.setCatalogItem(SAAS, { checkoutFailure: { code: 800087, description: "There's an issue with the line item" } });
     const cart = await newCart([line(AZURE_PLAN, 'monthly'), line(SAAS, 'monthly', 'P1M')]);

@@ -1,5 +1,5 @@
 // Orders over real HTTP: settling by polls or by simulator time, configured outcomes, 404/20000, the listing delay.
-import type { PartnerCenterSimulator } from '../../../local/partner-center-simulator';
+import { ACCESS_LTSC_2021 as ACCESS_LTSC, type PartnerCenterSimulator } from '../../../local/partner-center-simulator';
 import { CUSTOMER, NCE_M365_E3, OTHER_CUSTOMER, SAAS, clientFor, line, startSimulator, type Reply, type SimulatorClient } from './simulatorClient';
 
 let sim: PartnerCenterSimulator;
@@ -84,7 +84,6 @@ describe('get order', () => {
 });
 
 describe('purchase-order upload (POST /orders/{id}/attachment)', () => {
-  const ACCESS_LTSC = 'DG7GMGF0D7FV:0002:DG7GMGF0D9ZP';
   const pdf = (name = 'PO_Part1.pdf', bytes = 2048) => new File([new Uint8Array(bytes).fill(37)], name, { type: 'application/pdf' });
 
   async function upload(orderId: string, parts: { metadata?: unknown; pofiles?: File[]; tenderFiles?: File[] }) {
@@ -173,6 +172,7 @@ describe('list orders', () => {
   it('lists a customer\'s orders as a collection and filters by billingType', async () => {
     const cart = (await client.createCart({ lineItems: [line(NCE_M365_E3, 'monthly', 'P1M'), line(NCE_M365_E3, 'annual', 'P1Y')] })).body;
     const ids = (await client.checkout(cart.id)).body.orders.map((o: { id: string }) => o.id);
+    sim.controls.advanceClock('15m');
 
     const all = await client.listOrders();
     const annual = await client.listOrders('?billingType=annual');
@@ -184,20 +184,32 @@ describe('list orders', () => {
     expect([bad.status, bad.body.code]).toEqual([400, 800002]);
   });
 
-  it('hides new orders for the configured listing delay, while GET by id sees them at once', async () => {
-    sim.controls.setKnobs({ orderListingDelayMs: '15m' } as never);
+  it('hides new orders for the documented 15 minutes by default, while GET by id sees them at once', async () => {
+    expect(sim.controls.knobs().orderListingDelayMs).toBe(15 * 60_000);
     const order = await orderFor();
 
     expect((await client.listOrders()).body.totalCount).toBe(0);
     expect((await client.getOrder(order.id)).status).toBe(200);
-    sim.controls.advanceClock('15m');
+    sim.controls.advanceClock(15 * 60_000 - 1_000);
+    expect((await client.listOrders()).body.totalCount).toBe(0);
+    sim.controls.advanceClock('1s');
+    expect((await client.listOrders()).body.items.map((o: { id: string }) => o.id)).toEqual([order.id]);
+  });
+
+  it('uses a shorter listing delay when configured', async () => {
+    sim.controls.setKnobs({ orderListingDelayMs: '2m' } as never);
+    const order = await orderFor();
+
+    expect((await client.listOrders()).body.totalCount).toBe(0);
+    sim.controls.advanceClock('2m');
     expect((await client.listOrders()).body.items.map((o: { id: string }) => o.id)).toEqual([order.id]);
   });
 
   it('does not count listing as polling', async () => {
     sim.controls.setKnobs({ orderPendingPolls: 1 });
     const order = await orderFor();
-    await client.listOrders();
+    sim.controls.advanceClock('15m');
+    expect((await client.listOrders()).body.totalCount).toBe(1);
     await client.listOrders();
 
     expect(await pollStatuses(order.id, 2)).toEqual(['pending', 'completed']);
