@@ -261,10 +261,14 @@ export function* processOrder(context: OrchestrationContext): Step<OrderOutcome 
         lastError = `orders of cart ${ref.cartId} are not yet in Partner Center's order list (it lags up to 15 minutes)`;
       } else if (result.ok && result.value.kind === 'untied') {
         // Bought, but Partner Center would not repeat which orders: candidates are named for an operator, never claimed.
+        // The order list lags up to 15 minutes, so the candidates are looked for until the recovery window ends.
         const { candidates, moreCandidates } = result.value;
-        const named = candidates.length === 0 ? 'none is in the order list yet' : `candidates: ${candidates.join(', ')}${moreCandidates > 0 ? ` and ${moreCandidates} more` : ''}`;
-        errors.push(workflowError('checkoutUnknown', `cart ${ref.cartId} was checked out, but Partner Center would not repeat its checkout result and no order names the cart it came from (${named}); check Partner Center`));
-        return 'unknown';
+        if (isAtOrAfter(now(), windowEnd)) {
+          const named = candidates.length === 0 ? 'none is in the order list' : `candidates: ${candidates.join(', ')}${moreCandidates > 0 ? ` and ${moreCandidates} more` : ''}`;
+          errors.push(workflowError('checkoutUnknown', `cart ${ref.cartId} was checked out, but Partner Center would not repeat its checkout result and no order names the cart it came from (${named}); check Partner Center`));
+          return 'unknown';
+        }
+        lastError = `cart ${ref.cartId} was checked out, but Partner Center would not repeat its checkout result; looking in its order list (it lags up to 15 minutes)`;
       } else if (!result.ok && PASSING_FAILURES.has(result.failure.reason)) {
         if ((yield* waitOut(result.failure, outages)) === 'deadlinePassed') return checkoutUnknown(ref.cartId);
         continue;

@@ -57,11 +57,9 @@ it('when Partner Center will not repeat a checkout (800065) and has forgotten it
   const customerId = customerIdFor('reliability-untied');
   const a = { orderId: 'SO-UNTIED-A', customerId };
   const b = { orderId: 'SO-UNTIED-B', customerId };
-  // Opt-in: the order list shows new orders at once here. This scenario is about what recovery may claim once the
-  // candidates are visible. Under the documented lag (the simulator's default, 15 minutes) the workflow today names
-  // none: recoverOrders ends `unknown` on its first untied look, before the list shows them (known bug, pinned by
-  // test/unit/orchestrations/untiedRecovery.test.ts).
-  stack.simulator.controls.setKnobs({ checkoutReplay: 'reject', orderListingDelayMs: 0 });
+  // Under the documented order-list lag (the simulator's default, 15 minutes): recovery looks through its window, so
+  // the candidates are named once the list shows them.
+  stack.simulator.controls.setKnobs({ checkoutReplay: 'reject' });
   await post(a);
   await waitForOrders(stack, [a]);
   // B's first checkout answer is lost; Partner Center then forgets the request id, so the repeat meets the ordered cart.
@@ -85,5 +83,5 @@ it('when Partner Center will not repeat a checkout (800065) and has forgotten it
   const named = outcome?.errors.find((e) => e.reason === 'checkoutUnknown')?.message ?? '';
   // Both orders' Partner Center orders are named as candidates; the outcome claims none of them.
   for (const order of stack.simulator.controls.orders(customerId)) expect(named).toContain(order.id);
-  stack.simulator.controls.setKnobs({ faults: [], checkoutReplay: 'idempotent', orderListingDelayMs: '15m' });
+  stack.simulator.controls.setKnobs({ faults: [], checkoutReplay: 'idempotent' });
 }, 90_000);
