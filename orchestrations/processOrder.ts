@@ -145,7 +145,10 @@ export function* processOrder(context: OrchestrationContext): Step<OrderOutcome 
   function* checkOut(): Step<'submitted' | 'recreate' | OutcomeStatus> {
     stage = 'checkingOut';
     const current = cart as NonNullable<typeof cart>;
-    const ref: CartRef = { instanceId, customerId: request.customerId, cartId: current.id };
+    // The MS-RequestId stays while a call's answer is missing (its retry is the same request) and moves on after an
+    // answer, busy or refused included (headers.md: "the value should be reset for the next call").
+    let requestSequence = 0;
+    const cartRef = (): CartRef => ({ instanceId, customerId: request.customerId, cartId: current.id, ...(requestSequence > 0 ? { requestSequence } : {}) });
     // Set once Partner Center may have checked the cart out without our seeing the answer, or may still be checking it
     // out (a lost answer, 800064/800060 busy, 800065, a crashed activity): from then on the cart is read before
     // anything else is bought, and a cart read `Active` only means "not yet".
@@ -159,7 +162,7 @@ export function* processOrder(context: OrchestrationContext): Step<OrderOutcome 
       // Only answers that leave a checkout possibly under way are counted, so `answered` implies `maybeOrdered`.
       if (expired || answered >= policy.checkoutMaxAttempts) {
         if (!maybeOrdered) return 'recreate';
-        const found = yield* recoverOrders(ref);
+        const found = yield* recoverOrders(cartRef());
         if (found !== 'notOrdered') return found;
         stage = 'checkingOut';
         // A new cart could be a second purchase and `failed` could be wrong: ask again later, less and less often (the
@@ -171,7 +174,7 @@ export function* processOrder(context: OrchestrationContext): Step<OrderOutcome 
       }
       attempts.checkout++;
       yield* paced(1);
-      const result = yield* run(activities.checkoutCart(ref));
+      const result = yield* run(activities.checkoutCart(cartRef()));
       if (result.ok) return submitted(result.value);
       const failure = result.failure;
       switch (failure.reason) {
@@ -184,7 +187,7 @@ export function* processOrder(context: OrchestrationContext): Step<OrderOutcome 
           // Partner Center may have committed a checkout whose answer it could not deliver: look at the cart (which
           // waits out the outage itself), and only if it was not ordered wait and try again with the same MS-RequestId.
           maybeOrdered = true;
-          const found = yield* recoverOrders(ref);
+          const found = yield* recoverOrders(cartRef());
           if (found !== 'notOrdered') return found;
           stage = 'checkingOut';
           if ((yield* waitOut(failure, outages)) === 'deadlinePassed') return checkoutUnknown(current.id);
@@ -192,6 +195,7 @@ export function* processOrder(context: OrchestrationContext): Step<OrderOutcome 
         }
         case 'cartBusy':
           answered++;
+          requestSequence++;
           maybeOrdered = true;
           lastError = `cart ${current.id} is being processed by another request (${failure.code ?? '800064'}); checking again`;
           if (addMs(now(), policy.cartBusyRetryMs).getTime() > Date.parse(deadline)) return checkoutUnknown(current.id);
@@ -200,9 +204,11 @@ export function* processOrder(context: OrchestrationContext): Step<OrderOutcome 
         case 'cartAlreadySubmitted':
         case 'activityFailed': {
           answered++;
+          // 800065 is an answer; a crashed activity's call may have had none, so its retry stays the same request.
+          if (failure.reason === 'cartAlreadySubmitted') requestSequence++;
           maybeOrdered = true;
           lastError = failure.reason === 'cartAlreadySubmitted' ? `cart ${current.id} was already submitted (800065); recovering its orders` : failure.message;
-          const found = yield* recoverOrders(ref);
+          const found = yield* recoverOrders(cartRef());
           if (found !== 'notOrdered') return found;
           stage = 'checkingOut';
           break;
@@ -212,8 +218,9 @@ export function* processOrder(context: OrchestrationContext): Step<OrderOutcome 
         default:
           // A refusal. After an earlier attempt that may have gone through, the cart says whether that one did: it
           // reads Active only if nothing was bought (a checkout still under way would have been answered busy).
+          requestSequence++;
           if (maybeOrdered) {
-            const found = yield* recoverOrders(ref);
+            const found = yield* recoverOrders(cartRef());
             if (found !== 'notOrdered') return found;
           }
           errors.push(failureError(failure));

@@ -158,10 +158,13 @@ async function runHandler(rt: SimulatorRuntime, handler: ServiceHandler, request
 }
 
 /**
- * Only answers that are the request's real outcome are kept: 2xx and 4xx, except 409 (the cart was busy; a retry
- * with the same id should try again) and 429. 5xx answers are not kept, so the retry runs again.
+ * Answers are kept when they are the request's outcome: 2xx and 4xx (business failures included, 409 busy too),
+ * except 429, which admitted nothing. headers.md: "If there's a timeout, the retry call should include the same value.
+ * Upon receiving a response (success or business failure), the value should be reset for the next call", so a client
+ * that reuses an id after a busy answer gets that answer again, the strictest reading of a reuse the service does not
+ * document. 5xx answers are not kept, so the retry runs again.
  */
-const keepForReplay = (status: number) => status < 500 && status !== 409 && status !== 429;
+const keepForReplay = (status: number) => status < 500 && status !== 429;
 
 /**
  * A stored answer is replayed only for the same request (same body) within knobs.requestIdReplayWindowMs of the first;

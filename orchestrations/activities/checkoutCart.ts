@@ -1,5 +1,6 @@
-// Checks the cart out. The MS-RequestId is derived from the instance and the cart, so every retry of this checkout
-// (a later try after an outage, a re-run after a crash) is the same request to Partner Center.
+// Checks the cart out. The MS-RequestId is derived from the instance, the cart and the answers the checkout has had,
+// so every retry of a call whose answer was lost (a later try after an outage, a re-run after a crash) is the same
+// request to Partner Center, and a call after an answer is a new one.
 
 import { requestIds, type OrderSummary } from '../../shared/orders';
 import { failedWith, succeeded, type ActivityResult } from './activityResult';
@@ -10,6 +11,8 @@ export interface CartRef {
   instanceId: string;
   customerId: string;
   cartId: string;
+  /** Answers this cart's checkout has had: the MS-RequestId's sequence (requestIds.checkout). Absent: 0. */
+  requestSequence?: number;
 }
 
 export interface OrderGroupError {
@@ -25,8 +28,8 @@ export interface CheckedOut {
 
 export function checkoutCartActivity(deps: OrderActivityDeps) {
   return async (input: CartRef): Promise<ActivityResult<CheckedOut>> => {
-    const { instanceId, customerId, cartId } = input;
-    const ctx = { requestId: requestIds.checkout(instanceId, cartId), correlationId: requestIds.correlation(instanceId) };
+    const { instanceId, customerId, cartId, requestSequence } = input;
+    const ctx = { requestId: requestIds.checkout(instanceId, cartId, requestSequence), correlationId: requestIds.correlation(instanceId) };
     try {
       const result = await deps.partnerCenter.checkout(customerId, cartId, ctx);
       return succeeded({

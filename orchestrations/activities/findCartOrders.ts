@@ -43,7 +43,7 @@ export const MAX_CANDIDATES = 10;
 export function findCartOrdersActivity(deps: OrderActivityDeps) {
   const newRequestId = deps.newRequestId ?? randomUUID;
   return async (input: CartRef): Promise<ActivityResult<CartOrders>> => {
-    const { instanceId, customerId, cartId } = input;
+    const { instanceId, customerId, cartId, requestSequence } = input;
     const correlationId = requestIds.correlation(instanceId);
     try {
       const cart = await deps.partnerCenter.getCart(customerId, cartId, { requestId: newRequestId(), correlationId });
@@ -52,7 +52,8 @@ export function findCartOrdersActivity(deps: OrderActivityDeps) {
       if (cart.status !== 'Ordered') throw new PartnerCenterResponseShapeError('cart status', `"Active" or "Ordered" (got ${JSON.stringify(cart.status).slice(0, 40)})`);
       try {
         // The cart is Ordered, so this cannot buy anything: Partner Center repeats what the checkout produced.
-        const repeated = await deps.partnerCenter.checkout(customerId, cartId, { requestId: requestIds.checkout(instanceId, cartId), correlationId });
+        // The id of the checkout call whose answer is missing: if that call committed, this is its retry.
+        const repeated = await deps.partnerCenter.checkout(customerId, cartId, { requestId: requestIds.checkout(instanceId, cartId, requestSequence), correlationId });
         return succeeded({
           kind: 'ordered',
           orders: repeated.orders.map(summarizeOrder),

@@ -22,6 +22,12 @@ export const requestIds = {
   correlation: (instanceId: string) => deterministicUuid(instanceId, 'correlation'),
   /** One per cart attempt: a retried create reuses it, a recreated cart (attempt n+1) gets a new one. */
   createCart: (instanceId: string, attempt: number) => deterministicUuid(instanceId, 'createCart', String(attempt)),
-  /** One per cart: checkout retries of the same cart are the same request. */
-  checkout: (instanceId: string, cartId: string) => deterministicUuid(instanceId, 'checkout', cartId),
+  /**
+   * One per cart and answer: a retry after a timeout or a lost answer is the same request; after an answer (success
+   * or business failure) the next call is a new one, `sequence` + 1, as headers.md asks ("Upon receiving a response
+   * (success or business failure), the value should be reset for the next call"). Sequence 0 is the id orders
+   * started before sequences existed used.
+   */
+  checkout: (instanceId: string, cartId: string, sequence = 0) =>
+    sequence === 0 ? deterministicUuid(instanceId, 'checkout', cartId) : deterministicUuid(instanceId, 'checkout', cartId, String(sequence)),
 };

@@ -108,6 +108,29 @@ describe('checkoutCart activity', () => {
     expect(checkout?.requestId).toBe(requestIds.checkout(instanceId, cart.cartId));
   });
 
+  test('after a busy answer (800064) the next call is a new request (requestSequence 1) and gets the checkout; sequence 0 again would replay the busy answer', async () => {
+    h.simulator.controls.setKnobs({ checkoutProcessingMs: 300 });
+    const cart = await createdCart();
+    // Another request holds the cart while our checkout (sequence 0) arrives.
+    const holder = h.client.checkout(CUSTOMER_ID, cart.cartId, otherCtx());
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const busy = await h.activities.checkoutCart({ instanceId, customerId: CUSTOMER_ID, cartId: cart.cartId });
+    expect(busy).toMatchObject({ ok: false, failure: { reason: 'cartBusy', status: 409, code: '800064' } });
+    const held = await holder;
+
+    const reused = await h.activities.checkoutCart({ instanceId, customerId: CUSTOMER_ID, cartId: cart.cartId });
+    expect(reused).toMatchObject({ ok: false, failure: { reason: 'cartBusy' } });
+    const next = valueOf(await h.activities.checkoutCart({ instanceId, customerId: CUSTOMER_ID, cartId: cart.cartId, requestSequence: 1 }));
+    expect(next.orders.map((o) => o.id).sort()).toEqual(held.orders.map((o) => o.id).sort());
+    const ours = h.simulator.controls.requestLog().filter((e) => e.path.endsWith('/checkout') && e.correlationId === requestIds.correlation(instanceId));
+    expect(ours.map((e) => [e.requestId, e.replayed])).toEqual([
+      [requestIds.checkout(instanceId, cart.cartId), false],
+      [requestIds.checkout(instanceId, cart.cartId), true],
+      [requestIds.checkout(instanceId, cart.cartId, 1), false],
+    ]);
+    expect(requestIds.checkout(instanceId, cart.cartId, 1)).not.toBe(requestIds.checkout(instanceId, cart.cartId));
+  });
+
   test('a checkout whose answer was lost is retried as the same request: one purchase, same orders', async () => {
     const cart = await createdCart();
     h.simulator.controls.setKnobs({ faults: [{ kind: 'dropAfterCommit', path: '/checkout$', count: 1 }] });

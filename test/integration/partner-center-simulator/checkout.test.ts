@@ -89,6 +89,24 @@ describe('checkout', () => {
     expect(sim.controls.counts(CUSTOMER).orders).toBe(1);
   });
 
+  it('keeps a 409/800064 answer for its MS-RequestId (the id is to be reset after a business failure): a reuse gets it again, a new id gets the checkout', async () => {
+    sim.controls.setKnobs({ checkoutProcessingMs: 300 });
+    const cart = await newCart();
+    const replies = await Promise.all([client.checkout(cart.id, { requestId: 'first' }), client.checkout(cart.id, { requestId: 'busy' })]);
+    const busyId = replies[0].status === 409 ? 'first' : 'busy';
+    expect(replies.map((r) => r.status).sort()).toEqual([201, 409]);
+
+    const reused = await client.checkout(cart.id, { requestId: busyId });
+    expect(reused.status).toBe(409);
+    expect(reused.body.code).toBe(800064);
+    const fresh = await client.checkout(cart.id, { requestId: 'next' });
+    expect(fresh.status).toBe(201);
+    expect(fresh.body.orders.map((o: { id: string }) => o.id)).toEqual(replies.find((r) => r.status === 201)!.body.orders.map((o: { id: string }) => o.id));
+    expect(sim.controls.counts(CUSTOMER).orders).toBe(1);
+    const log = sim.controls.requestLog().filter((r) => r.path.endsWith('/checkout'));
+    expect(log.map((r) => r.replayed)).toEqual([false, false, true, false]);
+  });
+
   it('refuses an expired cart with 404/800008 by default, and can answer 400/800002 instead', async () => {
     const expiring = await newCart();
     sim.controls.advanceClock('7d');

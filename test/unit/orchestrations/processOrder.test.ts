@@ -244,7 +244,8 @@ describe('processOrder throttling and Partner Center conflicts', () => {
     await replay.start();
     await cartReady(replay, cartCreated());
     await replay.completeActivity('checkoutCart', cartAlreadySubmitted());
-    expect(replay.activity('findCartOrders').input).toEqual({ instanceId: INSTANCE_ID, customerId: CUSTOMER_ID, cartId: 'cart-1' });
+    // 800065 is an answer: the next call (the repeat inside findCartOrders) is a new request, sequence 1.
+    expect(replay.activity('findCartOrders').input).toEqual({ instanceId: INSTANCE_ID, customerId: CUSTOMER_ID, cartId: 'cart-1', requestSequence: 1 });
     expect(status(replay)).toMatchObject({ stage: 'recoveringOrders', lastError: 'cart cart-1 was already submitted (800065); recovering its orders' });
     await replay.completeActivity('findCartOrders', ordered([], false));
     const [wait] = replay.openTimers();
@@ -352,6 +353,7 @@ describe('processOrder unexpected failures (Durable retry policy)', () => {
     await replay.start();
     await cartReady(replay, cartCreated());
     await replay.failActivity('checkoutCart', 'no answer within 60000 ms', { untilExhausted: true });
+    // No answer came: the repeat inside findCartOrders is a retry of the same request (no sequence).
     expect(replay.activity('findCartOrders').input).toEqual({ instanceId: INSTANCE_ID, customerId: CUSTOMER_ID, cartId: 'cart-1' });
     expect(status(replay)).toMatchObject({ stage: 'recoveringOrders', lastError: "the checkoutCart step failed unexpectedly; the app's logs have the error" });
     await replay.completeActivity('findCartOrders', ordered([order('ord-1', 'completed', 'monthly', 's')]));

@@ -60,12 +60,16 @@ describe('Partner Center request ids', () => {
       requestIds.checkout('order-SO-1', 'cart-1'),
       requestIds.checkout('order-SO-1', 'cart-2'),
       requestIds.checkout('order-SO-2', 'cart-1'),
+      requestIds.checkout('order-SO-1', 'cart-1', 1),
+      requestIds.checkout('order-SO-1', 'cart-1', 2),
       requestIds.createCart('order-SO-1', 1),
       requestIds.createCart('order-SO-1', 2),
       requestIds.correlation('order-SO-1'),
       requestIds.correlation('order-SO-2'),
     ]);
-    expect(ids.size).toBe(7);
+    expect(ids.size).toBe(9);
+    // Sequence 0 is the id orders started before sequences existed used, so their retries stay the same request.
+    expect(requestIds.checkout('order-SO-1', 'cart-1', 0)).toBe(requestIds.checkout('order-SO-1', 'cart-1'));
   });
 
   test('part boundaries matter ("ab","c" differs from "a","bc")', () => {
