@@ -17,6 +17,8 @@ export interface SendTarget {
 
 export interface RegistryOptions {
   lockDurationOverrideMs?: number;
+  /** The broker's time for duplicate detection (ms since the epoch); wall time when left out. */
+  clock?: () => number;
 }
 
 export function normaliseEntityPath(path: string): string {
@@ -43,7 +45,7 @@ export class EntityRegistry {
 
     for (const queue of config.queues) {
       const store = makeStore(queue.name, queue.settings);
-      const detector = queue.duplicateDetection ? new DuplicateDetector(queue.duplicateDetection.windowMs) : undefined;
+      const detector = queue.duplicateDetection ? new DuplicateDetector(queue.duplicateDetection.windowMs, options.clock) : undefined;
       this.sendTargets.set(normaliseEntityPath(queue.name), {
         path: queue.name,
         accept: (message, size) => {
@@ -59,7 +61,7 @@ export class EntityRegistry {
         store: makeStore(`${topic.name}/Subscriptions/${s.name}`, s.settings),
         rules: s.rules,
       }));
-      const detector = topic.duplicateDetection ? new DuplicateDetector(topic.duplicateDetection.windowMs) : undefined;
+      const detector = topic.duplicateDetection ? new DuplicateDetector(topic.duplicateDetection.windowMs, options.clock) : undefined;
       this.sendTargets.set(normaliseEntityPath(topic.name), {
         path: topic.name,
         accept: (message, size) => {

@@ -28,6 +28,11 @@ export interface ServiceBusBrokerOptions {
   sharedAccessKey?: string;
   /** Advertised in max_message_size on sender attaches; the SDK sizes batches by it. Standard tier: 256 KB. */
   maxMessageSizeBytes?: number;
+  /**
+   * The broker's time (ms since the epoch) for duplicate detection windows; wall time by default. The local stack
+   * under a virtual clock passes the runtime's time, read from its clock file as the Partner Center simulator does.
+   */
+  clock?: () => number;
   logger?: BrokerLogger;
 }
 
@@ -70,7 +75,7 @@ export async function startServiceBusBroker(options: ServiceBusBrokerOptions = {
   const keyName = options.sharedAccessKeyName ?? DEFAULT_SHARED_ACCESS_KEY_NAME;
   const key = options.sharedAccessKey ?? DEFAULT_SHARED_ACCESS_KEY;
   const log: BrokerLogger = options.logger ?? (() => undefined);
-  const registry = new EntityRegistry(config, { lockDurationOverrideMs: options.lockDurationOverrideMs });
+  const registry = new EntityRegistry(config, { lockDurationOverrideMs: options.lockDurationOverrideMs, clock: options.clock });
   const faults = new SendFaults(normaliseEntityPath);
   const { container, connections } = createBrokerContainer({
     registry,

@@ -2,9 +2,10 @@
 // acknowledgement is lost. The app runs unchanged in the local runtime with the SDK's default retry options (60 s
 // operation timeout, 30 s between retries, in @azure/core-amqp constants.js), so this test waits about 90 s of wall time.
 import { EventType } from '../../local/runtime';
-import { orderInstanceId } from '../../shared/orders';
+import { orderInstanceId, type MessageRejection } from '../../shared/orders';
+import { toServiceBusMessage } from '../../shared/results';
 import { validOrder } from '../fixtures/orders/requests';
-import { customerIdFor, postJson, receiveResults, useE2eStack } from './stack';
+import { customerIdFor, ERP_SUBSCRIPTION, postJson, receiveResults, useE2eStack } from './stack';
 
 const stack = useE2eStack();
 
@@ -44,3 +45,32 @@ it('an outcome whose acknowledgement was lost is retried by the SDK and by the p
   expect(messages[1].messageId).toBe(`${instanceId}:completed`);
   expect(messages[1].body.status).toBe('completed');
 }, 180_000);
+
+it('the topic forgets a message id after its hour-long duplicate detection window on the runtime\'s virtual clock', async () => {
+  const rejection: MessageRejection = {
+    kind: 'rejection',
+    messageId: 'sb-window-1',
+    claimedOrderId: null,
+    claimedOrderExists: false,
+    claimedInstanceId: null,
+    customerId: null,
+    errors: [{ source: 'validation', field: 'orderId', message: 'is required' }],
+    rejectedAt: (await stack.runtime.now()).toISOString(),
+  };
+  const sender = stack.serviceBus.createSender('order-results');
+  const copies = () => stack.broker.inspect.messages(ERP_SUBSCRIPTION).filter((m) => m.messageId === 'rejected:sb-window-1').length;
+  try {
+    await sender.sendMessages(toServiceBusMessage(rejection));
+    await stack.runtime.advanceClock(59 * 60_000);
+    await sender.sendMessages(toServiceBusMessage(rejection));
+    expect(copies()).toBe(1);
+    // 61 minutes after the first send: past the window (PT1H, as in infra/app/servicebus.bicep), a new message.
+    await stack.runtime.advanceClock(2 * 60_000);
+    await sender.sendMessages(toServiceBusMessage(rejection));
+    expect(copies()).toBe(2);
+    await sender.sendMessages(toServiceBusMessage(rejection));
+    expect(copies()).toBe(2);
+  } finally {
+    await sender.close();
+  }
+});
