@@ -96,7 +96,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     });
     stoppers.push(() => simulator.stop());
 
-    const broker = await startServiceBusBroker({ port: ports.serviceBus ?? 0, config: options.brokerConfig });
+    // Duplicate detection windows run on the same time, so an hour-long window passes when the app's hour does.
+    const broker = await startServiceBusBroker({
+      port: ports.serviceBus ?? 0,
+      config: options.brokerConfig,
+      ...(clockFile ? { clock: () => readClockFile(clockFile) ?? Date.now() } : {}),
+    });
     stoppers.push(() => broker.stop());
 
     const settings: Record<string, string> = {

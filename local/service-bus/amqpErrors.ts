@@ -42,3 +42,24 @@ export function invalidField(description: string): AmqpError {
 export function internalError(error: unknown): AmqpError {
   return { condition: 'amqp:internal-error', description: `The local Service Bus broker failed: ${(error as Error)?.message ?? String(error)}` };
 }
+
+/**
+ * Refusals Service Bus gives a send. The conditions are the ones @azure/core-amqp maps (errors.js
+ * ConditionErrorNameMapper) and @azure/service-bus turns into ServiceBusError codes (serviceBusError.js):
+ * server-busy → ServerBusyError → ServiceBusy (retryable), resource-limit-exceeded → QuotaExceededError →
+ * QuotaExceeded, entity-disabled → MessagingEntityDisabledError → MessagingEntityDisabled (neither retryable).
+ */
+export const SEND_FAILURE_CONDITIONS = ['com.microsoft:server-busy', 'amqp:resource-limit-exceeded', 'com.microsoft:entity-disabled'] as const;
+export type SendFailureCondition = (typeof SEND_FAILURE_CONDITIONS)[number];
+
+export function sendFailure(condition: SendFailureCondition, entityPath: string): AmqpError {
+  switch (condition) {
+    case 'com.microsoft:server-busy':
+      // Standard tier's credit-based throttling (service-bus-throttling); the wording follows the service's 50009 answer.
+      return { condition, description: `The request was terminated because the entity '${entityPath}' is being throttled. Error code : 50009. Please wait 2 seconds and try again.` };
+    case 'amqp:resource-limit-exceeded':
+      return { condition, description: `The maximum entity size has been reached or exceeded for '${entityPath}'. Receive or delete messages to make room.` };
+    case 'com.microsoft:entity-disabled':
+      return { condition, description: `Messaging entity '${entityPath}' is currently disabled. Enable it to send to it.` };
+  }
+}

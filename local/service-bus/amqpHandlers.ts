@@ -14,11 +14,13 @@ import { acceptedState } from './outcomes';
 import { serveProducerLink } from './producerLink';
 import { localAttach, settleAlone } from './rheaInternals';
 import type { SharedAccessKey } from './sasToken';
+import type { SendFaults } from './sendFaults';
 
 export interface BrokerHandlerDeps {
   registry: EntityRegistry;
   keys: SharedAccessKey[];
   maxMessageSize: number;
+  faults: SendFaults;
   log: BrokerLogger;
 }
 
@@ -28,7 +30,7 @@ export interface BrokerContainer {
   connections: Set<Connection>;
 }
 
-export function createBrokerContainer({ registry, keys, maxMessageSize, log }: BrokerHandlerDeps): BrokerContainer {
+export function createBrokerContainer({ registry, keys, maxMessageSize, faults, log }: BrokerHandlerDeps): BrokerContainer {
   const states = new WeakMap<Connection, ConnectionState>();
   const consumerLinks = new Map<Sender, ConsumerLink>();
   const connections = new Set<Connection>();
@@ -111,7 +113,7 @@ export function createBrokerContainer({ registry, keys, maxMessageSize, log }: B
       else if (route.kind === 'management') serveRequests(receiver, (request) => handleManagementRequest(request, route.entityPath, registry));
       else {
         localAttach(receiver).max_message_size = maxMessageSize;
-        serveProducerLink(receiver, route.target, maxMessageSize, log);
+        serveProducerLink(receiver, route.target, { maxMessageSize, faults, log });
       }
     }),
   );

@@ -17,9 +17,11 @@ export interface SendTarget {
 
 export interface RegistryOptions {
   lockDurationOverrideMs?: number;
+  /** The broker's time for duplicate detection (ms since the epoch); wall time when left out. */
+  clock?: () => number;
 }
 
-function normalise(path: string): string {
+export function normaliseEntityPath(path: string): string {
   return path.trim().replace(/^\/+|\/+$/g, '').toLowerCase();
 }
 
@@ -35,16 +37,16 @@ export class EntityRegistry {
       const lockMs = options.lockDurationOverrideMs ?? settings.lockDurationMs;
       const deadLetterQueue = new MessageStore(`${path}/$DeadLetterQueue`, settings, undefined, lockMs);
       const store = new MessageStore(path, settings, deadLetterQueue, lockMs);
-      this.stores.set(normalise(path), store);
-      this.stores.set(normalise(deadLetterQueue.path), deadLetterQueue);
+      this.stores.set(normaliseEntityPath(path), store);
+      this.stores.set(normaliseEntityPath(deadLetterQueue.path), deadLetterQueue);
       this.receivablePaths.push(path);
       return store;
     };
 
     for (const queue of config.queues) {
       const store = makeStore(queue.name, queue.settings);
-      const detector = queue.duplicateDetection ? new DuplicateDetector(queue.duplicateDetection.windowMs) : undefined;
-      this.sendTargets.set(normalise(queue.name), {
+      const detector = queue.duplicateDetection ? new DuplicateDetector(queue.duplicateDetection.windowMs, options.clock) : undefined;
+      this.sendTargets.set(normaliseEntityPath(queue.name), {
         path: queue.name,
         accept: (message, size) => {
           if (detector?.isDuplicate(message.message_id)) return { duplicate: true, copies: 0 };
@@ -59,8 +61,8 @@ export class EntityRegistry {
         store: makeStore(`${topic.name}/Subscriptions/${s.name}`, s.settings),
         rules: s.rules,
       }));
-      const detector = topic.duplicateDetection ? new DuplicateDetector(topic.duplicateDetection.windowMs) : undefined;
-      this.sendTargets.set(normalise(topic.name), {
+      const detector = topic.duplicateDetection ? new DuplicateDetector(topic.duplicateDetection.windowMs, options.clock) : undefined;
+      this.sendTargets.set(normaliseEntityPath(topic.name), {
         path: topic.name,
         accept: (message, size) => {
           if (detector?.isDuplicate(message.message_id)) return { duplicate: true, copies: 0 };
@@ -73,12 +75,12 @@ export class EntityRegistry {
   }
 
   sendTarget(path: string): SendTarget | undefined {
-    return this.sendTargets.get(normalise(path));
+    return this.sendTargets.get(normaliseEntityPath(path));
   }
 
   /** The store a receiver on `path` reads from (queue, subscription, or a dead-letter queue). */
   receiveSource(path: string): MessageStore | undefined {
-    return this.stores.get(normalise(path));
+    return this.stores.get(normaliseEntityPath(path));
   }
 
   /** Declared paths, for error messages that tell the user what does exist. */

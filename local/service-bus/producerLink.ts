@@ -2,16 +2,18 @@
  * A client's sender link, served by a broker-side rhea receiver: decodes each transfer (single message or batch),
  * refuses what the broker does not support, and stores the messages. The disposition is sent only once the
  * messages are stored, so a resolved SDK send means the broker holds them (or dropped them as duplicates). Each
- * transfer is settled with its own disposition frame, so sends in flight together never share an outcome.
+ * transfer is settled with its own disposition frame, so sends in flight together never share an outcome. Faults
+ * armed through the broker's controls (sendFaults.ts) refuse a transfer or store it without settling it.
  */
 import { randomUUID } from 'node:crypto';
 import type { Delivery, EventContext, Message, Receiver } from 'rhea';
-import { invalidField, messageTooLarge, notImplemented } from './amqpErrors';
+import { invalidField, messageTooLarge, notImplemented, sendFailure } from './amqpErrors';
 import type { SendTarget } from './entityRegistry';
 import { guarded, type BrokerLogger } from './guard';
 import { decodeTransfer } from './messageCodec';
 import { acceptedState, rejectedState } from './outcomes';
 import { settleAlone } from './rheaInternals';
+import type { SendFaults } from './sendFaults';
 
 function unsupportedFeature(message: Message): string | undefined {
   const annotations = (message.message_annotations ?? {}) as Record<string, unknown>;
@@ -19,7 +21,13 @@ function unsupportedFeature(message: Message): string | undefined {
   return undefined;
 }
 
-function store(delivery: Delivery, format: number | undefined, payload: Message | Buffer, target: SendTarget, maxMessageSize: number, log: BrokerLogger): void {
+export interface ProducerLinkDeps {
+  maxMessageSize: number;
+  faults: SendFaults;
+  log: BrokerLogger;
+}
+
+function store(delivery: Delivery, format: number | undefined, payload: Message | Buffer, target: SendTarget, { maxMessageSize, faults, log }: ProducerLinkDeps): void {
   let decoded;
   try {
     decoded = decodeTransfer(format, payload);
@@ -36,6 +44,12 @@ function store(delivery: Delivery, format: number | undefined, payload: Message 
     settleAlone(delivery, rejectedState(notImplemented(unsupported)));
     return;
   }
+  const fault = faults.take(target.path, decoded.messages);
+  if (fault?.kind === 'fail') {
+    log(`refused a transfer to ${target.path} with ${fault.condition} (injected fault)`);
+    settleAlone(delivery, rejectedState(sendFailure(fault.condition, target.path)));
+    return;
+  }
   const averageSize = Math.ceil(decoded.size / decoded.messages.length);
   let duplicates = 0;
   let unmatched = 0;
@@ -48,16 +62,21 @@ function store(delivery: Delivery, format: number | undefined, payload: Message 
   }
   if (duplicates > 0) log(`dropped ${duplicates} duplicate message(s) sent to ${target.path}`);
   if (unmatched > 0) log(`${unmatched} message(s) sent to ${target.path} matched no subscription and were dropped`);
+  if (fault?.kind === 'dropAcknowledgement') {
+    // Stored, never settled: the sender's delivery stays unsettled until its own timeout, as when the answer is lost.
+    log(`stored a transfer to ${target.path} and withheld its acknowledgement (injected fault)`);
+    return;
+  }
   settleAlone(delivery, acceptedState());
 }
 
-export function serveProducerLink(receiver: Receiver, target: SendTarget, maxMessageSize: number, log: BrokerLogger): void {
+export function serveProducerLink(receiver: Receiver, target: SendTarget, deps: ProducerLinkDeps): void {
   receiver.on(
     'message',
-    guarded(log, `a transfer to '${target.path}'`, (context: EventContext) => {
+    guarded(deps.log, `a transfer to '${target.path}'`, (context: EventContext) => {
       if (!context.delivery) return;
       const format = (context as EventContext & { format?: number }).format;
-      store(context.delivery, format, context.message as Message | Buffer, target, maxMessageSize, log);
+      store(context.delivery, format, context.message as Message | Buffer, target, deps);
     }),
   );
 }

@@ -8,9 +8,11 @@ import { createBrokerContainer } from './amqpHandlers';
 import type { BrokerConfig } from './configTypes';
 import { loadBrokerConfigFile, parseBrokerConfig } from './config';
 import { DEFAULT_SHARED_ACCESS_KEY, DEFAULT_SHARED_ACCESS_KEY_NAME, defaultBrokerConfigDocument } from './defaultEntities';
-import { EntityRegistry } from './entityRegistry';
+import { EntityRegistry, normaliseEntityPath } from './entityRegistry';
 import type { BrokerLogger } from './guard';
 import { createInspection, type BrokerInspection } from './inspection';
+import type { SendFailureCondition } from './amqpErrors';
+import { SendFaults, type InjectedCounts, type SendMatch } from './sendFaults';
 
 export type { BrokerLogger } from './guard';
 
@@ -26,7 +28,29 @@ export interface ServiceBusBrokerOptions {
   sharedAccessKey?: string;
   /** Advertised in max_message_size on sender attaches; the SDK sizes batches by it. Standard tier: 256 KB. */
   maxMessageSizeBytes?: number;
+  /**
+   * The broker's time (ms since the epoch) for duplicate detection windows; wall time by default. The local stack
+   * under a virtual clock passes the runtime's time, read from its clock file as the Partner Center simulator does.
+   */
+  clock?: () => number;
   logger?: BrokerLogger;
+}
+
+/** Faults to inject into sends, for tests and local runs that must see Service Bus refuse or lose an answer. */
+export interface BrokerControls {
+  /**
+   * The next `count` transfers to the queue or topic (those matching `match`, when given) are refused with `condition`,
+   * worded as Service Bus words it; nothing is stored.
+   */
+  failNextSends(entityPath: string, count: number, condition: SendFailureCondition, match?: SendMatch): void;
+  /** The next `count` matching transfers are stored but their deliveries are never settled: the sender times out. */
+  dropAcknowledgements(entityPath: string, count: number, match?: SendMatch): void;
+  /** Transfers the armed faults of the entity will still apply to. */
+  pendingFaults(entityPath: string): number;
+  /** How many transfers to the entity the faults refused or left unacknowledged so far. */
+  injected(entityPath: string): InjectedCounts;
+  /** Disarms every fault and forgets the counts. */
+  reset(): void;
 }
 
 export interface ServiceBusBroker {
@@ -35,6 +59,7 @@ export interface ServiceBusBroker {
   host: string;
   config: BrokerConfig;
   inspect: BrokerInspection;
+  controls: BrokerControls;
   stop(): Promise<void>;
 }
 
@@ -50,11 +75,13 @@ export async function startServiceBusBroker(options: ServiceBusBrokerOptions = {
   const keyName = options.sharedAccessKeyName ?? DEFAULT_SHARED_ACCESS_KEY_NAME;
   const key = options.sharedAccessKey ?? DEFAULT_SHARED_ACCESS_KEY;
   const log: BrokerLogger = options.logger ?? (() => undefined);
-  const registry = new EntityRegistry(config, { lockDurationOverrideMs: options.lockDurationOverrideMs });
+  const registry = new EntityRegistry(config, { lockDurationOverrideMs: options.lockDurationOverrideMs, clock: options.clock });
+  const faults = new SendFaults(normaliseEntityPath);
   const { container, connections } = createBrokerContainer({
     registry,
     keys: [{ keyName, key }],
     maxMessageSize: options.maxMessageSizeBytes ?? 262_144,
+    faults,
     log,
   });
 
@@ -100,5 +127,20 @@ export async function startServiceBusBroker(options: ServiceBusBrokerOptions = {
     return stopped;
   };
 
-  return { connectionString, port, host: connectionHost, config, inspect: createInspection(registry), stop };
+  return { connectionString, port, host: connectionHost, config, inspect: createInspection(registry), controls: createControls(registry, faults), stop };
+}
+
+function createControls(registry: EntityRegistry, faults: SendFaults): BrokerControls {
+  const sendable = (entityPath: string): string => {
+    const target = registry.sendTarget(entityPath);
+    if (!target) throw new Error(`entityPath '${entityPath}' is no queue or topic of this broker; it has: ${registry.declaredPaths().filter((p) => !p.includes('/Subscriptions/')).join(', ')}`);
+    return target.path;
+  };
+  return {
+    failNextSends: (entityPath, count, condition, match) => faults.arm(sendable(entityPath), count, { kind: 'fail', condition }, match),
+    dropAcknowledgements: (entityPath, count, match) => faults.arm(sendable(entityPath), count, { kind: 'dropAcknowledgement' }, match),
+    pendingFaults: (entityPath) => faults.pending(sendable(entityPath)),
+    injected: (entityPath) => faults.counts(sendable(entityPath)),
+    reset: () => faults.clear(),
+  };
 }

@@ -11,6 +11,7 @@ interface EmulatorEntityProperties {
   LockDuration?: string;
   MaxDeliveryCount?: number;
   RequiresDuplicateDetection?: boolean;
+  DuplicateDetectionHistoryTimeWindow?: string;
 }
 interface EmulatorConfig {
   UserConfig: {
@@ -77,6 +78,13 @@ describe('Service Bus in Azure', () => {
     expect(plain(properties('resultsTopic').requiresDuplicateDetection)).toBe(true);
     expect(localNamespace.Queues[0].Properties.RequiresDuplicateDetection).toBe(true);
     expect(localNamespace.Topics[0].Properties.RequiresDuplicateDetection).toBe(true);
+  });
+
+  it('keeps message ids for the same duplicate detection window as the local broker (PT1H)', () => {
+    const azure = { queue: plain(properties('ordersQueue').duplicateDetectionHistoryTimeWindow), topic: plain(properties('resultsTopic').duplicateDetectionHistoryTimeWindow) };
+    const local = { queue: localNamespace.Queues[0].Properties.DuplicateDetectionHistoryTimeWindow, topic: localNamespace.Topics[0].Properties.DuplicateDetectionHistoryTimeWindow };
+    expect(azure).toEqual(local);
+    expect(azure).toEqual({ queue: 'PT1H', topic: 'PT1H' });
   });
 
   it('delivers like the local broker: same lock duration and max delivery count, dead-lettering on expiry', () => {

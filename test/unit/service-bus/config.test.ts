@@ -116,7 +116,10 @@ test('the default configuration declares the project entity names the rest of th
   const fromFile = JSON.parse(readFileSync(join(__dirname, '../../../local/service-bus/config.default.json'), 'utf8'));
   expect(defaultBrokerConfigDocument).toEqual(fromFile);
   const config = parseBrokerConfig(defaultBrokerConfigDocument);
-  expect(config.emulatorWarnings).toEqual([]);
+  // Production's hour-long duplicate detection window (infra/app/servicebus.bicep) is past the emulator's PT5M range.
+  expect(config.emulatorWarnings).toHaveLength(2);
+  expect(config.emulatorWarnings.every((w) => w.includes('DuplicateDetectionHistoryTimeWindow is outside the official emulator\'s range PT5S to PT5M'))).toBe(true);
+  expect([config.queues[0].duplicateDetection?.windowMs, config.topics[0].duplicateDetection?.windowMs]).toEqual([3_600_000, 3_600_000]);
   expect(config.namespace).toBe(DEFAULT_NAMESPACE);
   expect(config.queues.map((q) => q.name)).toEqual([ORDERS_QUEUE]);
   expect(config.queues[0].duplicateDetection).toBeDefined();
