@@ -38,7 +38,7 @@ export const checkoutCart: ServiceHandler = async (state, request) => {
     return errorResponse(400, 900206, `Partner Attestation is missing: cart ${cart.id} was created without PartnerOnRecordAttestationAccepted: true.`);
   const broken = cart.lineItems.filter((item) => item.problem);
   if (broken.length) {
-    const list = broken.map((item) => `line item ${item.id} (${item.catalogItemId || 'no catalogItemId'}): ${item.problem!.name}`).join('; ');
+    const list = broken.map((item) => `line item ${item.id} (${item.catalogItemId || 'no catalogItemId'}): ${item.problem!.code ?? item.problem!.name}`).join('; ');
     return errorResponse(400, 800009, `Error in Cart item(s): ${list}. Fix or remove them with PUT before checking out.`);
   }
   const refused = itemRefusal(state, cart.lineItems, 'checkoutRefusal', `the checkout of cart ${cart.id}`);

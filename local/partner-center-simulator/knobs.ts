@@ -69,6 +69,12 @@ export interface SimulatorKnobs {
    * Attestation is missing" (error-codes.md). Off by default: many of the docs' own carts omit it.
    */
   requirePartnerAttestation: boolean;
+  /**
+   * How a line missing its SKU's provisioningVariables (900313) or with an unsupported scope (900312) is answered:
+   * 'lineItem' (default) as that line's `error` inside the 201 cart, 'request' as a 400 refusal of the whole create or
+   * update. error-codes.md documents the codes, not which operation returns them or how.
+   */
+  provisioningContextErrors: 'lineItem' | 'request';
 }
 
 /**
@@ -101,6 +107,7 @@ export const DEFAULT_KNOBS: SimulatorKnobs = {
   requestIdReplayWindowMs: 24 * 3_600_000,
   participantsSupported: true,
   requirePartnerAttestation: false,
+  provisioningContextErrors: 'lineItem',
 };
 
 export class SimulatorConfigError extends Error {
@@ -162,6 +169,7 @@ const CHECKS: Record<keyof SimulatorKnobs, Check> = {
   requestIdReplayWindowMs: duration,
   participantsSupported: boolean,
   requirePartnerAttestation: boolean,
+  provisioningContextErrors: oneOf('lineItem', 'request'),
 };
 
 /** Customer ids given to addCustomers (`name` is the field or flag they came in): lowercased, or SimulatorConfigError. */

@@ -134,3 +134,39 @@ it('fails naming the code, as a refusal and not as the app\'s authorization, whe
   expect(simulatorCalls(stack, customerId, 'POST', CHECKOUT).map((c) => c.status)).toEqual([403]);
   expect(stack.simulator.controls.counts(customerId)).toMatchObject({ carts: 1, checkouts: 0, orders: 0 });
 }, 60_000);
+
+describe("a reservation line without its SKU's provisioningVariables (error-codes.md 900313)", () => {
+  const RESERVATION = { id: 2, catalogItemId: 'DZH318Z0BQ36:004G:DZH318Z08C0S', quantity: 1, billingCycle: 'one_time', termDuration: 'P1Y', provisioningContext: { scope: 'shared' } } as const;
+  const ENTITLEMENT_REQUIRED = 'Entitlement ID (Azure subscription ID) in the provisioning context is required for the transaction';
+
+  it('fails naming the line and 900313 when the cart answers it as a line-item error (the default), without checking out', async () => {
+    const customerId = customerIdFor('refusal-reservation-no-subscription');
+    const order = validOrder({ orderId: 'SO-REF-9', customerId, lineItems: [{ ...E3_LINE, id: 1 }, RESERVATION] });
+
+    const { final, results, outcome } = await runOrderOverHttp(stack, order);
+
+    expect(final.runtimeStatus).toBe('Completed');
+    expect(results.map((m) => m.subject)).toEqual(['failed']);
+    expect(outcome).toMatchObject({ status: 'failed', orders: [], submittedAt: null });
+    // 900313 is not a CartErrorCode, so the client names it Unknown and keeps the number and the service's text.
+    expect(outcome.errors).toEqual([
+      { source: 'lineItem', lineItemIndex: 1, lineItemId: 2, code: 'Unknown', codeNumber: 900313, description: expect.stringContaining(ENTITLEMENT_REQUIRED) },
+    ]);
+    expect(simulatorCalls(stack, customerId, 'POST', CHECKOUT)).toEqual([]);
+    expect(stack.simulator.controls.counts(customerId)).toMatchObject({ carts: 1, checkouts: 0, orders: 0 });
+  }, 60_000);
+
+  it("fails as a refusal of the cart (400/900313) when Partner Center refuses the whole request (provisioningContextErrors: 'request')", async () => {
+    const customerId = customerIdFor('refusal-reservation-no-subscription-request');
+    stack.simulator.controls.setKnobs({ provisioningContextErrors: 'request' });
+
+    const { results, outcome } = await runOrderOverHttp(stack, validOrder({ orderId: 'SO-REF-10', customerId, lineItems: [RESERVATION] }));
+
+    expect(results.map((m) => m.subject)).toEqual(['failed']);
+    expect(outcome.errors).toEqual([
+      { source: 'partnerCenter', reason: 'refused', operation: 'createCart', status: 400, code: '900313', description: expect.stringContaining(ENTITLEMENT_REQUIRED) },
+    ]);
+    expect(simulatorCalls(stack, customerId).map((c) => `${c.method} ${c.status}`)).toEqual(['POST 400']);
+    expect(stack.simulator.controls.counts(customerId)).toMatchObject({ carts: 0, checkouts: 0, orders: 0 });
+  }, 60_000);
+});
