@@ -35,6 +35,33 @@ it('completes the same order once the ERP gives the partner attestation', async 
   expect(results.map((m) => m.subject)).toEqual(['submitted', 'completed']);
 }, 60_000);
 
+describe('an indirect provider naming a reseller (the local stack\'s default partner: participants supported, attestation required with them)', () => {
+  const RESELLER_LINE = { ...E3_LINE, participants: [{ key: 'transaction_reseller', value: '5357564' }] };
+
+  it('fails at checkout naming 900206 when the ERP gives no partner attestation, with no knob set', async () => {
+    const customerId = customerIdFor('refusal-reseller-no-attestation');
+
+    const { results, outcome } = await runOrderOverHttp(stack, validOrder({ orderId: 'SO-REF-11', customerId, lineItems: [RESELLER_LINE] }));
+
+    expect(results.map((m) => m.subject)).toEqual(['failed']);
+    expect(outcome).toMatchObject({ status: 'failed', orders: [], submittedAt: null });
+    expect(outcome.errors).toEqual([
+      { source: 'partnerCenter', reason: 'refused', operation: 'checkout', status: 400, code: '900206', description: expect.stringContaining('names a reseller (participants)') },
+    ]);
+    expect(simulatorCalls(stack, customerId, 'POST', CHECKOUT).map((c) => c.status)).toEqual([400]);
+    expect(stack.simulator.controls.counts(customerId)).toMatchObject({ carts: 1, checkouts: 0, orders: 0 });
+  }, 60_000);
+
+  it('buys the same order when the ERP gives the attestation, which the app sends on the cart', async () => {
+    const customerId = customerIdFor('refusal-reseller-attested');
+
+    const { results } = await runOrderOverHttp(stack, validOrder({ orderId: 'SO-REF-12', customerId, lineItems: [RESELLER_LINE], partnerOnRecordAttestationAccepted: true }));
+
+    expect(results.map((m) => m.subject)).toEqual(['submitted', 'completed']);
+    expect(stack.simulator.controls.counts(customerId)).toMatchObject({ carts: 1, checkouts: 1, orders: 1 });
+  }, 60_000);
+});
+
 it('fails naming the line when Partner Center does not let this partner name participants (10004), without checking out', async () => {
   const customerId = customerIdFor('refusal-participants');
   stack.simulator.controls.setKnobs({ participantsSupported: false });

@@ -1,6 +1,6 @@
 // Carts over real HTTP: create (the docs' six-item example), get, update, validation and the service's error bodies.
 import { ACCESS_LTSC_2021, BUILT_IN_CUSTOMERS, RESERVED_VM_1Y, startPartnerCenterSimulator, type PartnerCenterSimulator } from '../../../local/partner-center-simulator';
-import { AZURE_PLAN, CUSTOMER, DOCS_CART_REQUEST, GUID, NCE_M365_E3, OTHER_CUSTOMER, clientFor, line, startSimulator, type SimulatorClient } from './simulatorClient';
+import { AZURE_PLAN, CUSTOMER, DOCS_CART_REQUEST, GUID, NCE_M365_E3, OTHER_CUSTOMER, SAAS, clientFor, line, startSimulator, type SimulatorClient } from './simulatorClient';
 
 let sim: PartnerCenterSimulator;
 let client: SimulatorClient;
@@ -303,7 +303,29 @@ describe('stricter line-item checks, each with its documented code inside the 20
     });
   });
 
-  it('answers 400/900206 at checkout when requirePartnerAttestation is on and the cart lacks the attestation', async () => {
+  it('by default answers 400/900206 at checkout of a cart naming a reseller without the partner attestation, and not of one without participants', async () => {
+    expect(sim.controls.knobs().requirePartnerAttestation).toBe('withParticipants');
+    const withReseller = line(NCE_M365_E3, 'monthly', 'P1Y', { participants: [{ key: 'transaction_reseller', value: '5357564' }] });
+    const indirect = (await client.createCart({ lineItems: [line(SAAS, 'monthly', 'P1M'), withReseller] })).body;
+    const refused = await client.checkout(indirect.id);
+    expect([refused.status, refused.body.code, refused.body.description]).toEqual([400, 900206, `Partner Attestation is missing: cart ${indirect.id} was created without PartnerOnRecordAttestationAccepted: true and names a reseller (participants).`]);
+    expect(sim.controls.counts(CUSTOMER)).toMatchObject({ checkouts: 0, orders: 0 });
+
+    const direct = (await client.createCart({ lineItems: [line(NCE_M365_E3, 'monthly', 'P1Y')] })).body;
+    expect((await client.checkout(direct.id)).status).toBe(201);
+    const attested = (await client.createCart({ partnerOnRecordAttestationAccepted: true, lineItems: [withReseller] })).body;
+    expect((await client.checkout(attested.id)).status).toBe(201);
+  });
+
+  it("checks out a cart naming a reseller without the attestation when requirePartnerAttestation is 'never' (false)", async () => {
+    sim.controls.setKnobs({ requirePartnerAttestation: false });
+    expect(sim.controls.knobs().requirePartnerAttestation).toBe('never');
+    const cart = (await client.createCart({ lineItems: [line(NCE_M365_E3, 'monthly', 'P1Y', { participants: [{ key: 'transaction_reseller', value: '5357564' }] })] })).body;
+    expect((await client.checkout(cart.id)).status).toBe(201);
+    expect(() => sim.controls.setKnobs({ requirePartnerAttestation: 'sometimes' } as never)).toThrow(/requirePartnerAttestation: expected one of "never", "withParticipants", "always"/);
+  });
+
+  it("answers 400/900206 at checkout of any cart without the attestation when requirePartnerAttestation is 'always' (true)", async () => {
     sim.controls.setKnobs({ requirePartnerAttestation: true });
     const without = (await client.createCart({ lineItems: [line(NCE_M365_E3, 'monthly', 'P1Y')] })).body;
     const refused = await client.checkout(without.id);
