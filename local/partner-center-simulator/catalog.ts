@@ -79,6 +79,11 @@ export interface CatalogItem {
   enforceAttestation?: boolean;
   /** Seats one subscription may have; more on a line gets 10015 with additionalInformation. */
   maxSeatsPerSubscription?: number | null;
+  /**
+   * The SKU's provisioningVariables (product-resources.md: "SubscriptionId", "Scope", "Duration"): keys a line's
+   * provisioningContext must carry. A missing subscriptionId gets 900313, an unsupported scope 900312 (lineItems.ts).
+   */
+  provisioningVariables?: string[];
   /** Quantities the offer sells (an offer's minimum/maximum quantity); a line outside them fails the create/update with 400/900275. */
   minQuantity?: number | null;
   maxQuantity?: number | null;
@@ -107,14 +112,19 @@ const nce = (id: string, name: string, unitPrice: number): CatalogItem => ({
 /** Built-in catalog items on the purchase-order path, exported so tests name the exact ids the catalog sells. */
 export const ACCESS_LTSC_2021 = 'DG7GMGF0D7FV:0001:DG7GMGF0D9ZP';
 export const EXCEL_LTSC_2021 = 'DG7GMGF0D7FT:0002:DG7GMGF0D9ZQ';
+/** The built-in Azure reserved VM instances (create-a-cart.md's example), which require provisioningVariables. */
+export const RESERVED_VM_1Y = 'DZH318Z0BQ36:004G:DZH318Z08C0S';
+const RESERVATION_VARIABLES = ['subscriptionId', 'scope'];
 
 export function defaultCatalog(): CatalogItem[] {
   return [
     // Azure plan: provisioned at once, so its order is `completed` in the checkout response (checkout-a-cart.md).
     { id: 'DZH318Z0BPS6:0001:DZH318Z0BPS6', name: 'Azure plan', orderChannel: 'azure-plan', billingCycles: ['monthly'], termDurations: [], termRequired: false, unitPrice: 0, behaviour: { pendingPolls: 0 } },
     { id: 'MS-AZR-0145P', name: 'Microsoft Azure (legacy)', orderChannel: 'OMS', billingCycles: ['monthly'], termDurations: ['P1Y'], termRequired: false, unitPrice: 0, behaviour: { pendingPolls: 0 } },
-    { id: 'DZH318Z0BQ36:004G:DZH318Z08C0S', name: 'Azure reserved VM instance (1 year)', orderChannel: 'commerce', billingCycles: ['one_time', 'monthly'], termDurations: ['P1Y'], termRequired: true, unitPrice: 611.0, behaviour: {} },
-    { id: 'DZH318Z0BQ36:004J:DZH318Z08B8X', name: 'Azure reserved VM instance (3 years)', orderChannel: 'commerce', billingCycles: ['one_time', 'monthly'], termDurations: ['P3Y'], termRequired: true, unitPrice: 1433.0, behaviour: {} },
+    // Reservations need the Azure subscription and scope (create-a-cart.md's REST example sends exactly these two;
+    // product-resources.md also lists Duration, which that example omits, so requiring it would refuse the docs' request).
+    { id: RESERVED_VM_1Y, name: 'Azure reserved VM instance (1 year)', orderChannel: 'commerce', billingCycles: ['one_time', 'monthly'], termDurations: ['P1Y'], termRequired: true, unitPrice: 611.0, provisioningVariables: RESERVATION_VARIABLES, behaviour: {} },
+    { id: 'DZH318Z0BQ36:004J:DZH318Z08B8X', name: 'Azure reserved VM instance (3 years)', orderChannel: 'commerce', billingCycles: ['one_time', 'monthly'], termDurations: ['P3Y'], termRequired: true, unitPrice: 1433.0, provisioningVariables: RESERVATION_VARIABLES, behaviour: {} },
     { id: 'DG7GMGF0DWTL:0001:DG7GMGF0DSFM', name: 'Perpetual software', orderChannel: 'commerce', billingCycles: ['one_time'], termDurations: [], termRequired: false, unitPrice: 299.0, behaviour: {} },
     { id: 'DG7GMGF0DWM3:0002:DG7GMGF0DT1M', name: 'Perpetual software', orderChannel: 'commerce', billingCycles: ['one_time'], termDurations: [], termRequired: false, unitPrice: 299.0, behaviour: {} },
     // Access / Excel LTSC 2021: the docs' sandbox trigger for the purchase-order upload flow (pending-po-upload.md).

@@ -74,6 +74,8 @@ function definitionProblems(d: Record<string, unknown>, at: string): string[] {
     if (d[name] !== undefined && d[name] !== null && !(Number.isInteger(d[name]) && (d[name] as number) >= 1)) problems.push(`${at}.${name}: expected a whole number ≥ 1 or null`);
   if (Number.isInteger(d.minQuantity) && Number.isInteger(d.maxQuantity) && (d.minQuantity as number) > (d.maxQuantity as number))
     problems.push(`${at}.minQuantity: ${String(d.minQuantity)} is above maxQuantity ${String(d.maxQuantity)}`);
+  if (d.provisioningVariables !== undefined && !(Array.isArray(d.provisioningVariables) && d.provisioningVariables.every((v) => typeof v === 'string' && v.trim() !== '')))
+    problems.push(`${at}.provisioningVariables: expected an array of provisioning context keys such as ["subscriptionId", "scope"]`);
   if (d.promotionIds !== undefined && !(Array.isArray(d.promotionIds) && d.promotionIds.every((p) => typeof p === 'string')))
     problems.push(`${at}.promotionIds: expected an array of promotion ids such as "39NFJQT1PHSN:0008:39NFJQT1Q5J0"`);
   return problems;

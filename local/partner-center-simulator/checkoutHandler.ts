@@ -34,11 +34,14 @@ export const checkoutCart: ServiceHandler = async (state, request) => {
       ? errorResponse(404, 800008, `Unable to retrieve cart ID: ${expiredDescription(cart)}`)
       : errorResponse(400, 800002, `Invalid request input: ${expiredDescription(cart)}`);
   }
-  if (knobs.requirePartnerAttestation && cart.partnerOnRecordAttestationAccepted !== true)
-    return errorResponse(400, 900206, `Partner Attestation is missing: cart ${cart.id} was created without PartnerOnRecordAttestationAccepted: true.`);
+  const attestationNeeded = knobs.requirePartnerAttestation === 'always' || (knobs.requirePartnerAttestation === 'withParticipants' && cart.lineItems.some((item) => item.participants?.length));
+  if (attestationNeeded && cart.partnerOnRecordAttestationAccepted !== true) {
+    const why = knobs.requirePartnerAttestation === 'always' ? '' : ' and names a reseller (participants)';
+    return errorResponse(400, 900206, `Partner Attestation is missing: cart ${cart.id} was created without PartnerOnRecordAttestationAccepted: true${why}.`);
+  }
   const broken = cart.lineItems.filter((item) => item.problem);
   if (broken.length) {
-    const list = broken.map((item) => `line item ${item.id} (${item.catalogItemId || 'no catalogItemId'}): ${item.problem!.name}`).join('; ');
+    const list = broken.map((item) => `line item ${item.id} (${item.catalogItemId || 'no catalogItemId'}): ${item.problem!.code ?? item.problem!.name}`).join('; ');
     return errorResponse(400, 800009, `Error in Cart item(s): ${list}. Fix or remove them with PUT before checking out.`);
   }
   const refused = itemRefusal(state, cart.lineItems, 'checkoutRefusal', `the checkout of cart ${cart.id}`);

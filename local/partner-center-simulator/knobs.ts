@@ -65,10 +65,18 @@ export interface SimulatorKnobs {
   /** false: a line with participants gets 10004 ParticipantsIsNotSupportedForPartner (a partner that is not an indirect provider). */
   participantsSupported: boolean;
   /**
-   * true: checkout of a cart created without PartnerOnRecordAttestationAccepted: true answers 400/900206 "Partner
-   * Attestation is missing" (error-codes.md). Off by default: many of the docs' own carts omit it.
+   * Which checkouts of a cart created without PartnerOnRecordAttestationAccepted: true answer 400/900206 "Partner
+   * Attestation is missing" (error-codes.md): 'withParticipants' (default) those of carts naming a reseller (an indirect
+   * provider's transaction; create-a-cart.md gives the attestation with participants), 'always' every one (an indirect
+   * provider, for which the attestation is required on every transaction), 'never'. true/false are read as always/never.
    */
-  requirePartnerAttestation: boolean;
+  requirePartnerAttestation: 'never' | 'withParticipants' | 'always';
+  /**
+   * How a line missing its SKU's provisioningVariables (900313) or with an unsupported scope (900312) is answered:
+   * 'lineItem' (default) as that line's `error` inside the 201 cart, 'request' as a 400 refusal of the whole create or
+   * update. error-codes.md documents the codes, not which operation returns them or how.
+   */
+  provisioningContextErrors: 'lineItem' | 'request';
 }
 
 /**
@@ -100,7 +108,8 @@ export const DEFAULT_KNOBS: SimulatorKnobs = {
   purchaseOrderUpload: 'required',
   requestIdReplayWindowMs: 24 * 3_600_000,
   participantsSupported: true,
-  requirePartnerAttestation: false,
+  requirePartnerAttestation: 'withParticipants',
+  provisioningContextErrors: 'lineItem',
 };
 
 export class SimulatorConfigError extends Error {
@@ -161,7 +170,8 @@ const CHECKS: Record<keyof SimulatorKnobs, Check> = {
   purchaseOrderUpload: oneOf('required', 'automatic'),
   requestIdReplayWindowMs: duration,
   participantsSupported: boolean,
-  requirePartnerAttestation: boolean,
+  requirePartnerAttestation: (v) => (v === true ? { value: 'always' } : v === false ? { value: 'never' } : oneOf('never', 'withParticipants', 'always')(v)),
+  provisioningContextErrors: oneOf('lineItem', 'request'),
 };
 
 /** Customer ids given to addCustomers (`name` is the field or flag they came in): lowercased, or SimulatorConfigError. */

@@ -8,6 +8,9 @@
 //   cycle is longer than the term, else 400 / 900269 "The billing cycle is invalid";
 // - everything about one item (unknown catalog item, missing/invalid field, a billing cycle or term the item does not
 //   sell) → a line-item `error` inside the 201: CatalogItemIdIsNotValid, InvalidInput or BillingPlanNotSupported.
+// - a SKU's provisioningVariables missing from the line's provisioningContext, or a scope it does not support →
+//   the documented 900313 / 900312 (error-codes.md), as a line-item error by default or, with
+//   knobs.provisioningContextErrors = 'request', as a 400 refusal of the whole request (which the service does is undocumented).
 // Items with an error get no orderGroup; checking out such a cart answers 400 / 800009 "Error in Cart item(s)".
 import { BILLING_CYCLES, CART_ERROR_CODES, type BillingCycle, type CartErrorName, type Participant, type RenewsTo } from '../../shared/partner-center/models';
 import type { Catalog, CatalogItem } from './catalog';
@@ -17,6 +20,8 @@ import { errorResponse, quote, type SimResponse } from './responses';
 
 export interface LineItemProblem {
   name: CartErrorName;
+  /** A documented code outside CartErrorCode (900313, 900312) written as `errorCode` in either format; else the name's code. */
+  code?: number;
   description: string;
   additionalInformation?: Record<string, number>;
 }
@@ -38,7 +43,11 @@ export interface StoredLineItem {
   problem?: LineItemProblem;
   /** The catalog entry that matched, kept for checkout (absent when the id is unknown). */
   catalogItem?: CatalogItem;
+  /** With provisioningContextErrors = 'request': what refuses the whole create/update (never stored on a cart). */
+  provisioningRefusal?: { code: number; description: string };
 }
+
+type LineItemKnobs = Pick<SimulatorKnobs, 'participantsSupported' | 'provisioningContextErrors'>;
 
 /** A sanity bound, not a documented limit: keeps prices finite. */
 const MAX_QUANTITY = 100_000;
@@ -48,7 +57,7 @@ const VALID_CYCLES_BY_TERM: Record<string, string[]> = { P1M: ['monthly'], P1Y: 
 const text = (value: unknown): string | undefined => (typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined);
 
 /** Reads and validates the line items of a create/update body; either the items or a whole-request error. */
-export function readLineItems(body: unknown, catalog: Catalog, knobs: Pick<SimulatorKnobs, 'participantsSupported'>): { items: StoredLineItem[] } | { error: SimResponse } {
+export function readLineItems(body: unknown, catalog: Catalog, knobs: LineItemKnobs): { items: StoredLineItem[] } | { error: SimResponse } {
   const invalid = (what: string) => ({ error: errorResponse(400, 800002, `Invalid request input: ${what}`) });
   if (!isObject(body)) return invalid('the body must be a JSON object (a Cart) with a "lineItems" array');
   const rawItems = field(body, 'lineItems');
@@ -61,11 +70,13 @@ export function readLineItems(body: unknown, catalog: Catalog, knobs: Pick<Simul
     if (items.some((other) => other.id === item.id)) return invalid(`lineItems[${index}].id ${item.id} is used by another line item`);
     items.push(item);
   }
+  const refused = items.find((item) => item.provisioningRefusal)?.provisioningRefusal;
+  if (refused) return { error: errorResponse(400, refused.code, refused.description) };
   const requestError = quantityError(items) ?? termBillingError(items);
   return requestError ? { error: requestError } : { items: assignOrderGroups(items) };
 }
 
-function readLineItem(raw: JsonObject, index: number, catalog: Catalog, knobs: Pick<SimulatorKnobs, 'participantsSupported'>): StoredLineItem {
+function readLineItem(raw: JsonObject, index: number, catalog: Catalog, knobs: LineItemKnobs): StoredLineItem {
   const catalogItemId = text(field(raw, 'catalogItemId')) ?? '';
   const rawCycle = field(raw, 'billingCycle');
   const rawTerm = field(raw, 'termDuration');
@@ -97,6 +108,10 @@ function readLineItem(raw: JsonObject, index: number, catalog: Catalog, knobs: P
   if (catalogItem) {
     item.catalogItem = catalogItem;
     catalogProblems(item, catalogItem, knobs).forEach((p) => problems.push(p));
+    const provisioningProblem = provisioningContextProblem(item, catalogItem);
+    if (provisioningProblem && knobs.provisioningContextErrors === 'request')
+      item.provisioningRefusal = { code: provisioningProblem.code ?? 800002, description: provisioningProblem.code ? provisioningProblem.description : `Invalid request input: ${provisioningProblem.description}` };
+    else if (provisioningProblem) problems.push(provisioningProblem);
   }
   if (problems.length) item.problem = problems[0];
   return item;
@@ -131,7 +146,35 @@ function readStructuredFields(raw: JsonObject, item: StoredLineItem, invalidInpu
   else if (participants !== undefined && participants !== null) invalidInput('participants must be an array of {"key", "value"} strings.');
 }
 
-function catalogProblems(item: StoredLineItem, catalogItem: CatalogItem, knobs: Pick<SimulatorKnobs, 'participantsSupported'>): LineItemProblem[] {
+/** Scopes of an Azure reservation (product-resources.md, Sku provisioningVariables: "Single", "Shared"; create-a-cart.md sends them lowercase). */
+const RESERVATION_SCOPES = ['single', 'shared'];
+
+/**
+ * The SKU's provisioningVariables must be in the line's provisioningContext ("The provisioningVariables property in a
+ * SKU indicates which properties are required", create-a-cart.md). Keys match ignoring case (the docs write
+ * `subscriptionId`, product-resources.md `SubscriptionId`). Codes from error-codes.md: no subscriptionId → 900313
+ * "Entitlement ID (Azure subscription ID) in the provisioning context is required for the transaction."; a scope other
+ * than Single/Shared → 900312 "The selected scope '{0}' in the provisioning context is not supported.". Any other
+ * missing variable has no documented code: InvalidInput (10010) naming it.
+ */
+function provisioningContextProblem(item: StoredLineItem, catalogItem: CatalogItem): LineItemProblem | undefined {
+  const required = catalogItem.provisioningVariables ?? [];
+  if (required.length === 0) return undefined;
+  const given = new Map(Object.entries(item.provisioningContext).map(([key, value]) => [key.toLowerCase(), value.trim()]));
+  const where = `line item ${item.id} (${item.catalogItemId})`;
+  for (const variable of required) {
+    const value = given.get(variable.toLowerCase());
+    if (value && variable.toLowerCase() === 'scope' && !RESERVATION_SCOPES.includes(value.toLowerCase()))
+      return { name: 'Unknown', code: 900312, description: `The selected scope '${value}' in the provisioning context is not supported: ${where} (supported: Single, Shared).` };
+    if (value) continue;
+    if (variable.toLowerCase() === 'subscriptionid')
+      return { name: 'Unknown', code: 900313, description: `Entitlement ID (Azure subscription ID) in the provisioning context is required for the transaction: ${where} has no provisioningContext.subscriptionId.` };
+    return { name: 'InvalidInput', description: `provisioningContext.${variable} is required for ${item.catalogItemId} (its provisioningVariables: ${required.join(', ')}): ${where}.` };
+  }
+  return undefined;
+}
+
+function catalogProblems(item: StoredLineItem, catalogItem: CatalogItem, knobs: LineItemKnobs): LineItemProblem[] {
   const problems: LineItemProblem[] = [];
   // Documented line-item codes (cart-resources.md CartErrorCode; 10014 from the SDK's enum).
   if (catalogItem.enforceAttestation && item.attestationAccepted !== true)
@@ -203,12 +246,13 @@ const snakeCase = (name: string) => name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').
 
 /** A line item as the service writes it (camelCase, lowercase enums, error code as integer or snake_case). */
 export function lineItemToWire(item: StoredLineItem, knobs: Pick<SimulatorKnobs, 'currencyCode' | 'lineItemErrorCodeFormat'>): JsonObject {
-  const { catalogItem, problem, ...fields } = item;
+  const { catalogItem, problem, provisioningRefusal: _refusal, ...fields } = item;
   const wire: JsonObject = { ...fields, currencyCode: knobs.currencyCode };
   if (catalogItem && !problem) wire.pricing = pricing(item, catalogItem.unitPrice);
   if (problem) {
     wire.error = {
-      errorCode: knobs.lineItemErrorCodeFormat === 'integer' ? CART_ERROR_CODES[problem.name] : snakeCase(problem.name),
+      // A code outside CartErrorCode has no name to write in snake_case, so it stays a number in both formats.
+      errorCode: problem.code ?? (knobs.lineItemErrorCodeFormat === 'integer' ? CART_ERROR_CODES[problem.name] : snakeCase(problem.name)),
       errorDescription: problem.description,
       additionalInformation: problem.additionalInformation ?? {},
     };

@@ -32,6 +32,22 @@ export const getProvisioningStatus: ServiceHandler = (state, request) => {
   return json(200, { totalCount: items.length, items, attributes: { objectType: 'Collection' } });
 };
 
+/** BillingCycleType by its numeric value (the .NET SDK's enum: Unknown=0 … Biennial=6). */
+const CYCLE_BY_NUMBER = ['unknown', 'monthly', 'annual', 'none', 'one_time', 'triennial', 'biennial'];
+
+/**
+ * The forms of `billingType` the sources show: the wire name (`one_time`, the Order's billingCycle), the docs' request
+ * example `billingType=onetime` (get-a-list-of-orders-by-customer-and-billing-cycle-type.md), the .NET SDK's
+ * BillingCycleType.ToString() (`OneTime`, OrderCollectionByBillingCycleTypeOperations) and the REST reference's int32.
+ * Which of them the service accepts is not documented beyond that; each means one cycle.
+ */
+function billingTypeFilter(raw: string): string | undefined {
+  const value = raw.trim();
+  if (/^\d{1,2}$/.test(value)) return CYCLE_BY_NUMBER[Number(value)];
+  const key = value.replace(/_/g, '').toLowerCase();
+  return BILLING_CYCLES.find((cycle) => cycle.replace(/_/g, '') === key);
+}
+
 /**
  * The list hides orders younger than knobs.orderListingDelayMs: the service documents "a delay of up to 15 minutes
  * between the time an order is submitted and when it will appear in a collection of a customer's orders".
@@ -39,9 +55,10 @@ export const getProvisioningStatus: ServiceHandler = (state, request) => {
  */
 export const listOrders: ServiceHandler = (state, request) => {
   const { customerId } = request.params;
-  const billingType = request.query.get('billingType')?.toLowerCase();
-  if (billingType && !(BILLING_CYCLES as readonly string[]).includes(billingType))
-    return errorResponse(400, 800002, `Invalid request input: billingType must be one of monthly, annual, one_time, none, got ${quote(billingType)}.`);
+  const rawBillingType = request.query.get('billingType');
+  const billingType = rawBillingType ? billingTypeFilter(rawBillingType) : undefined;
+  if (rawBillingType && !billingType)
+    return errorResponse(400, 800002, `Invalid request input: billingType must be a billing cycle type such as monthly, annual, one_time (also onetime, OneTime or 4), none, got ${quote(rawBillingType)}.`);
   const now = state.clock.now();
   const visible = state.store
     .ordersOf(customerId)

@@ -35,6 +35,33 @@ it('completes the same order once the ERP gives the partner attestation', async 
   expect(results.map((m) => m.subject)).toEqual(['submitted', 'completed']);
 }, 60_000);
 
+describe('an indirect provider naming a reseller (the local stack\'s default partner: participants supported, attestation required with them)', () => {
+  const RESELLER_LINE = { ...E3_LINE, participants: [{ key: 'transaction_reseller', value: '5357564' }] };
+
+  it('fails at checkout naming 900206 when the ERP gives no partner attestation, with no knob set', async () => {
+    const customerId = customerIdFor('refusal-reseller-no-attestation');
+
+    const { results, outcome } = await runOrderOverHttp(stack, validOrder({ orderId: 'SO-REF-11', customerId, lineItems: [RESELLER_LINE] }));
+
+    expect(results.map((m) => m.subject)).toEqual(['failed']);
+    expect(outcome).toMatchObject({ status: 'failed', orders: [], submittedAt: null });
+    expect(outcome.errors).toEqual([
+      { source: 'partnerCenter', reason: 'refused', operation: 'checkout', status: 400, code: '900206', description: expect.stringContaining('names a reseller (participants)') },
+    ]);
+    expect(simulatorCalls(stack, customerId, 'POST', CHECKOUT).map((c) => c.status)).toEqual([400]);
+    expect(stack.simulator.controls.counts(customerId)).toMatchObject({ carts: 1, checkouts: 0, orders: 0 });
+  }, 60_000);
+
+  it('buys the same order when the ERP gives the attestation, which the app sends on the cart', async () => {
+    const customerId = customerIdFor('refusal-reseller-attested');
+
+    const { results } = await runOrderOverHttp(stack, validOrder({ orderId: 'SO-REF-12', customerId, lineItems: [RESELLER_LINE], partnerOnRecordAttestationAccepted: true }));
+
+    expect(results.map((m) => m.subject)).toEqual(['submitted', 'completed']);
+    expect(stack.simulator.controls.counts(customerId)).toMatchObject({ carts: 1, checkouts: 1, orders: 1 });
+  }, 60_000);
+});
+
 it('fails naming the line when Partner Center does not let this partner name participants (10004), without checking out', async () => {
   const customerId = customerIdFor('refusal-participants');
   stack.simulator.controls.setKnobs({ participantsSupported: false });
@@ -134,3 +161,39 @@ it('fails naming the code, as a refusal and not as the app\'s authorization, whe
   expect(simulatorCalls(stack, customerId, 'POST', CHECKOUT).map((c) => c.status)).toEqual([403]);
   expect(stack.simulator.controls.counts(customerId)).toMatchObject({ carts: 1, checkouts: 0, orders: 0 });
 }, 60_000);
+
+describe("a reservation line without its SKU's provisioningVariables (error-codes.md 900313)", () => {
+  const RESERVATION = { id: 2, catalogItemId: 'DZH318Z0BQ36:004G:DZH318Z08C0S', quantity: 1, billingCycle: 'one_time', termDuration: 'P1Y', provisioningContext: { scope: 'shared' } } as const;
+  const ENTITLEMENT_REQUIRED = 'Entitlement ID (Azure subscription ID) in the provisioning context is required for the transaction';
+
+  it('fails naming the line and 900313 when the cart answers it as a line-item error (the default), without checking out', async () => {
+    const customerId = customerIdFor('refusal-reservation-no-subscription');
+    const order = validOrder({ orderId: 'SO-REF-9', customerId, lineItems: [{ ...E3_LINE, id: 1 }, RESERVATION] });
+
+    const { final, results, outcome } = await runOrderOverHttp(stack, order);
+
+    expect(final.runtimeStatus).toBe('Completed');
+    expect(results.map((m) => m.subject)).toEqual(['failed']);
+    expect(outcome).toMatchObject({ status: 'failed', orders: [], submittedAt: null });
+    // 900313 is not a CartErrorCode, so the client names it Unknown and keeps the number and the service's text.
+    expect(outcome.errors).toEqual([
+      { source: 'lineItem', lineItemIndex: 1, lineItemId: 2, code: 'Unknown', codeNumber: 900313, description: expect.stringContaining(ENTITLEMENT_REQUIRED) },
+    ]);
+    expect(simulatorCalls(stack, customerId, 'POST', CHECKOUT)).toEqual([]);
+    expect(stack.simulator.controls.counts(customerId)).toMatchObject({ carts: 1, checkouts: 0, orders: 0 });
+  }, 60_000);
+
+  it("fails as a refusal of the cart (400/900313) when Partner Center refuses the whole request (provisioningContextErrors: 'request')", async () => {
+    const customerId = customerIdFor('refusal-reservation-no-subscription-request');
+    stack.simulator.controls.setKnobs({ provisioningContextErrors: 'request' });
+
+    const { results, outcome } = await runOrderOverHttp(stack, validOrder({ orderId: 'SO-REF-10', customerId, lineItems: [RESERVATION] }));
+
+    expect(results.map((m) => m.subject)).toEqual(['failed']);
+    expect(outcome.errors).toEqual([
+      { source: 'partnerCenter', reason: 'refused', operation: 'createCart', status: 400, code: '900313', description: expect.stringContaining(ENTITLEMENT_REQUIRED) },
+    ]);
+    expect(simulatorCalls(stack, customerId).map((c) => `${c.method} ${c.status}`)).toEqual(['POST 400']);
+    expect(stack.simulator.controls.counts(customerId)).toMatchObject({ carts: 0, checkouts: 0, orders: 0 });
+  }, 60_000);
+});

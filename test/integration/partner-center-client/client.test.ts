@@ -96,9 +96,10 @@ describe('carts', () => {
     expect(new Set(groups).size).toBeGreaterThan(1);
   });
 
-  it('returns line-item errors inside the created cart, whichever wire form the code takes', async () => {
+  it('returns a line-item error on the invalid line only, inside the created cart, whichever wire form the code takes', async () => {
     const items: CartLineItemInput[] = [
-      { catalogItemId: 'CFQ7TTC0LH18:0001:CFQ7TTC0K8P5', quantity: 1, billingCycle: 'monthly', termDuration: 'P1M' },
+      // Microsoft 365 Business Basic, sold by the simulator's catalog: this line is valid.
+      { catalogItemId: 'CFQ7TTC0LH0Z:0001:CFQ7TTC0K18P', quantity: 1, billingCycle: 'monthly', termDuration: 'P1M' },
       { catalogItemId: 'NOPE0000NOPE:0001:NOPE0000NOPE', quantity: 1, billingCycle: 'monthly', termDuration: 'P1M' },
     ];
     const asInteger = await clientFor().createCart(CUSTOMER, items, ctx());
@@ -106,7 +107,12 @@ describe('carts', () => {
     const asSnakeCase = await clientFor().createCart(CUSTOMER, items, ctx());
 
     for (const cart of [asInteger, asSnakeCase]) {
-      expect(cart.lineItems[1].error).toMatchObject({ errorCode: 'CatalogItemIdIsNotValid', errorCodeNumber: 10001 });
+      expect(cart.lineItems.map((l) => l.id)).toEqual([0, 1]);
+      // The valid line is priced and grouped for an order; the invalid one carries the error and no group.
+      expect(cart.lineItems[0].error).toBeUndefined();
+      expect(cart.lineItems[0].orderGroup).toBe('0');
+      expect(cart.lineItems[1].error).toMatchObject({ errorCode: 'CatalogItemIdIsNotValid', errorCodeNumber: 10001, errorDescription: expect.stringContaining('NOPE0000NOPE:0001:NOPE0000NOPE') });
+      expect(cart.lineItems[1].orderGroup).toBeUndefined();
     }
   });
 

@@ -1,6 +1,6 @@
 // Carts over real HTTP: create (the docs' six-item example), get, update, validation and the service's error bodies.
-import { ACCESS_LTSC_2021, BUILT_IN_CUSTOMERS, startPartnerCenterSimulator, type PartnerCenterSimulator } from '../../../local/partner-center-simulator';
-import { AZURE_PLAN, CUSTOMER, DOCS_CART_REQUEST, GUID, NCE_M365_E3, OTHER_CUSTOMER, clientFor, line, startSimulator, type SimulatorClient } from './simulatorClient';
+import { ACCESS_LTSC_2021, BUILT_IN_CUSTOMERS, RESERVED_VM_1Y, startPartnerCenterSimulator, type PartnerCenterSimulator } from '../../../local/partner-center-simulator';
+import { AZURE_PLAN, CUSTOMER, DOCS_CART_REQUEST, GUID, NCE_M365_E3, OTHER_CUSTOMER, SAAS, clientFor, line, startSimulator, type SimulatorClient } from './simulatorClient';
 
 let sim: PartnerCenterSimulator;
 let client: SimulatorClient;
@@ -249,7 +249,83 @@ describe('stricter line-item checks, each with its documented code inside the 20
     expect(await errorOf(withReseller)).toMatchObject({ errorCode: 10004 });
   });
 
-  it('answers 400/900206 at checkout when requirePartnerAttestation is on and the cart lacks the attestation', async () => {
+  describe("a reservation's provisioningVariables (subscriptionId, scope)", () => {
+    const SUBSCRIPTION = '1C461A25-F729-4FA5-AADB-280947DD05E8';
+    const reservation = (provisioningContext?: Record<string, string>) => line(RESERVED_VM_1Y, 'one_time', 'P1Y', provisioningContext ? { provisioningContext } : {});
+
+    it('gives a line without subscriptionId the documented 900313 as its error; the other lines are unaffected and checkout answers 800009', async () => {
+      const reply = await client.createCart({ lineItems: [line(NCE_M365_E3, 'monthly', 'P1Y'), reservation({ scope: 'shared' })] });
+
+      expect(reply.status).toBe(201);
+      expect(reply.body.lineItems[0].error).toBeUndefined();
+      expect(reply.body.lineItems[0].orderGroup).toBe('0');
+      expect(reply.body.lineItems[1].error).toEqual({
+        errorCode: 900313,
+        errorDescription: 'Entitlement ID (Azure subscription ID) in the provisioning context is required for the transaction: line item 1 (DZH318Z0BQ36:004G:DZH318Z08C0S) has no provisioningContext.subscriptionId.',
+        additionalInformation: {},
+      });
+      expect(reply.body.lineItems[1].orderGroup).toBeUndefined();
+      const checkout = await client.checkout(reply.body.id);
+      expect([checkout.status, checkout.body.code, checkout.body.description]).toEqual([400, 800009, expect.stringContaining('line item 1 (DZH318Z0BQ36:004G:DZH318Z08C0S): 900313')]);
+      expect(sim.controls.counts(CUSTOMER)).toMatchObject({ carts: 1, checkouts: 0, orders: 0 });
+    });
+
+    it('keeps 900313 a number in the snake_case format (no CartErrorCode name exists for it)', async () => {
+      sim.controls.setKnobs({ lineItemErrorCodeFormat: 'snake_case' });
+      expect(await errorOf(reservation())).toMatchObject({ errorCode: 900313 });
+    });
+
+    it('answers 900312 for a scope other than Single/Shared, InvalidInput naming a missing scope, and takes either case', async () => {
+      expect(await errorOf(reservation({ subscriptionId: SUBSCRIPTION, scope: 'everywhere' }))).toMatchObject({
+        errorCode: 900312,
+        errorDescription: expect.stringMatching(/^The selected scope 'everywhere' in the provisioning context is not supported/),
+      });
+      expect(await errorOf(reservation({ subscriptionId: SUBSCRIPTION }))).toMatchObject({ errorCode: 10010, errorDescription: expect.stringContaining('provisioningContext.scope is required') });
+      expect(await errorOf(reservation({ SubscriptionId: SUBSCRIPTION, Scope: 'Single' }))).toBeUndefined();
+    });
+
+    it("refuses the whole create or update with 400/900313 when provisioningContextErrors is 'request'", async () => {
+      sim.controls.setKnobs({ provisioningContextErrors: 'request' });
+      const created = await client.createCart({ lineItems: [line(NCE_M365_E3, 'monthly', 'P1Y'), reservation({ scope: 'shared' })] });
+      expect([created.status, created.body.code, created.body.description]).toEqual([400, 900313, expect.stringContaining('line item 1 (DZH318Z0BQ36:004G:DZH318Z08C0S)')]);
+      expect(sim.controls.counts(CUSTOMER)).toMatchObject({ carts: 0 });
+
+      const cart = (await client.createCart({ lineItems: [reservation({ subscriptionId: SUBSCRIPTION, scope: 'shared' })] })).body;
+      const updated = await client.updateCart(cart.id, { ...cart, lineItems: [reservation({ subscriptionId: SUBSCRIPTION })] });
+      expect([updated.status, updated.body.code]).toEqual([400, 800002]);
+      expect(updated.body.description).toMatch(/^Invalid request input: provisioningContext\.scope is required/);
+    });
+
+    it('applies provisioningVariables set on another item at run time, and rejects a bad definition naming the field', async () => {
+      sim.controls.setCatalogItem(NCE_M365_E3, {}, { provisioningVariables: ['subscriptionId'] });
+      expect(await errorOf(line(NCE_M365_E3, 'monthly', 'P1Y'))).toMatchObject({ errorCode: 900313 });
+      expect(() => sim.controls.setCatalogItem(NCE_M365_E3, {}, { provisioningVariables: 'subscriptionId' } as never)).toThrow(/provisioningVariables: expected an array/);
+    });
+  });
+
+  it('by default answers 400/900206 at checkout of a cart naming a reseller without the partner attestation, and not of one without participants', async () => {
+    expect(sim.controls.knobs().requirePartnerAttestation).toBe('withParticipants');
+    const withReseller = line(NCE_M365_E3, 'monthly', 'P1Y', { participants: [{ key: 'transaction_reseller', value: '5357564' }] });
+    const indirect = (await client.createCart({ lineItems: [line(SAAS, 'monthly', 'P1M'), withReseller] })).body;
+    const refused = await client.checkout(indirect.id);
+    expect([refused.status, refused.body.code, refused.body.description]).toEqual([400, 900206, `Partner Attestation is missing: cart ${indirect.id} was created without PartnerOnRecordAttestationAccepted: true and names a reseller (participants).`]);
+    expect(sim.controls.counts(CUSTOMER)).toMatchObject({ checkouts: 0, orders: 0 });
+
+    const direct = (await client.createCart({ lineItems: [line(NCE_M365_E3, 'monthly', 'P1Y')] })).body;
+    expect((await client.checkout(direct.id)).status).toBe(201);
+    const attested = (await client.createCart({ partnerOnRecordAttestationAccepted: true, lineItems: [withReseller] })).body;
+    expect((await client.checkout(attested.id)).status).toBe(201);
+  });
+
+  it("checks out a cart naming a reseller without the attestation when requirePartnerAttestation is 'never' (false)", async () => {
+    sim.controls.setKnobs({ requirePartnerAttestation: false });
+    expect(sim.controls.knobs().requirePartnerAttestation).toBe('never');
+    const cart = (await client.createCart({ lineItems: [line(NCE_M365_E3, 'monthly', 'P1Y', { participants: [{ key: 'transaction_reseller', value: '5357564' }] })] })).body;
+    expect((await client.checkout(cart.id)).status).toBe(201);
+    expect(() => sim.controls.setKnobs({ requirePartnerAttestation: 'sometimes' } as never)).toThrow(/requirePartnerAttestation: expected one of "never", "withParticipants", "always"/);
+  });
+
+  it("answers 400/900206 at checkout of any cart without the attestation when requirePartnerAttestation is 'always' (true)", async () => {
     sim.controls.setKnobs({ requirePartnerAttestation: true });
     const without = (await client.createCart({ lineItems: [line(NCE_M365_E3, 'monthly', 'P1Y')] })).body;
     const refused = await client.checkout(without.id);

@@ -182,6 +182,20 @@ describe('list orders', () => {
     expect(all.body.items.map((o: { id: string }) => o.id).sort()).toEqual([...ids].sort());
     expect(annual.body.items.map((o: { billingCycle: string }) => o.billingCycle)).toEqual(['annual']);
     expect([bad.status, bad.body.code]).toEqual([400, 800002]);
+    expect(bad.body.description).toContain('billingType must be a billing cycle type');
+  });
+
+  it('takes billingType in each sourced form: one_time, the docs\' onetime, the .NET SDK\'s OneTime and the int32 4', async () => {
+    const cart = (await client.createCart({ lineItems: [line(NCE_M365_E3, 'monthly', 'P1M'), line(ACCESS_LTSC, 'one_time')] })).body;
+    const oneTime = (await client.checkout(cart.id)).body.orders.find((o: { billingCycle: string }) => o.billingCycle === 'one_time').id;
+    sim.controls.advanceClock('15m');
+
+    for (const form of ['one_time', 'onetime', 'OneTime', '4']) {
+      const reply = await client.listOrders(`?billingType=${form}`);
+      expect([form, reply.status, reply.body.items.map((o: { id: string }) => o.id)]).toEqual([form, 200, [oneTime]]);
+    }
+    expect((await client.listOrders('?billingType=1')).body.items.map((o: { billingCycle: string }) => o.billingCycle)).toEqual(['monthly']);
+    for (const form of ['7', 'one-time', 'weekly']) expect([form, (await client.listOrders(`?billingType=${form}`)).status]).toEqual([form, 400]);
   });
 
   it('hides new orders for the documented 15 minutes by default, while GET by id sees them at once', async () => {
