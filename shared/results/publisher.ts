@@ -29,16 +29,31 @@ export interface ServiceBusResultPublisherOptions {
   clientOptions?: ServiceBusClientOptions;
 }
 
+/**
+ * The SDK's own retries inside one publish. Its defaults (60 s per try, 30 s between tries, 3 retries) would hold an
+ * activity for about 5.5 minutes on a send whose acknowledgement never comes; the activity's retry policy and then
+ * the orchestration's durable waits handle longer trouble, so one publish gives up within about a minute.
+ */
+export const PUBLISH_RETRY_OPTIONS = { maxRetries: 2, retryDelayInMs: 2_000, maxRetryDelayInMs: 10_000, timeoutInMs: 20_000 } as const;
+
 export function createServiceBusResultPublisher(options: ServiceBusResultPublisherOptions): ServiceBusResultPublisher {
+  const clientOptions: ServiceBusClientOptions = { ...options.clientOptions, retryOptions: { ...PUBLISH_RETRY_OPTIONS, ...options.clientOptions?.retryOptions } };
   const client =
     'connectionString' in options.target
-      ? new ServiceBusClient(options.target.connectionString, options.clientOptions)
-      : new ServiceBusClient(options.target.fullyQualifiedNamespace, options.target.credential, options.clientOptions);
+      ? new ServiceBusClient(options.target.connectionString, clientOptions)
+      : new ServiceBusClient(options.target.fullyQualifiedNamespace, options.target.credential, clientOptions);
   const sender: ServiceBusSender = client.createSender(options.topic);
   return {
     async publish(message) {
       const sbMessage = toServiceBusMessage(message);
-      await sender.sendMessages(sbMessage);
+      try {
+        await sender.sendMessages(sbMessage);
+      } catch (error) {
+        // After more than one try the SDK throws an AggregateError of them all, whose message is empty: the last try's
+        // error says what went wrong (e.g. QuotaExceeded), for the logs and the activity's failure.
+        if (error instanceof AggregateError && error.errors.length > 0) throw error.errors[error.errors.length - 1];
+        throw error;
+      }
       return { messageId: String(sbMessage.messageId) };
     },
     async probeSend() {
