@@ -14,7 +14,7 @@ import { randomUUID } from 'node:crypto';
 import type { DurableClient, DurableOrchestrationStatus } from 'durable-functions';
 import { PROCESS_ORDER, type ProcessOrderInput } from '../orchestrations';
 import type { WorkflowPolicy } from '../shared/config';
-import { orderInstanceId, type OrderRequest } from '../shared/orders';
+import { compareOrderRequests, orderInstanceId, type OrderRequest, type RequestMatch } from '../shared/orders';
 
 /** The part of the Durable client the triggers use (no management URLs: they carry the system key). */
 export type OrderInstances = Pick<DurableClient, 'getStatus' | 'startNew' | 'raiseEvent'>;
@@ -24,9 +24,9 @@ export type StartOutcome =
   | { kind: 'duplicate'; instanceId: string; existing: DurableOrchestrationStatus };
 
 /** The instance, or undefined when the backend has none with that id (the JS client reports that as an HTTP 404 error). */
-export async function findInstance(client: OrderInstances, instanceId: string): Promise<DurableOrchestrationStatus | undefined> {
+export async function findInstance(client: OrderInstances, instanceId: string, showInput = false): Promise<DurableOrchestrationStatus | undefined> {
   try {
-    return await client.getStatus(instanceId, { showInput: false });
+    return await client.getStatus(instanceId, { showInput });
   } catch (error) {
     if (error instanceof Error && /HTTP 404\b/.test(error.message)) return undefined;
     throw error;
@@ -38,16 +38,36 @@ export interface StartDeps {
   now: () => Date;
 }
 
+/**
+ * Whether a duplicate is the request its instance runs (a redelivery, an ERP retry) or a different request reusing the
+ * order id, compared with the request in the instance's input (read with showInput by startOrderOnce).
+ */
+export function duplicateMatch(existing: DurableOrchestrationStatus, request: OrderRequest): RequestMatch {
+  return compareOrderRequests((existing.input as Partial<ProcessOrderInput> | null | undefined)?.request, request);
+}
+
+/** The words a refusal of a different request uses: which instance holds the id, since when, and that nothing started. */
+export function orderIdInUse(existing: DurableOrchestrationStatus, match: RequestMatch): string {
+  const created = new Date(existing.createdTime);
+  const since = Number.isNaN(created.getTime()) ? 'an earlier time' : created.toISOString();
+  const why =
+    match.kind === 'different'
+      ? `already used by a different request (its ${match.fields.join(', ')} differ${match.fields.length === 1 ? 's' : ''})`
+      : 'already used by an order whose request could not be read back to compare';
+  return `${why} (instance ${existing.instanceId} started at ${since}); nothing was started`;
+}
+
 export async function startOrderOnce(client: OrderInstances, request: OrderRequest, deps: StartDeps): Promise<StartOutcome> {
   const instanceId = orderInstanceId(request.orderId);
-  const existing = await findInstance(client, instanceId);
+  // With its input: a duplicate is compared with the request its instance runs (duplicateMatch).
+  const existing = await findInstance(client, instanceId, true);
   if (existing) return { kind: 'duplicate', instanceId, existing };
   // startId: the order-id claim (orchestrations/orderClaim.ts) lets only one start of this id ever buy.
   const input: ProcessOrderInput = { request, receivedAt: deps.now().toISOString(), policy: deps.policy, startId: randomUUID() };
   try {
     await client.startNew(PROCESS_ORDER, { instanceId, input });
   } catch (error) {
-    const raced = await findInstance(client, instanceId);
+    const raced = await findInstance(client, instanceId, true);
     if (raced) return { kind: 'duplicate', instanceId, existing: raced };
     throw error;
   }
