@@ -15,6 +15,7 @@ import type { DurableClient, DurableOrchestrationStatus } from 'durable-function
 import { PROCESS_ORDER, type ProcessOrderInput } from '../orchestrations';
 import type { WorkflowPolicy } from '../shared/config';
 import { compareOrderRequests, orderInstanceId, type OrderRequest, type RequestMatch } from '../shared/orders';
+import { InstanceQueryError } from './orderInstanceQuery';
 
 /** The part of the Durable client the triggers use (no management URLs: they carry the system key). */
 export type OrderInstances = Pick<DurableClient, 'getStatus' | 'startNew' | 'raiseEvent'>;
@@ -72,4 +73,29 @@ export async function startOrderOnce(client: OrderInstances, request: OrderReque
     throw error;
   }
   return { kind: 'started', instanceId };
+}
+
+/** Socket-level failures (Node's and undici's codes): nothing answered, or the connection broke. */
+const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ECONNABORTED', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
+
+/**
+ * Whether an error of the Durable client or the instance query means the Durable backend could not answer (down,
+ * restarting, its storage failing): a 5xx or 429 from the extension's HTTP API (InstanceQueryError; the SDK's
+ * "unexpected status code: 5xx" error, DurableClient.createGenericError), or no connection at all. Anything else is a
+ * bug of ours and stays a 500.
+ */
+export function isDurableBackendUnavailable(error: unknown): boolean {
+  if (error instanceof InstanceQueryError) return error.status >= 500 || error.status === 429;
+  return unreachable(error, 0);
+}
+
+/** Read by shape, not instanceof: fetch's errors come from undici, whose Error may be another realm's. */
+function unreachable(error: unknown, depth: number): boolean {
+  if (typeof error !== 'object' || error === null || depth > 4) return false;
+  const { message, code, cause, errors } = error as { message?: unknown; code?: unknown; cause?: unknown; errors?: unknown };
+  if (typeof message === 'string' && /unexpected status code: (5\d\d|429)\b/.test(message)) return true;
+  if (typeof code === 'string' && UNREACHABLE_CODES.has(code)) return true;
+  // AggregateError: every address tried (IPv4 and IPv6) refused.
+  if (Array.isArray(errors) && errors.some((e) => unreachable(e, depth + 1))) return true;
+  return unreachable(cause, depth + 1);
 }

@@ -7,7 +7,7 @@
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
 import { validateOrderRequest } from '../shared/orders';
-import { json, orderStatusUrl, problem, readOrderBody } from './httpResponses';
+import { answeringDurableOutage, json, orderStatusUrl, problem, readOrderBody } from './httpResponses';
 import { duplicateMatch, orderIdInUse, startOrderOnce, type OrderInstances, type StartDeps } from './orderInstances';
 import { orderView } from './orderView';
 import type { ApiAuthMode } from '../shared/config';
@@ -18,7 +18,7 @@ export interface OrdersHttpStartDeps extends StartDeps {
 }
 
 export function createOrdersHttpStartHandler(deps: OrdersHttpStartDeps) {
-  return async function ordersHttpStart(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
+  return answeringDurableOutage('POST /orders', async function ordersHttpStart(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
     const text = await readOrderBody(request);
     if (!text.ok) return text.response;
     let body: unknown;
@@ -47,7 +47,7 @@ export function createOrdersHttpStartHandler(deps: OrdersHttpStartDeps) {
     }
     context.log(`POST /orders: order ${orderId} started as instance ${started.instanceId}`);
     return json(202, { orderId, instanceId: started.instanceId, statusUrl, cancelUrl: statusUrl }, { Location: statusUrl, 'Retry-After': '10' });
-  };
+  });
 }
 
 export function registerOrdersHttpStart(deps: StartDeps, auth: ApiAuthMode = 'functionKeys'): void {
