@@ -1,5 +1,6 @@
-import { HttpResponse, type HttpRequest } from '@azure/functions';
+import { HttpResponse, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
 import { checkOrderId, type FieldError } from '../shared/orders';
+import { isDurableBackendUnavailable } from './orderInstances';
 
 export const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
   new HttpResponse({ status, jsonBody: body, headers: { 'Content-Type': 'application/json', ...headers } });
@@ -45,4 +46,29 @@ export async function readOrderBody(request: HttpRequest): Promise<{ ok: true; t
   } catch {
     return { ok: false, response: problem(400, 'the request body must be a JSON order', [{ field: '(body)', message: 'must be UTF-8 (it contains bytes that are not)' }]) };
   }
+}
+
+/** How long a caller waits before asking again while the Durable backend is unavailable. */
+export const DURABLE_BACKEND_RETRY_AFTER_SECONDS = 30;
+
+/**
+ * 503 naming the dependency (the same name as the health check's), with Retry-After: the order store did not answer,
+ * which asking again later can fix. No URL (it may hold the Durable system key), no exception text.
+ */
+export const durableBackendUnavailable = () =>
+  json(503, { error: 'the order store (the Durable backend) is unavailable; try again later', dependency: 'durableBackend' }, { 'Retry-After': String(DURABLE_BACKEND_RETRY_AFTER_SECONDS) });
+
+type HttpHandler = (request: HttpRequest, context: InvocationContext) => Promise<HttpResponseInit>;
+
+/** The handler, answering 503 instead of a bare 500 when the Durable backend cannot be reached; the log says why. */
+export function answeringDurableOutage(what: string, handler: HttpHandler): HttpHandler {
+  return async (request, context) => {
+    try {
+      return await handler(request, context);
+    } catch (error) {
+      if (!isDurableBackendUnavailable(error)) throw error;
+      context.warn(`${what}: the Durable backend is unavailable (${error instanceof Error ? error.message.slice(0, 200) : String(error)}); answered 503`);
+      return durableBackendUnavailable();
+    }
+  };
 }

@@ -5,7 +5,7 @@ import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } 
 import * as df from 'durable-functions';
 import { CANCEL_EVENT, CANCELLABLE_STAGES, type OrderCustomStatus } from '../orchestrations';
 import { orderInstanceId } from '../shared/orders';
-import { json, orderStatusUrl, problem, routeOrderId } from './httpResponses';
+import { answeringDurableOutage, json, orderStatusUrl, problem, routeOrderId } from './httpResponses';
 import { findInstance, type OrderInstances } from './orderInstances';
 import type { ApiAuthMode } from '../shared/config';
 import { API_ROLES, protectHttp } from './apiAuth';
@@ -13,7 +13,7 @@ import { API_ROLES, protectHttp } from './apiAuth';
 const FINISHED = new Set(['Completed', 'Failed', 'Terminated', 'Canceled']);
 
 export function createOrderCancelHandler(getClient: (context: InvocationContext) => OrderInstances, now: () => Date = () => new Date()) {
-  return async function orderCancelHttp(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
+  return answeringDurableOutage('DELETE /orders/{orderId}', async function orderCancelHttp(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
     const route = routeOrderId(request);
     if (!route.ok) return route.response;
     const { orderId } = route;
@@ -35,7 +35,7 @@ export function createOrderCancelHandler(getClient: (context: InvocationContext)
       { orderId, cancelRequested: true, statusUrl, note: 'the outcome will be cancelled unless checkout began before the request arrived' },
       { Location: statusUrl },
     );
-  };
+  });
 }
 
 export function registerOrderCancelHttp(auth: ApiAuthMode = 'functionKeys'): void {

@@ -16,7 +16,7 @@ import * as df from 'durable-functions';
 import type { DurableOrchestrationStatus } from 'durable-functions';
 import { PROCESS_ORDER, STAGES, WAITS, type ProcessOrderInput } from '../orchestrations';
 import { OUTCOME_STATUSES, ORDER_INSTANCE_ID_PREFIX, orderIdKey, orderInstanceIdPrefix, type FieldError } from '../shared/orders';
-import { json, problem } from './httpResponses';
+import { answeringDurableOutage, json, problem } from './httpResponses';
 import { InstanceQueryError, createInstancePageQuery, type InstancePage, type QueryInstancePage } from './orderInstanceQuery';
 import { orderView, type OrderView } from './orderView';
 import type { ApiAuthMode } from '../shared/config';
@@ -238,13 +238,13 @@ export async function listOrders(query: QueryInstancePage, filter: OrdersListFil
 }
 
 export function createOrdersListHandler(getQuery: (context: InvocationContext) => QueryInstancePage) {
-  return async function ordersListHttp(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
+  return answeringDurableOutage('GET /orders', async function ordersListHttp(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
     const parsed = parseListQuery(new URL(request.url).searchParams);
     if (!parsed.ok) return problem(400, 'the order list query is not valid', parsed.errors);
     const page = await listOrders(getQuery(context), parsed.filter, parsed.pageSize, parsed.token);
     if ('error' in page) return problem(400, 'the continuationToken is not valid', [{ field: 'continuationToken', message: page.error }]);
     return json(200, page);
-  };
+  });
 }
 
 export function registerOrdersListHttp(auth: ApiAuthMode = 'functionKeys'): void {

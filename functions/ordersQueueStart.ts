@@ -1,14 +1,16 @@
 // Service Bus queue trigger: the ERP's order requests. Parse, validate, start processOrder once per ERP order id.
 // - invalid message: a rejection naming the message (and the order id it claimed, and whether that order exists) is
 //   published and the message completes (retrying cannot fix it); the rejection never reads as an order's outcome;
-// - duplicate (an instance exists in any state): logged and completed, nothing is started again;
+// - duplicate (an instance exists in any state): nothing is started again. The same request (a redelivery, an ERP
+//   retry, compared after validation) is logged and completed; a different request reusing the order id gets a
+//   rejection naming orderId, as the original order's outcome would otherwise read as this request's answer;
 // - the Durable backend unreachable: thrown, so Service Bus redelivers and, after max delivery count, dead-letters.
 
 import { app, type InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
 import { boundRejection, deterministicUuid, orderInstanceId, printable, validateOrderRequest, type MessageRejection, type OrderValidation } from '../shared/orders';
 import type { ResultPublisher } from '../shared/results';
-import { findInstance, startOrderOnce, type OrderInstances, type StartDeps } from './orderInstances';
+import { duplicateMatch, findInstance, orderIdInUse, startOrderOnce, type OrderInstances, type StartDeps } from './orderInstances';
 
 export interface OrdersQueueDeps extends StartDeps {
   publisher: ResultPublisher;
@@ -76,7 +78,23 @@ export function createOrdersQueueHandler(deps: OrdersQueueDeps) {
     }
     const started = await startOrderOnce(deps.getClient(context), validation.request, deps);
     if (started.kind === 'duplicate') {
-      context.warn(`Order ${validation.request.orderId} (message ${messageId}) already has instance ${started.instanceId} (${started.existing.runtimeStatus}); nothing started`);
+      const match = duplicateMatch(started.existing, validation.request);
+      if (match.kind === 'same') {
+        context.warn(`Order ${validation.request.orderId} (message ${messageId}) already has instance ${started.instanceId} (${started.existing.runtimeStatus}); nothing started`);
+        return;
+      }
+      const rejection: MessageRejection = boundRejection({
+        kind: 'rejection',
+        messageId,
+        claimedOrderId: printable(validation.request.orderId),
+        claimedOrderExists: true,
+        claimedInstanceId: started.instanceId,
+        customerId: validation.request.customerId,
+        errors: [{ source: 'validation', field: 'orderId', message: orderIdInUse(started.existing, match) }],
+        rejectedAt: deps.now().toISOString(),
+      });
+      await deps.publisher.publish(rejection);
+      context.warn(`Order message ${printable(messageId)} rejected: order id ${printable(validation.request.orderId)} is ${orderIdInUse(started.existing, match)}`);
       return;
     }
     context.log(`Order ${validation.request.orderId} (message ${messageId}) started as instance ${started.instanceId}`);

@@ -57,21 +57,50 @@ export function jitterMs(instanceId: string, n: number, policy: Pick<WorkflowPol
 }
 
 const FAILED_ORDER_STATUSES = new Set(['error', 'cancelled', 'po_review_rejected']);
+/**
+ * Settled and bought, but not (wholly) usable: `partial_success` provisioned only some subscriptions; `suspended` was
+ * bought and is billed, but the partner suspended its subscription (order-resources.md; subscription-lifecycle.md).
+ */
+const BOUGHT_NOT_COMPLETED_STATUSES = new Set(['partial_success', 'suspended']);
 
-/** completed: every order completed and no order group was refused; partiallyCompleted: something was bought. */
+/**
+ * completed: every order completed and no order group was refused; partiallyCompleted: something was bought (an order
+ * completed, partly succeeded or was suspended), so it is never `failed`.
+ */
 export function settledStatus(orders: readonly OrderSummary[], errors: readonly OutcomeError[]): OutcomeStatus {
   const completed = orders.filter((o) => o.status === 'completed').length;
   const refusedGroups = errors.some((e) => e.source === 'orderGroup' || (e.source === 'workflow' && e.reason === 'ordersIncomplete'));
   if (orders.length > 0 && completed === orders.length && !refusedGroups) return 'completed';
-  if (completed > 0 || orders.some((o) => o.status === 'partial_success')) return 'partiallyCompleted';
+  if (completed > 0 || orders.some((o) => BOUGHT_NOT_COMPLETED_STATUSES.has(o.status))) return 'partiallyCompleted';
   return 'failed';
 }
 
-/** One error per order that ended without (all of) its purchase, so the ERP sees why without reading statuses. */
+const NOT_COMPLETED_DETAIL: Record<string, string> = {
+  suspended: ': it was bought and is billed, but its subscription is suspended (not usable) until the partner reactivates it',
+  unknown: ": Partner Center has not said whether it was bought; check Partner Center",
+};
+
+/**
+ * One error per order that did not end completed, so the ERP sees why without reading statuses: those that ended
+ * without (all of) their purchase, suspended ones, and (in a timedOut outcome) ones still `unknown`.
+ */
 export function orderStatusErrors(orders: readonly OrderSummary[]): OutcomeError[] {
   return orders
-    .filter((o) => FAILED_ORDER_STATUSES.has(o.status) || o.status === 'partial_success')
-    .map((o) => ({ source: 'workflow', reason: 'orderNotCompleted', message: `Partner Center order ${o.id} ended with status ${o.status}` }));
+    .filter((o) => FAILED_ORDER_STATUSES.has(o.status) || BOUGHT_NOT_COMPLETED_STATUSES.has(o.status) || o.status === 'unknown')
+    .map((o) => ({
+      source: 'workflow',
+      reason: 'orderNotCompleted',
+      message: `Partner Center order ${o.id} ${o.status === 'unknown' ? 'still had' : 'ended with'} status ${o.status}${NOT_COMPLETED_DETAIL[o.status] ?? ''}`,
+    }));
+}
+
+/**
+ * What the status shows while orders read `unknown` (OrderStatus 0, "Enum initializer", order-resources.md): not
+ * settled, so the workflow keeps asking, and says so rather than looking like an order that is simply processing.
+ */
+export function undeterminedOrderNote(pending: readonly Pick<OrderSummary, 'id' | 'status'>[]): string | null {
+  const ids = pending.filter((o) => o.status === 'unknown').map((o) => o.id);
+  return ids.length === 0 ? null : `Partner Center reports status unknown for order${ids.length > 1 ? 's' : ''} ${ids.join(', ')}; asking again`;
 }
 
 /** The n-th (0-based) wait for a checked-out cart's orders once the recovery window has closed: doubling to the poll cap. */

@@ -16,7 +16,7 @@ import type { CartRef, CheckedOut } from './activities/checkoutCart';
 import { orderActivities, resultOf, type ActivityTask, type Step } from './activityProxy';
 import { ORDER_CLAIM_ENTITY, type ClaimRequest, type OrderClaim } from './orderClaim';
 import { PARTNER_CENTER_BUDGET_ENTITY, type ReserveRequest } from './partnerCenterBudget';
-import { PASSING_FAILURES, PURCHASE_ORDER_WAIT, addMs, canCheckOut, isAtOrAfter, isoOf, jitterMs, nextPollDelayMs, orderStatusErrors, outageDelayMs, pendingOrders, recoveryDelayMs, settledStatus, waitForPeople } from './policy';
+import { PASSING_FAILURES, PURCHASE_ORDER_WAIT, addMs, canCheckOut, isAtOrAfter, isoOf, jitterMs, nextPollDelayMs, orderStatusErrors, outageDelayMs, pendingOrders, recoveryDelayMs, settledStatus, undeterminedOrderNote, waitForPeople } from './policy';
 import { CANCEL_EVENT, PURCHASE_ORDER_UPLOADED_EVENT, decodeProcessOrderInput, type Attempts, type DuplicateStart, type OrderCustomStatus, type PollingState, type ProcessOrderInput, type Stage, type Wait } from './processOrderContract';
 
 /** Longest lastError shown in the custom status (Azure fails an orchestration whose custom status exceeds 16 KB). */
@@ -347,7 +347,8 @@ export function* processOrder(context: OrchestrationContext): Step<OrderOutcome 
         problems.push(`reading order ${order.id}: ${result.failure.message}`);
       }
       // An order that could not be read stays in the status until a round reads it.
-      lastError = problems.length > 0 ? problems.join('; ') : null;
+      const note = undeterminedOrderNote(orders);
+      lastError = [...problems, ...(note === null ? [] : [note])].join('; ') || null;
     }
     return undefined;
   }

@@ -12,6 +12,8 @@ export const ORDER_OUTCOMES = [
   'pending_po_upload',
   'pending_review',
   'po_review_rejected',
+  'suspended',
+  'unknown',
 ] as const;
 export type OrderOutcome = (typeof ORDER_OUTCOMES)[number];
 

@@ -14,10 +14,16 @@ const STATUS_PATHS: Record<OrderOutcome, OrderStatus[]> = {
   pending_po_upload: ['pending', 'pending_po_upload', 'po_upload_complete', 'completed'],
   po_review_rejected: ['pending', 'pending_po_upload', 'po_upload_complete', 'po_review_rejected'],
   pending_review: ['pending', 'pending_review', 'completed'],
+  // Bought and billed, its subscription suspended by the partner (order-resources.md OrderStatus 4; announced with
+  // "status": "suspended" in announcements april-2023/order-history-states.md).
+  suspended: ['pending', 'suspended'],
+  // OrderStatus 0, the "Enum initializer": when the service shows it is not documented; the simulator shows it until
+  // the order completes, so a workflow that reads it must keep asking.
+  unknown: ['unknown', 'completed'],
 };
 
 /** When items with different outcomes share an order, the worst one wins. */
-const SEVERITY: OrderOutcome[] = ['error', 'cancelled', 'po_review_rejected', 'partial_success', 'pending_po_upload', 'pending_review', 'completed'];
+const SEVERITY: OrderOutcome[] = ['error', 'cancelled', 'po_review_rejected', 'partial_success', 'suspended', 'pending_po_upload', 'pending_review', 'unknown', 'completed'];
 
 export interface SettleSettings {
   outcome: OrderOutcome;
@@ -65,9 +71,12 @@ export function currentStatus(order: OrderRecord, now: number): OrderStatus {
   return path[Math.min(step, last)];
 }
 
-/** Subscriptions exist once provisioned: all lines when completed, only the first line of a partial success. */
+/**
+ * Subscriptions exist once provisioned: all lines when completed or suspended (a suspended subscription still exists
+ * and is billed, subscription-lifecycle.md), only the first line of a partial success.
+ */
 function provisioned(status: OrderStatus, lineIndex: number): boolean {
-  return status === 'completed' || (status === 'partial_success' && lineIndex === 0);
+  return status === 'completed' || status === 'suspended' || (status === 'partial_success' && lineIndex === 0);
 }
 
 export function orderToWire(order: OrderRecord, status: OrderStatus): Order & Record<string, unknown> {

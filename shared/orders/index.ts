@@ -6,3 +6,4 @@ export * from './outcome';
 export * from './failure';
 export * from './orderId';
 export * from './rejection';
+export * from './requestMatch';

@@ -16,7 +16,7 @@ export type WorkflowReason =
   | 'cartsExpired'
   /** A checked-out cart's orders appeared only in part in Partner Center's order list. */
   | 'ordersIncomplete'
-  /** A Partner Center order ended without (all of) its purchase. */
+  /** A Partner Center order did not end completed: without (all of) its purchase, suspended, or still `unknown`. */
   | 'orderNotCompleted'
   /** Whether the cart was checked out could not be told by the deadline: check Partner Center. */
   | 'checkoutUnknown';

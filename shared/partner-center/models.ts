@@ -26,10 +26,15 @@ export type KnownOrderStatus = (typeof KNOWN_ORDER_STATUSES)[number];
 // `string & {}` keeps editor completion for the known values while accepting any string.
 export type OrderStatus = KnownOrderStatus | (string & {});
 
-/** Order statuses after which polling stops. */
+/**
+ * Order statuses after which polling stops. `suspended` is one: the order was bought and is billed, but the partner
+ * suspended its subscription (order-resources.md OrderStatus 4; subscription-lifecycle.md "NCE suspended"); nothing
+ * about the purchase changes by waiting. `unknown` (the enum initializer, position 0) is not: it says nothing yet.
+ */
 export const TERMINAL_ORDER_STATUSES: ReadonlySet<string> = new Set([
   'completed',
   'cancelled',
+  'suspended',
   'error',
   'partial_success',
   'po_review_rejected',

@@ -3,7 +3,7 @@
 // or answered with a rejection (subject `rejected`); never retried into the dead-letter queue.
 import { orderInstanceId } from '../../shared/orders';
 import { M365_E3, PERPETUAL_SOFTWARE, validOrder } from '../fixtures/orders/requests';
-import { customerIdFor, receiveResults, resultsFor, simulatorCalls, waitFor, useE2eStack } from './stack';
+import { ERP_SUBSCRIPTION, customerIdFor, receiveResults, resultsFor, simulatorCalls, waitFor, useE2eStack } from './stack';
 
 const stack = useE2eStack({}, { resetSimulatorAfterEach: false });
 
@@ -120,5 +120,58 @@ it('answers an unreadable message and an order with field errors with message re
   // Nothing started, nothing bought, nothing redelivered.
   await expect(stack.runtime.getHistory(orderInstanceId('SO-Q-3'))).rejects.toThrow();
   expect(simulatorCalls(stack, customerId)).toEqual([]);
+  expect(stack.broker.inspect.deadLetters('orders')).toEqual([]);
+}, 60_000);
+
+it('answers a second, different request that reuses an order id (in another case) with a rejection, and buys once', async () => {
+  const customerId = customerIdFor('queue-reused-id');
+  const otherCustomerId = customerIdFor('queue-reused-id-other');
+  const first = validOrder({ orderId: 'SO-Q-5', customerId });
+  // Another customer and other seats under the same order id, sent in lower case: one instance (orderInstanceId).
+  const second = validOrder({ orderId: 'so-q-5', customerId: otherCustomerId, lineItems: [{ catalogItemId: M365_E3, quantity: 40, billingCycle: 'monthly', termDuration: 'P1Y' }] });
+  const sender = stack.serviceBus.createSender('orders');
+  const instanceId = orderInstanceId(first.orderId);
+  try {
+    await sender.sendMessages({ body: first, messageId: 'erp-msg-q5-a', contentType: 'application/json' });
+    await stack.runtime.waitForInstance(instanceId, { timeoutMs: 30_000 });
+    await sender.sendMessages({ body: second, messageId: 'erp-msg-q5-b', contentType: 'application/json' });
+    // The first order's own message again (a redelivery or ERP retry): completed quietly, no rejection.
+    await sender.sendMessages({ body: first, messageId: 'erp-msg-q5-c', contentType: 'application/json' });
+  } finally {
+    await sender.close();
+  }
+
+  const [rejection] = await waitFor('the rejection of the second request', () => {
+    const found = stack.broker.inspect.messages(ERP_SUBSCRIPTION).filter((m) => m.messageId === 'rejected:erp-msg-q5-b');
+    return found.length === 1 ? found : undefined;
+  });
+  await stack.runtime.runUntilIdle();
+  await queueDrained();
+
+  expect(rejection.subject).toBe('rejected');
+  expect(rejection.correlationId).toBe('erp-msg-q5-b');
+  const created = (await stack.runtime.waitForInstance(instanceId, { timeoutMs: 5_000 })).createdTime;
+  expect(rejection.body).toEqual({
+    kind: 'rejection',
+    messageId: 'erp-msg-q5-b',
+    claimedOrderId: 'so-q-5',
+    claimedOrderExists: true,
+    claimedInstanceId: instanceId,
+    customerId: otherCustomerId,
+    errors: [
+      {
+        source: 'validation',
+        field: 'orderId',
+        message: `already used by a different request (its customerId, lineItems differ) (instance ${instanceId} started at ${new Date(created).toISOString()}); nothing was started`,
+      },
+    ],
+    rejectedAt: expect.any(String),
+  });
+  // No rejection for the identical repeat; the first order's own answers are untouched.
+  expect(stack.broker.inspect.messages(ERP_SUBSCRIPTION).filter((m) => m.messageId === 'rejected:erp-msg-q5-c')).toEqual([]);
+  expect(resultsFor(stack, first.orderId).map((m) => m.subject)).toEqual(['submitted', 'completed']);
+  // Bought once, for the first customer only.
+  expect(stack.simulator.controls.counts(customerId)).toMatchObject({ carts: 1, checkouts: 1 });
+  expect(simulatorCalls(stack, otherCustomerId)).toEqual([]);
   expect(stack.broker.inspect.deadLetters('orders')).toEqual([]);
 }, 60_000);

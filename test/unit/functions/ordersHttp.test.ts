@@ -130,13 +130,29 @@ describe('POST /api/orders', () => {
     expect(response).toMatchObject({ status: 400, body: { errors: [{ field: '(body)', message: 'must be valid JSON' }] } });
   });
 
-  test('an existing order id returns its current status and own URLs, and starts nothing', async () => {
-    instances.put('order-SO-10001', { runtimeStatus: 'Running', customStatus: customStatus('waitingForOrders', { orders: [{ id: 'ord-1', status: 'pending' }] }) });
-    const response = await read(start(post(JSON.stringify(validOrder())), context()));
+  test('an existing order id posted again with the same request (a retry) returns its current status and own URLs, and starts nothing', async () => {
+    instances.put('order-SO-10001', { runtimeStatus: 'Running', input: { request: validOrder() }, customStatus: customStatus('waitingForOrders', { orders: [{ id: 'ord-1', status: 'pending' }] }) });
+    // The same order as the validator reads it: another case of the id and of the customer GUID, fields in PascalCase.
+    const { orderId, customerId, lineItems } = validOrder();
+    const retry = { OrderId: orderId.toLowerCase(), CustomerId: customerId.toUpperCase(), LineItems: lineItems };
+    const response = await read(start(post(JSON.stringify(retry)), context()));
     expect(response.status).toBe(200);
-    expect(response.body).toMatchObject({ alreadyExists: true, statusUrl: '/api/orders/SO-10001', order: { instanceId: 'order-SO-10001', stage: 'waitingForOrders', orders: [{ id: 'ord-1', status: 'pending' }] } });
+    expect(response.body).toMatchObject({ alreadyExists: true, statusUrl: '/api/orders/so-10001', order: { instanceId: 'order-SO-10001', stage: 'waitingForOrders', orders: [{ id: 'ord-1', status: 'pending' }] } });
     expect(response.body).not.toHaveProperty('links');
     expect(instances.starts).toHaveLength(0);
+  });
+
+  test('an existing order id posted with a different request is a 409 naming orderId, the instance and its start; nothing starts', async () => {
+    instances.put('order-SO-10001', { runtimeStatus: 'Completed', input: { request: validOrder() }, createdTime: new Date('2026-03-01T08:00:00Z') });
+    const other = validOrder({ orderId: 'so-10001', customerId: '0b7f0e3a-1c2d-4e5f-8a9b-0c1d2e3f4a5b' });
+    const response = await read(start(post(JSON.stringify(other)), context()));
+    const message = 'already used by a different request (its customerId differs) (instance order-SO-10001 started at 2026-03-01T08:00:00.000Z); nothing was started';
+    expect(response).toMatchObject({ status: 409, body: { error: `order id so-10001 is ${message}`, errors: [{ field: 'orderId', message }] } });
+    expect(response.body).not.toHaveProperty('alreadyExists');
+    expect(instances.starts).toHaveLength(0);
+
+    const fewer = validOrder({ lineItems: [validOrder().lineItems[0]] });
+    expect(await read(start(post(JSON.stringify(fewer)), context()))).toMatchObject({ status: 409, body: { errors: [{ field: 'orderId', message: expect.stringMatching(/^already used by a different request \(its lineItems differs?\)/) }] } });
   });
 });
 

@@ -7,6 +7,7 @@ import { createOrdersQueueHandler } from '../../../functions/ordersQueueStart';
 import { ERP_SUBSCRIPTION, RESULTS_TOPIC, startServiceBusBroker, type ServiceBusBroker } from '../../../local/service-bus';
 import type { ProcessOrderInput } from '../../../orchestrations';
 import { createServiceBusResultPublisher, type ResultPublisher } from '../../../shared/results';
+import { orderInstanceId } from '../../../shared/orders';
 import { CUSTOMER_ID, validOrder } from '../../fixtures/orders/requests';
 import { InMemoryInstances } from './inMemoryInstances';
 
@@ -65,17 +66,63 @@ describe('ordersQueueStart', () => {
   });
 
   test.each(['Running', 'Completed', 'Failed', 'Terminated'])('a redelivered order whose instance is %s is acknowledged and never started again', async (runtimeStatus) => {
-    instances.put('order-SO-10001', { runtimeStatus });
+    instances.put('order-SO-10001', { runtimeStatus, input: { request: validOrder() } });
     await expect(handler(validOrder(), context('m-4'))).resolves.toBeUndefined();
     expect(instances.starts).toHaveLength(0);
     expect(logs.join('\n')).toMatch(new RegExp(`already has instance order-SO-10001 \\(${runtimeStatus}\\); nothing started`));
+    expect(await drainResults()).toHaveLength(0);
   });
 
   test('a start refused because another delivery started the same id meanwhile counts as a duplicate', async () => {
-    instances.beforeStart = (id) => void instances.put(id, { runtimeStatus: 'Pending' });
+    instances.beforeStart = (id) => void instances.put(id, { runtimeStatus: 'Pending', input: { request: validOrder() } });
     await expect(handler(validOrder(), context('m-5'))).resolves.toBeUndefined();
     expect(instances.starts).toHaveLength(0);
     expect(logs.join('\n')).toMatch(/nothing started/);
+    expect(await drainResults()).toHaveLength(0);
+  });
+
+  test('the same order in another form (id case, Unicode form, GUID case, field names, key order) is a redelivery: completed quietly', async () => {
+    const instanceId = orderInstanceId('CAF\u00C9-1');
+    instances.put(instanceId, { runtimeStatus: 'Running', input: { request: validOrder({ orderId: 'CAF\u00C9-1' }) } });
+    const { customerId, lineItems } = validOrder();
+    const reordered = lineItems.map((line) => Object.fromEntries(Object.entries(line).reverse()));
+    await handler({ lineItems: reordered, CUSTOMERID: customerId.toUpperCase(), orderId: 'cafe\u0301-1' }, context('m-20'));
+    expect(instances.starts).toHaveLength(0);
+    expect(await drainResults()).toHaveLength(0);
+    expect(logs.join('\n')).toContain(`already has instance ${instanceId} (Running); nothing started`);
+  });
+
+  // Each case its own message id: the topic drops a second message with the same id (duplicate detection).
+  test.each<[string, string, Record<string, unknown>, string]>([
+    ['another customer', 'm-21', { customerId: '0b7f0e3a-1c2d-4e5f-8a9b-0c1d2e3f4a5b' }, 'customerId differs'],
+    ['other line items', 'm-22', { lineItems: [{ ...validOrder().lineItems[0], quantity: 6 }, validOrder().lineItems[1]] }, 'lineItems differs'],
+    ['another customer and a lower-case id', 'm-23', { orderId: 'so-10001', customerId: '0b7f0e3a-1c2d-4e5f-8a9b-0c1d2e3f4a5b', lineItems: [validOrder().lineItems[1]] }, 'customerId, lineItems differ'],
+  ])('a message reusing an order id with %s gets a rejection naming orderId, and nothing starts', async (_label, messageId, change, differs) => {
+    instances.put('order-SO-10001', { runtimeStatus: 'Completed', input: { request: validOrder() }, createdTime: new Date('2026-03-01T08:00:00Z') });
+    const message = { ...validOrder(), ...change };
+    await handler(message, context(messageId));
+    expect(instances.starts).toHaveLength(0);
+    const results = await drainResults();
+    expect(results.map((m) => [m.messageId, m.subject, m.correlationId])).toEqual([[`rejected:${messageId}`, 'rejected', messageId]]);
+    expect(results[0].body).toEqual({
+      kind: 'rejection',
+      messageId,
+      claimedOrderId: message.orderId,
+      claimedOrderExists: true,
+      claimedInstanceId: 'order-SO-10001',
+      customerId: message.customerId,
+      errors: [{ source: 'validation', field: 'orderId', message: `already used by a different request (its ${differs}) (instance order-SO-10001 started at 2026-03-01T08:00:00.000Z); nothing was started` }],
+      rejectedAt: NOW.toISOString(),
+    });
+    expect(logs.join('\n')).toMatch(new RegExp(`${messageId} rejected: order id .* is already used by a different request`));
+  });
+
+  test('an order id whose instance input cannot be read back is not taken as the same order: rejected, nothing starts', async () => {
+    instances.put('order-SO-10001', { runtimeStatus: 'Completed', input: null });
+    await handler(validOrder(), context('m-24'));
+    expect(instances.starts).toHaveLength(0);
+    const [result] = await drainResults();
+    expect(result.body).toMatchObject({ claimedOrderExists: true, errors: [{ field: 'orderId', message: expect.stringMatching(/^already used by an order whose request could not be read back to compare \(instance order-SO-10001 started at .*\); nothing was started$/) }] });
   });
 
   test('an unreachable Durable backend is thrown so Service Bus redelivers the message', async () => {

@@ -1,5 +1,5 @@
 // The workflow's pure decisions (orchestrations/policy.ts), on the policy the settings table gives.
-import { canCheckOut, jitterMs, nextPollDelayMs, orderStatusErrors, outageDelayMs, pendingOrders, recoveryDelayMs, settledStatus, waitForPeople } from '../../../orchestrations/policy';
+import { canCheckOut, jitterMs, nextPollDelayMs, orderStatusErrors, outageDelayMs, pendingOrders, recoveryDelayMs, settledStatus, undeterminedOrderNote, waitForPeople } from '../../../orchestrations/policy';
 import { loadWorkflowPolicy } from '../../../shared/config';
 import type { OrderSummary, OutcomeError } from '../../../shared/orders';
 
@@ -66,9 +66,23 @@ describe('jitterMs', () => {
 });
 
 describe('pendingOrders', () => {
-  test('keeps everything that is not terminal, including unknown statuses', () => {
-    const orders = pending('pending', 'completed', 'error', 'suspended', 'pending_review', 'partial_success', 'brand_new_status', 'cancelled', 'po_review_rejected');
-    expect(pendingOrders(orders).map((o) => o.status)).toEqual(['pending', 'suspended', 'pending_review', 'brand_new_status']);
+  test('keeps everything that is not terminal, including `unknown` and statuses it does not know; suspended is settled', () => {
+    const orders = pending('pending', 'completed', 'error', 'suspended', 'pending_review', 'partial_success', 'unknown', 'brand_new_status', 'cancelled', 'po_review_rejected');
+    expect(pendingOrders(orders).map((o) => o.status)).toEqual(['pending', 'pending_review', 'unknown', 'brand_new_status']);
+  });
+
+  test('an order reading `unknown` is not waiting for people: it is polled at the normal interval', () => {
+    expect(waitForPeople(pending('unknown'))).toBe(false);
+    expect(nextPollDelayMs(pending('unknown'), 0, policy)).toBe(30_000);
+  });
+});
+
+describe('undeterminedOrderNote', () => {
+  test('names the orders that read `unknown`, and nothing else', () => {
+    expect(undeterminedOrderNote(pending('pending', 'unknown'))).toBe('Partner Center reports status unknown for order o1; asking again');
+    expect(undeterminedOrderNote(pending('unknown', 'pending_review', 'unknown'))).toBe('Partner Center reports status unknown for orders o0, o2; asking again');
+    expect(undeterminedOrderNote(pending('pending', 'brand_new_status'))).toBeNull();
+    expect(undeterminedOrderNote([])).toBeNull();
   });
 });
 
@@ -102,6 +116,10 @@ describe('settledStatus and orderStatusErrors', () => {
     [['partial_success'], 'no', 'partiallyCompleted'],
     [['error', 'cancelled'], 'no', 'failed'],
     [['po_review_rejected'], 'no', 'failed'],
+    // Suspended was bought (and is billed): never failed, never completed.
+    [['suspended'], 'no', 'partiallyCompleted'],
+    [['completed', 'suspended'], 'no', 'partiallyCompleted'],
+    [['suspended', 'error'], 'no', 'partiallyCompleted'],
     [[], 'a refused order group', 'failed'],
     [[], 'no', 'failed'],
   ])('%j with %s error → %s', (statuses, errors, expected) => {
@@ -114,6 +132,17 @@ describe('settledStatus and orderStatusErrors', () => {
       { source: 'workflow', reason: 'orderNotCompleted', message: 'Partner Center order o2 ended with status partial_success' },
       { source: 'workflow', reason: 'orderNotCompleted', message: 'Partner Center order o3 ended with status cancelled' },
       { source: 'workflow', reason: 'orderNotCompleted', message: 'Partner Center order o4 ended with status po_review_rejected' },
+    ]);
+  });
+
+  test('a suspended order is named as bought but suspended; one still unknown (at the deadline) as undetermined', () => {
+    expect(orderStatusErrors(pending('completed', 'suspended', 'pending', 'unknown'))).toEqual([
+      {
+        source: 'workflow',
+        reason: 'orderNotCompleted',
+        message: 'Partner Center order o1 ended with status suspended: it was bought and is billed, but its subscription is suspended (not usable) until the partner reactivates it',
+      },
+      { source: 'workflow', reason: 'orderNotCompleted', message: 'Partner Center order o3 still had status unknown: Partner Center has not said whether it was bought; check Partner Center' },
     ]);
   });
 });

@@ -112,6 +112,69 @@ describe('processOrder happy path', () => {
     });
   });
 
+  test('a suspended order settles: polling stops and the outcome is partiallyCompleted (bought, not usable), never failed', async () => {
+    const replay = newOrderReplay();
+    await checkedOut(replay, [order('ord-1', 'pending'), order('ord-2', 'pending', 'one_time')]);
+    await replay.fireTimer();
+    await replay.completeActivity('getOrder', orderRead(order('ord-1', 'suspended', 'monthly', 'sub-1')));
+    await replay.completeActivity('getOrder', orderRead(order('ord-2', 'completed', 'one_time', 'sub-2')));
+    expect(published(replay)).toMatchObject({
+      kind: 'outcome',
+      status: 'partiallyCompleted',
+      orders: [{ id: 'ord-1', status: 'suspended', lineItems: [{ subscriptionId: 'sub-1' }] }, { id: 'ord-2', status: 'completed' }],
+      errors: [
+        {
+          source: 'workflow',
+          reason: 'orderNotCompleted',
+          message: 'Partner Center order ord-1 ended with status suspended: it was bought and is billed, but its subscription is suspended (not usable) until the partner reactivates it',
+        },
+      ],
+    });
+    expect(names(replay)).toEqual(['createCart', 'checkoutCart', 'publishResult', 'getOrder', 'getOrder', 'publishResult']);
+  });
+
+  test('an order reading `unknown` is polled on, the status says so, and it settles when Partner Center tells', async () => {
+    const replay = newOrderReplay({ ORDER_POLL_INITIAL_INTERVAL: 'PT30S' });
+    await checkedOut(replay, [order('ord-1', 'pending')]);
+    await replay.fireTimer();
+    await replay.completeActivity('getOrder', orderRead(order('ord-1', 'unknown')));
+    expect(replay.openActivities().map((a) => a.name)).toEqual([]);
+    expect(secondsBetween(replay.now, replay.openTimers()[0].fireAt)).toBe(60);
+    expect(status(replay)).toMatchObject({
+      stage: 'waitingForOrders',
+      waitingFor: 'orders',
+      orders: [{ id: 'ord-1', status: 'unknown' }],
+      lastError: 'Partner Center reports status unknown for order ord-1; asking again',
+    });
+    await replay.fireTimer();
+    await replay.completeActivity('getOrder', orderRead(order('ord-1', 'completed', 'monthly', 'sub-1')));
+    expect(published(replay)).toMatchObject({ status: 'completed', orders: [{ id: 'ord-1', status: 'completed' }], errors: [] });
+    expect(status(replay).lastError).toBeNull();
+  });
+
+  test('an order still `unknown` at the deadline ends timedOut naming it, never failed', async () => {
+    const replay = newOrderReplay({ ORDER_POLL_INITIAL_INTERVAL: 'PT30S', ORDER_POLL_MAX_INTERVAL: 'PT2M', ORDER_POLL_DEADLINE: 'PT10M' });
+    await checkedOut(replay, [order('ord-1', 'pending')]);
+    let polls = 0;
+    while (replay.openTimers().length > 0) {
+      await replay.fireTimer();
+      if (replay.openActivities().some((a) => a.name === 'getOrder')) {
+        polls++;
+        await replay.completeActivity('getOrder', orderRead(order('ord-1', 'unknown')));
+      }
+    }
+    expect(polls).toBeGreaterThan(3);
+    const deadline = new Date(START.getTime() + 600_000).toISOString();
+    expect(published(replay)).toMatchObject({
+      status: 'timedOut',
+      orders: [{ id: 'ord-1', status: 'unknown' }],
+      errors: [
+        { source: 'workflow', reason: 'orderNotCompleted', message: 'Partner Center order ord-1 still had status unknown: Partner Center has not said whether it was bought; check Partner Center' },
+        { source: 'workflow', reason: 'deadlinePassed', message: `orders had not settled by the deadline ${deadline}` },
+      ],
+    });
+  });
+
   test('every order failing ends failed', async () => {
     const replay = newOrderReplay();
     await checkedOut(replay, [order('ord-1', 'pending')]);
