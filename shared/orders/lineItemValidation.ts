@@ -147,7 +147,8 @@ function dateTime(value: unknown, field: string, errors: FieldErrors): string | 
 const PROVISIONING_VALUES: Record<string, { test: (value: string) => boolean; expected: string }> = {
   subscriptionId: { test: isGuid, expected: 'a subscription GUID' },
   parentSubscriptionId: { test: isGuid, expected: 'a subscription GUID' },
-  scope: { test: (v) => v === 'shared' || v === 'single', expected: '"shared" or "single"' },
+  // create-a-cart.md sends "shared"; product-resources.md names the values "Single" and "Shared": any case, as given.
+  scope: { test: (v) => /^(shared|single)$/i.test(v), expected: '"shared" or "single" (any case)' },
   duration: { test: (v) => v === '1Year' || v === '3Years', expected: '"1Year" or "3Years"' },
 };
 
@@ -155,7 +156,8 @@ function provisioning(value: unknown, field: string, errors: FieldErrors): Recor
   const context = stringMap(value, field, errors);
   if (context === undefined) return undefined;
   for (const [key, entry] of Object.entries(context)) {
-    const rule = PROVISIONING_VALUES[key];
+    // Own keys only: a key such as "constructor" or "toString" must not find Object.prototype's member.
+    const rule = Object.hasOwn(PROVISIONING_VALUES, key) ? PROVISIONING_VALUES[key] : undefined;
     if (rule !== undefined && !rule.test(entry)) {
       errors.add(join(field, key), `must be ${rule.expected} (got ${describe(entry)})`);
       delete context[key];
@@ -175,6 +177,8 @@ function stringMap(value: unknown, field: string, errors: FieldErrors): Record<s
     const at = join(field, key.length > maxKeyLength ? key.slice(0, maxKeyLength) : key);
     if (key.trim() === '') errors.add(at, 'must have a non-empty key');
     else if (key.length > maxKeyLength) errors.add(at, `must have a key of at most ${maxKeyLength} characters (got ${key.length})`);
+    // Assigning "__proto__" to an object sets its prototype instead of a key: it would vanish without a word.
+    else if (key === '__proto__') errors.add(at, 'must not be "__proto__" (not a provisioning variable)');
     else if (isObject(entry) || Array.isArray(entry)) errors.add(at, `must be a string: provisioningContext is one level deep (got ${describe(entry)})`);
     else if (typeof entry !== 'string') errors.add(at, `must be a string (got ${describe(entry)})`);
     else if (entry.length > maxValueLength) errors.add(at, `must be at most ${maxValueLength} characters (got ${entry.length})`);

@@ -38,14 +38,18 @@ export function progressLines(previous: OrderView | undefined, next: OrderView):
   if (next.waitingFor && (next.waitingFor !== previous?.waitingFor)) {
     lines.push(`waiting for ${WAITS[next.waitingFor] ?? next.waitingFor}${next.nextCheckAt ? `, next check ${next.nextCheckAt}` : ''}`);
   }
-  if (next.lastError && next.lastError !== previous?.lastError && !next.outcome) lines.push(`problem: ${next.lastError}`);
-  if (next.outcome && next.outcome !== previous?.outcome) {
+  // While the outcome is being published the view already names it, but its errors and subscriptions come with the
+  // finished order: the outcome line waits for that.
+  const outcome = next.stage === 'publishing' ? null : next.outcome;
+  const previousOutcome = previous?.stage === 'publishing' ? null : previous?.outcome;
+  if (next.lastError && next.lastError !== previous?.lastError && !outcome) lines.push(`problem: ${next.lastError}`);
+  if (outcome && outcome !== previousOutcome) {
     const subscriptions = next.orders.flatMap((o) => o.subscriptionIds ?? []);
     const errors = (next.errors as { reason?: string; message?: string; description?: string; field?: string }[])
       .map((e) => [e.reason, e.message ?? e.description ?? e.field].filter(Boolean).join(': '))
       .filter(Boolean);
-    lines.push(`outcome: ${next.outcome}${subscriptions.length ? `, subscription(s) ${subscriptions.join(', ')}` : ''}${errors.length ? ` (${errors.join('; ')})` : ''}`);
-  } else if (!next.outcome && ['Failed', 'Terminated'].includes(next.runtimeStatus) && previous?.runtimeStatus !== next.runtimeStatus) {
+    lines.push(`outcome: ${outcome}${subscriptions.length ? `, subscription(s) ${subscriptions.join(', ')}` : ''}${errors.length ? ` (${errors.join('; ')})` : ''}`);
+  } else if (!outcome && ['Failed', 'Terminated'].includes(next.runtimeStatus) && previous?.runtimeStatus !== next.runtimeStatus) {
     lines.push(`the workflow ${next.runtimeStatus.toLowerCase()} without an outcome${next.lastError ? `: ${next.lastError}` : ''}`);
   }
   return lines;

@@ -177,6 +177,24 @@ describe("validateOrderRequest takes what Partner Center's cart takes", () => {
     expect(result.request.lineItems[5].renewsTo).toEqual({ termDuration: 'P1Y' });
   });
 
+  test('a provisioning key "__proto__" is refused by name, not dropped', () => {
+    const result = validateOrderRequest(withItem({ provisioningContext: JSON.parse('{"__proto__": "x", "scope": "shared"}') }));
+    expect(result).toMatchObject({ ok: false, errors: [{ field: 'lineItems[0].provisioningContext.__proto__', message: 'must not be "__proto__" (not a provisioning variable)' }] });
+  });
+
+  test.each(['constructor', 'toString', 'hasOwnProperty'])('a provisioning key named like an Object member (%p) is passed on, never crashes validation', (key) => {
+    const context = JSON.parse(`{${JSON.stringify(key)}: "x"}`) as Record<string, string>;
+    const result = validateOrderRequest(withItem({ provisioningContext: context }));
+    expect(result.ok).toBe(true);
+    if (result.ok) expect(Object.entries(result.request.lineItems[0].provisioningContext ?? {})).toEqual([[key, 'x']]);
+  });
+
+  test.each(['shared', 'Shared', 'SINGLE', 'single'])('a reservation scope %p is taken in any case and passed on as given', (scope) => {
+    const result = validateOrderRequest(withItem({ provisioningContext: { scope } }));
+    expect(result.ok).toBe(true);
+    if (result.ok) expect(result.request.lineItems[0].provisioningContext).toEqual({ scope });
+  });
+
   test('the PascalCase new-commerce example, with the partner-of-record attestation', () => {
     expect(validateOrderRequest(docsPascalCaseOrder('SO-PASCAL'))).toEqual({
       ok: true,

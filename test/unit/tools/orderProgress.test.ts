@@ -27,3 +27,12 @@ test('a poll that missed several changes tells them in the order they happened: 
   expect(lines.indexOf('cart created: cart-1')).toBeLessThan(lines.findIndex((line) => line.startsWith('waiting for')));
   expect(lines).toHaveLength(4);
 });
+
+test('an outcome still being published (stage publishing) is told once the order has finished, with its errors', () => {
+  const publishing = view({ stage: 'publishing', outcome: 'failed', waitingFor: 'resultsTopic', nextCheckAt: '2026-03-02T09:05:00.000Z', lastError: 'publishing the failed outcome failed: the topic is full; trying again' });
+  const duringLines = progressLines(view({ stage: 'checkingOut' }), publishing);
+  expect(duringLines.some((line) => line.startsWith('outcome:'))).toBe(false);
+  expect(duringLines).toContain('problem: publishing the failed outcome failed: the topic is full; trying again');
+  const finished = view({ stage: 'finished', runtimeStatus: 'Completed', outcome: 'failed', errors: [{ source: 'partnerCenter', reason: 'refused', description: 'nope' }] });
+  expect(progressLines(publishing, finished)).toEqual(['outcome: failed (refused: nope)']);
+});
