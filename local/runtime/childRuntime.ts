@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import readline from 'node:readline';
+import type { DurableApiFaultReport } from './durable/durableApiFaults';
 import type { HistoryEvent } from './durable/historyEvents';
 import type { StatusPayload } from './durable/statusPayload';
 import type { LocalRuntimeOptions, RuntimeHandle, RuntimeStats } from './options';
@@ -45,7 +46,8 @@ export async function spawnLocalRuntime(options: LocalRuntimeOptions & { onOutpu
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   readline.createInterface({ input: child.stderr as NodeJS.ReadableStream }).on('line', remember);
 
-  const ready = await new Promise<Omit<RuntimeHandle, 'waitForInstance' | 'runUntilIdle' | 'advanceClock' | 'now' | 'getHistory' | 'stats' | 'stop' | 'keys'>>((resolve, reject) => {
+  type Controlled = 'waitForInstance' | 'runUntilIdle' | 'advanceClock' | 'now' | 'getHistory' | 'stats' | 'failDurableApi' | 'clearDurableApiFaults' | 'durableApiFaults' | 'stop' | 'keys';
+  const ready = await new Promise<Omit<RuntimeHandle, Controlled>>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`The runtime did not start within ${startTimeoutMs} ms:\n${recent.join('\n')}`)), startTimeoutMs);
     readline.createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', (line) => {
       if (line.startsWith(readyMarker)) {
@@ -64,11 +66,12 @@ export async function spawnLocalRuntime(options: LocalRuntimeOptions & { onOutpu
   });
 
   const keys = childOptions.keys ?? {};
-  const control = async <T>(method: string, pathAndQuery: string): Promise<T> => {
+  const control = async <T>(method: string, pathAndQuery: string, json?: unknown): Promise<T> => {
     const headers: Record<string, string> = keys.master ? { 'x-functions-key': keys.master } : {};
+    if (json !== undefined) headers['Content-Type'] = 'application/json';
     let response: Response;
     try {
-      response = await fetch(`${ready.baseUrl}/runtime/local/${pathAndQuery}`, { method, headers });
+      response = await fetch(`${ready.baseUrl}/runtime/local/${pathAndQuery}`, { method, headers, body: json === undefined ? undefined : JSON.stringify(json) });
     } catch (error) {
       const state = gone ? `it exited (code ${child.exitCode})` : 'it did not answer';
       throw new Error(`The runtime process cannot be reached: ${state}: ${(error as Error).message}. Last output:\n${recent.slice(-20).join('\n')}`);
@@ -97,6 +100,13 @@ export async function spawnLocalRuntime(options: LocalRuntimeOptions & { onOutpu
     now: async () => new Date((await control<{ now: string }>('GET', 'clock')).now),
     getHistory: (instanceId) => control<HistoryEvent[]>('GET', `instances/${encodeURIComponent(instanceId)}/history`),
     stats: () => control<RuntimeStats>('GET', 'stats'),
+    failDurableApi: async (fault) => {
+      await control('POST', 'faults/durable-api', fault);
+    },
+    clearDurableApiFaults: async () => {
+      await control('DELETE', 'faults/durable-api');
+    },
+    durableApiFaults: () => control<DurableApiFaultReport>('GET', 'faults/durable-api'),
     recentOutput: () => [...recent],
     async stop() {
       if (gone) return;

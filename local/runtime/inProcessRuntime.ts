@@ -6,6 +6,7 @@ import { runActivity } from './durable/activityRunner';
 import { durableClientBindingValue, type DurableEndpoints } from './durable/clientBinding';
 import { clockFileWriter, createRealClock, createVirtualClock, isVirtual, type Clock } from './durable/clock';
 import { createDispatcher } from './durable/dispatcher';
+import { createDurableApiFaults } from './durable/durableApiFaults';
 import { createDurableHttpApi } from './durable/durableHttpApi';
 import { entityDispatch } from './durable/entityRunner';
 import { runEpisode } from './durable/orchestrationEpisode';
@@ -123,7 +124,9 @@ export async function startInProcessRuntime(options: LocalRuntimeOptions = {}): 
     systemKey: keys.master,
   };
   late.endpoints = endpoints;
-  const durableApi = createDurableHttpApi({ client, endpoints });
+  // Injected failures sit in front of the HTTP API only: the dispatcher and the control API use the store directly.
+  const durableApiFaults = createDurableApiFaults();
+  const durableApi = durableApiFaults.wrap(createDurableHttpApi({ client, endpoints }));
   const webhookGuard: typeof durableApi = async (req, res, sub, url) => {
     const denied = checkKey(keys, 'system', req, url);
     if (denied) return sendError(res, 401, denied);
@@ -187,6 +190,9 @@ export async function startInProcessRuntime(options: LocalRuntimeOptions = {}): 
       return instance.history;
     },
     stats: async () => ({ ...dispatcher.stats(), instances: store.state.instances.size, serviceBusMessages: serviceBus.messagesProcessed() }),
+    failDurableApi: async (fault) => durableApiFaults.add(fault),
+    clearDurableApiFaults: async () => durableApiFaults.clear(),
+    durableApiFaults: async () => durableApiFaults.report(),
     async stop() {
       if (stopped) return;
       stopped = true;

@@ -6,6 +6,7 @@ export type { LocalRuntimeOptions, RuntimeHandle, RuntimeStats, FunctionInfo, Cl
 export type { ChildRuntimeHandle } from './childRuntime';
 export type { FunctionKeys } from './http/keys';
 export type { HistoryEvent } from './durable/historyEvents';
+export type { DurableApiFault, DurableApiFaultReport, DurableApiFaultStatus } from './durable/durableApiFaults';
 export { EventType } from './durable/historyEvents';
 export { spawnLocalRuntime } from './childRuntime';
 

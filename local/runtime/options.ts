@@ -1,6 +1,7 @@
 import type { RpcLogLevel } from './coreApiTypes';
 import type { HistoryEvent } from './durable/historyEvents';
 import type { DispatcherStats } from './durable/dispatcher';
+import type { DurableApiFault, DurableApiFaultReport } from './durable/durableApiFaults';
 import type { StatusPayload } from './durable/statusPayload';
 import type { EasyAuthOptions } from './http/easyAuth';
 import type { FunctionKeys } from './http/keys';
@@ -79,5 +80,14 @@ export interface RuntimeHandle {
   /** The current execution's history as stored (PascalCase DTFx events). */
   getHistory(instanceId: string): Promise<HistoryEvent[]>;
   stats(): Promise<RuntimeStats>;
+  /**
+   * Local only: the next matching requests to the Durable HTTP API (webhook and RPC listener) fail as the real backend
+   * fails them (durable/durableApiFaults.ts); the runtime's own task hub work is untouched.
+   */
+  failDurableApi(fault: DurableApiFault): Promise<void>;
+  /** Disarms every pending Durable HTTP API fault (the record of failed requests stays). */
+  clearDurableApiFaults(): Promise<void>;
+  /** Pending faults and the requests failed so far. */
+  durableApiFaults(): Promise<DurableApiFaultReport>;
   stop(): Promise<void>;
 }
