@@ -36,7 +36,7 @@ describe.each([
   ['429 (the host throttling)', 429],
   ['a reset connection', 'reset'],
 ] as const)('while the Durable HTTP API answers %s', (_label, status) => {
-  it('GET /api/orders/{id}, the order list and POST /api/orders answer 503; afterwards they answer normally', async () => {
+  it('GET and DELETE /api/orders/{id}, the order list and POST /api/orders answer 503; afterwards they answer normally', async () => {
     const customerId = customerIdFor(`durable-outage-http-${status}`);
     const existing = validOrder({ orderId: `SO-DOWN-${status}-A`, customerId });
     const fresh = validOrder({ orderId: `SO-DOWN-${status}-B`, customerId });
@@ -47,12 +47,13 @@ describe.each([
 
     await stack.runtime.failDurableApi({ status });
     expectServiceUnavailable(await getOrder(existing.orderId));
+    expectServiceUnavailable(await fetchAnswer(`${api()}/orders/${existing.orderId}`, { method: 'DELETE' }));
     expectServiceUnavailable(await listOrders());
     expectServiceUnavailable(await postOrder(fresh));
-    // Each answer came from a refused Durable call, not from somewhere else: the status read, the instance query, and
-    // the start's look for an existing instance (the start itself was never sent).
+    // Each answer came from a refused Durable call, not from somewhere else: the status reads (GET, and DELETE's look
+    // before it cancels), the instance query, and the start's look for an existing instance (the start was never sent).
     const failed = (await stack.runtime.durableApiFaults()).failed.slice(failedBefore).map((f) => f.request);
-    expect(failed).toEqual([`GET instances/${existingId}`, 'GET instances/', `GET instances/${orderInstanceId(fresh.orderId)}`]);
+    expect(failed).toEqual([`GET instances/${existingId}`, `GET instances/${existingId}`, 'GET instances/', `GET instances/${orderInstanceId(fresh.orderId)}`]);
     expect(failed.some((r) => r.startsWith('POST'))).toBe(false);
     await expect(stack.runtime.getHistory(orderInstanceId(fresh.orderId))).rejects.toThrow(/No instance/);
 
