@@ -118,7 +118,7 @@ describe('an order message arriving while the Durable HTTP API fails', () => {
     // Deliveries 1-3 failed and were abandoned; the fourth started the order and completed the message. The log shows
     // the JS SDK's deliveryCount, the AMQP header's count of earlier attempts (0 on the first delivery).
     const failures = failedDeliveries('erp-msg-down-q');
-    expect(failures.map((line) => /\(delivery (\d+)\)/.exec(line)?.[1])).toEqual(['0', '1', '2']);
+    expect(failures.map((line) => /\(delivery (\d+)\)/.exec(line)?.[1])).toEqual(['1', '2', '3']);
     expect(failures.every((line) => line.includes('abandoning it'))).toBe(true);
     expect((await stack.runtime.durableApiFaults()).failed.filter((f) => f.request === `GET instances/${instanceId}`)).toHaveLength(3);
     expect(stack.broker.inspect.counts('orders').deadLetter).toBe(0);

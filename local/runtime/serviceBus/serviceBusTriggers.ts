@@ -92,8 +92,9 @@ export async function startServiceBusTriggers(deps: ServiceBusTriggerDeps): Prom
         inputFor: deps.inputFor,
       });
     } catch (error) {
+      // Counted from 1, as the host's DeliveryCount (the SDK's deliveryCount is the AMQP count of earlier attempts).
       deps.logger.error(
-        `Service Bus message ${String(message.messageId)} (delivery ${message.deliveryCount}) failed: ${error instanceof Error ? error.message : String(error)}; abandoning it.`,
+        `Service Bus message ${String(message.messageId)} (delivery ${(message.deliveryCount ?? 0) + 1}) failed: ${error instanceof Error ? error.message : String(error)}; abandoning it.`,
         { functionName: fn.name },
       );
       await settle(() => receiver.abandonMessage(message)).catch((abandonError: Error) => deps.logger.warn(`Abandon failed: ${abandonError.message}`, { functionName: fn.name }));
