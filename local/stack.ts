@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startIdentityStandIns, type IdentityStandIns } from './identity';
+import { staticKeySet } from './identity/jwks';
 import { LOCAL_IDENTITY_DEFAULTS } from './identity/localDefaults';
 import { startPartnerCenterSimulator, type PartnerCenterSimulator, type PartnerCenterSimulatorOptions } from './partner-center-simulator';
 import { readClockFile } from './runtime/durable/clock';
@@ -97,9 +98,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     stoppers.push(() => simulator.stop());
 
     // Duplicate detection windows run on the same time, so an hour-long window passes when the app's hour does.
+    // jwt put-tokens must be signed by the Entra ID stand-in (its managed identity endpoint signs with the same key)
+    // for this tenant, as Service Bus takes only its tenant's Entra tokens; the key set is read on each check.
     const broker = await startServiceBusBroker({
       port: ports.serviceBus ?? 0,
       config: options.brokerConfig,
+      entraId: { keys: { find: (kid) => staticKeySet({ keys: identity.entraId.jwks().keys.map((jwk) => ({ ...jwk })) }).find(kid) }, tenantId },
       ...(clockFile ? { clock: () => readClockFile(clockFile) ?? Date.now() } : {}),
     });
     stoppers.push(() => broker.stop());

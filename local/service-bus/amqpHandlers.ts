@@ -3,6 +3,7 @@
  * and served; links, sessions and connections that go away release what they held.
  */
 import { create_container, type Connection, type Container, type EventContext, type Message, type Receiver, type Sender } from 'rhea';
+import { internalError } from './amqpErrors';
 import { handleCbsRequest } from './cbs';
 import { ConnectionState } from './connectionState';
 import { serveConsumerLink, type ConsumerLink } from './consumerLink';
@@ -13,12 +14,14 @@ import { handleManagementRequest } from './management';
 import { acceptedState } from './outcomes';
 import { serveProducerLink } from './producerLink';
 import { localAttach, settleAlone } from './rheaInternals';
+import type { EntraTokenTrust } from './entraToken';
 import type { SharedAccessKey } from './sasToken';
 import type { SendFaults } from './sendFaults';
 
 export interface BrokerHandlerDeps {
   registry: EntityRegistry;
   keys: SharedAccessKey[];
+  entraId?: EntraTokenTrust;
   maxMessageSize: number;
   faults: SendFaults;
   log: BrokerLogger;
@@ -30,11 +33,11 @@ export interface BrokerContainer {
   connections: Set<Connection>;
 }
 
-export function createBrokerContainer({ registry, keys, maxMessageSize, faults, log }: BrokerHandlerDeps): BrokerContainer {
+export function createBrokerContainer({ registry, keys, entraId, maxMessageSize, faults, log }: BrokerHandlerDeps): BrokerContainer {
   const states = new WeakMap<Connection, ConnectionState>();
   const consumerLinks = new Map<Sender, ConsumerLink>();
   const connections = new Set<Connection>();
-  const cbsDeps = { keys, log };
+  const cbsDeps = { keys, entraId, log };
 
   const stateOf = (connection: Connection): ConnectionState => {
     let state = states.get(connection);
@@ -46,7 +49,7 @@ export function createBrokerContainer({ registry, keys, maxMessageSize, faults, 
   };
 
   /** Request/response nodes answer on the client's reply link, found by name ($cbs) or address ($management). */
-  const serveRequests = (receiver: Receiver, answer: (request: Message) => Message): void => {
+  const serveRequests = (receiver: Receiver, answer: (request: Message) => Message | Promise<Message>): void => {
     receiver.on(
       'message',
       guarded(log, 'a request', (context) => {
@@ -54,8 +57,25 @@ export function createBrokerContainer({ registry, keys, maxMessageSize, faults, 
         if (context.delivery) settleAlone(context.delivery, acceptedState());
         const replyTo = request.reply_to;
         const replyLink = typeof replyTo === 'string' ? stateOf(receiver.connection).findReplyLink(replyTo) : undefined;
-        if (replyLink) replyLink.send(answer(request));
-        else log(`no reply link '${String(replyTo)}' for a request to '${receiver.target?.address}'; the request is dropped`);
+        if (!replyLink) {
+          log(`no reply link '${String(replyTo)}' for a request to '${receiver.target?.address}'; the request is dropped`);
+          return;
+        }
+        const reply = answer(request);
+        if (!(reply instanceof Promise)) {
+          replyLink.send(reply);
+          return;
+        }
+        // A jwt put-token may wait for the issuer's keys; the link may be gone by the time the answer is ready.
+        reply.then(
+          (message) => {
+            if (replyLink.is_open()) replyLink.send(message);
+          },
+          (error: unknown) => {
+            log(`error while handling a request: ${(error as Error)?.stack ?? String(error)}`);
+            receiver.close(internalError(error));
+          },
+        );
       }),
     );
   };

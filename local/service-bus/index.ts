@@ -5,3 +5,4 @@ export type { BrokerInspection, InspectedMessage } from './inspection';
 export type { StoreCounts } from './messageStore';
 export { parseBrokerConfig, loadBrokerConfigFile } from './config';
 export * from './defaultEntities';
+export { SERVICE_BUS_TOKEN_AUDIENCE, type EntraTokenTrust, type EntraPrincipal } from './entraToken';

@@ -50,17 +50,3 @@ export function checkSasToken(token: string, audience: string, keys: SharedAcces
   }
   return { ok: true, expiresAt };
 }
-
-/** JWTs (type "jwt", from a TokenCredential) cannot be verified without the issuer's keys; the broker checks shape and expiry. */
-export function checkJwt(token: string, now = Date.now()): TokenCheck {
-  const parts = token.split('.');
-  if (parts.length !== 3) return { ok: false, status: 401, description: 'InvalidToken: the jwt is not three dot-separated parts.' };
-  try {
-    const claims = JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8')) as { exp?: number };
-    const expiresAt = typeof claims.exp === 'number' ? claims.exp * 1000 : now + 3_600_000;
-    if (expiresAt <= now) return { ok: false, status: 401, description: 'ExpiredToken: the jwt has expired.' };
-    return { ok: true, expiresAt };
-  } catch {
-    return { ok: false, status: 401, description: 'InvalidToken: the jwt payload is not JSON.' };
-  }
-}

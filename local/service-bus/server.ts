@@ -8,6 +8,7 @@ import { createBrokerContainer } from './amqpHandlers';
 import type { BrokerConfig } from './configTypes';
 import { loadBrokerConfigFile, parseBrokerConfig } from './config';
 import { DEFAULT_SHARED_ACCESS_KEY, DEFAULT_SHARED_ACCESS_KEY_NAME, defaultBrokerConfigDocument } from './defaultEntities';
+import type { EntraTokenTrust } from './entraToken';
 import { EntityRegistry, normaliseEntityPath } from './entityRegistry';
 import type { BrokerLogger } from './guard';
 import { createInspection, type BrokerInspection } from './inspection';
@@ -26,6 +27,11 @@ export interface ServiceBusBrokerOptions {
   lockDurationOverrideMs?: number;
   sharedAccessKeyName?: string;
   sharedAccessKey?: string;
+  /**
+   * Microsoft Entra tokens (CBS put-token type `jwt`): the issuer's keys (and tenant) they must be signed with. Left out,
+   * every `jwt` put-token is refused (401), since nothing can verify it.
+   */
+  entraId?: EntraTokenTrust;
   /** Advertised in max_message_size on sender attaches; the SDK sizes batches by it. Standard tier: 256 KB. */
   maxMessageSizeBytes?: number;
   /**
@@ -80,6 +86,7 @@ export async function startServiceBusBroker(options: ServiceBusBrokerOptions = {
   const { container, connections } = createBrokerContainer({
     registry,
     keys: [{ keyName, key }],
+    entraId: options.entraId,
     maxMessageSize: options.maxMessageSizeBytes ?? 262_144,
     faults,
     log,
