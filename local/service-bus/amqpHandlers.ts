@@ -4,13 +4,14 @@
  */
 import { create_container, type Connection, type Container, type EventContext, type Message, type Receiver, type Sender } from 'rhea';
 import { internalError } from './amqpErrors';
+import { claimsRequired } from './authorization';
 import { handleCbsRequest } from './cbs';
 import { ConnectionState } from './connectionState';
 import { serveConsumerLink, type ConsumerLink } from './consumerLink';
 import type { EntityRegistry } from './entityRegistry';
 import { guarded, type BrokerLogger } from './guard';
 import { routeReceiver, routeSender } from './linkRouting';
-import { handleManagementRequest } from './management';
+import { handleManagementRequest, MANAGEMENT_SUFFIX, managementRightRequired, unauthorizedResponse } from './management';
 import { acceptedState } from './outcomes';
 import { serveProducerLink } from './producerLink';
 import { localAttach, settleAlone } from './rheaInternals';
@@ -130,7 +131,16 @@ export function createBrokerContainer({ registry, keys, entraId, maxMessageSize,
       receiver.set_target({ address: receiver.target.address });
       receiver.set_source({ address: receiver.source?.address });
       if (route.kind === 'cbs') serveRequests(receiver, (request) => handleCbsRequest(request, stateOf(receiver.connection), cbsDeps));
-      else if (route.kind === 'management') serveRequests(receiver, (request) => handleManagementRequest(request, route.entityPath, registry));
+      else if (route.kind === 'management') {
+        serveRequests(receiver, (request) => {
+          const state = stateOf(receiver.connection);
+          const right = managementRightRequired(request);
+          // The SDK puts its token for the $management address itself, so the rights are looked up there.
+          const address = `${route.entityPath}${MANAGEMENT_SUFFIX}`;
+          if (right && !state.rightsAt(address).has(right)) return unauthorizedResponse(request, claimsRequired([right], state.resource(address)));
+          return handleManagementRequest(request, route.entityPath, registry);
+        });
+      }
       else {
         localAttach(receiver).max_message_size = maxMessageSize;
         serveProducerLink(receiver, route.target, { maxMessageSize, faults, log });

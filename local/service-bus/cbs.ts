@@ -4,6 +4,7 @@
  */
 import type { Message } from 'rhea';
 import type { ConnectionState } from './connectionState';
+import { grantsForPrincipal } from './authorization';
 import { checkEntraToken, type EntraTokenTrust } from './entraToken';
 import { checkSasToken, type SharedAccessKey, type TokenCheck } from './sasToken';
 
@@ -37,12 +38,14 @@ export async function handleCbsRequest(request: Message, connection: ConnectionS
   }
   let check: TokenCheck;
   if (type === 'servicebus.windows.net:sastoken') check = checkSasToken(token, audience, deps.keys);
-  else if (type === 'jwt') check = await checkEntraToken(token, deps.entraId);
-  else return status(400, `Bad request: token type ${JSON.stringify(type)} is not "servicebus.windows.net:sastoken" or "jwt".`, request);
+  else if (type === 'jwt') {
+    const entra = await checkEntraToken(token, deps.entraId);
+    check = entra.ok ? { ok: true, expiresAt: entra.expiresAt, grants: grantsForPrincipal(entra.principal.objectId, deps.entraId?.roleAssignments ?? []) } : entra;
+  } else return status(400, `Bad request: token type ${JSON.stringify(type)} is not "servicebus.windows.net:sastoken" or "jwt".`, request);
   if (!check.ok) {
     deps.log(`CBS put-token refused for ${audience}: ${check.description}`);
     return status(check.status, check.description, request);
   }
-  connection.authorise(audience, check.expiresAt);
+  connection.authorise(audience, check.expiresAt, check.grants);
   return status(202, 'Accepted', request);
 }

@@ -7,6 +7,7 @@
  */
 import { verifyRs256, type KeySet } from '../identity/jwks';
 import { trackingSuffix } from './amqpErrors';
+import type { ServiceBusRoleAssignment } from './authorization';
 
 /** The resource Entra ID puts in `aud` for the scope `https://servicebus.azure.net//.default`. */
 export const SERVICE_BUS_TOKEN_AUDIENCE = 'https://servicebus.azure.net';
@@ -16,6 +17,11 @@ export interface EntraTokenTrust {
   keys: KeySet;
   /** The namespace's tenant: tokens whose `tid` differs are refused as Service Bus refuses another tenant's issuer. */
   tenantId?: string;
+  /**
+   * Azure RBAC on the namespace and its entities: what each principal (by object id) may do. A valid token of a
+   * principal without an assignment is accepted by CBS, and its links are refused, as in Service Bus.
+   */
+  roleAssignments?: ServiceBusRoleAssignment[];
 }
 
 /** Who a verified token speaks for: Azure RBAC role assignments name the principal by its object id (`oid`). */

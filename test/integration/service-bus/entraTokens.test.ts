@@ -1,7 +1,9 @@
 /**
  * CBS put-tokens of type `jwt` (Microsoft Entra access tokens): the broker takes only RS256 tokens signed by the Entra
  * ID stand-in's published keys, for https://servicebus.azure.net, from its tenant and unexpired, and answers anything
- * else with 401 in Service Bus's words. Tokens come from the real stand-ins (managed identity endpoint and Entra ID's
+ * else with 401 in Service Bus's words. What an accepted token's principal may do is its role assignments: here the
+ * app's managed identity as infra/app/rbac/servicebus.bicep grants it (Data Owner on the queue, Data Sender on the
+ * topic) and an ERP client with Data Receiver on the queue only. Tokens come from the real stand-ins (managed identity endpoint and Entra ID's
  * token endpoint) over HTTPS. A bare rhea client puts them: @azure/service-bus sends credential tokens only over TLS
  * (core-amqp ConnectionContextBase uses TCP only with UseDevelopmentEmulator, which a TokenCredential cannot set).
  */
@@ -19,15 +21,28 @@ const ERP_SECRET = 'local-test-erp-secret';
 let identity: IdentityStandIns;
 let h: Harness;
 let connection: Connection;
+let erpObjectId: string;
 
 beforeAll(async () => {
   identity = await startIdentityStandIns({ clients: [{ clientId: ERP_CLIENT, secrets: [ERP_SECRET] }] });
+  erpObjectId = String(claimsOf(await clientToken()).oid);
 });
 afterAll(async () => {
   await identity.stop();
 });
 beforeEach(async () => {
-  h = await startHarness({ entraId: { keys: remoteKeySet(identity.entraId.jwksUri, identity.caCertPem), tenantId: identity.tenantId } });
+  const app = identity.managedIdentity.principalId;
+  h = await startHarness({
+    entraId: {
+      keys: remoteKeySet(identity.entraId.jwksUri, identity.caCertPem),
+      tenantId: identity.tenantId,
+      roleAssignments: [
+        { principalId: app, role: 'Azure Service Bus Data Owner', entityPath: 'plain' },
+        { principalId: app, role: 'Azure Service Bus Data Sender', entityPath: 'events' },
+        { principalId: erpObjectId, role: 'Azure Service Bus Data Receiver', entityPath: 'plain' },
+      ],
+    },
+  });
   connection = await openRawConnection(h.broker.port);
 });
 afterEach(async () => {
@@ -71,26 +86,67 @@ function putJwt(token: string, entity = 'plain'): Promise<Record<string, unknown
   return cbsRequest(connection, { body: token, application_properties: { operation: 'put-token', name: audience, type: 'jwt' } });
 }
 
+/**
+ * Attaches a link: null when it stays open, else the error it was closed with. A refusal is an attach answered and
+ * detached at once (the broker writes both frames in the same turn), so an open link is given 200 ms to be closed.
+ */
+function attach(kind: 'sender' | 'receiver', address: string): Promise<AmqpError | null> {
+  return new Promise((resolve) => {
+    const link = kind === 'sender' ? connection.open_sender({ target: { address } }) : connection.open_receiver({ source: { address }, credit_window: 0 });
+    link.once(`${kind}_open`, () => setTimeout(() => resolve(null), 200));
+    link.once(`${kind}_close`, () => resolve((link.error as AmqpError | undefined) ?? { condition: 'closed without error' }));
+  });
+}
+
 async function expectRefused(token: string, description: RegExp): Promise<void> {
   const answer = await putJwt(token);
   expect(answer['status-code']).toBe(401);
   expect(String(answer['status-description'])).toMatch(description);
   expect(String(answer['status-description'])).toMatch(/TrackingId:\w+_G0, SystemTracker:local-service-bus, Timestamp:\d{4}-/);
   // Nothing was authorised: a send to the entity is refused at attach.
-  const outcome = await new Promise<AmqpError | undefined>((resolve) => {
-    const sender = connection.open_sender({ target: { address: 'plain' } });
-    sender.once('sender_close', () => resolve(sender.error as AmqpError | undefined));
-  });
-  expect(outcome?.condition).toBe('amqp:unauthorized-access');
+  expect((await attach('sender', 'plain'))?.condition).toBe('amqp:unauthorized-access');
   expect(h.broker.inspect.counts('plain').active).toBe(0);
 }
 
-test('a managed identity token for https://servicebus.azure.net is accepted and covers the entity it was put for', async () => {
+test("the app's managed identity token is accepted and may do what its roles allow: send to the queue and the topic", async () => {
   const token = await managedIdentityToken('https://servicebus.azure.net');
-  expect(claimsOf(token).aud).toBe('https://servicebus.azure.net');
-  expect(await putJwt(token)).toMatchObject({ 'status-code': 202 });
-  expect(await sendRaw(connection, 'plain', { body: 'from the app' })).toEqual({ outcome: 'accepted' });
+  expect(claimsOf(token)).toMatchObject({ aud: 'https://servicebus.azure.net', oid: identity.managedIdentity.principalId });
+  expect(await putJwt(token, 'plain')).toMatchObject({ 'status-code': 202 });
+  expect(await putJwt(token, 'events')).toMatchObject({ 'status-code': 202 });
+  expect(await sendRaw(connection, 'plain', { body: 'an order' })).toEqual({ outcome: 'accepted' });
+  expect(await sendRaw(connection, 'events', { body: 'an outcome' })).toEqual({ outcome: 'accepted' });
   expect(h.broker.inspect.counts('plain').active).toBe(1);
+  expect(h.broker.inspect.counts('events/Subscriptions/audit').active).toBe(1);
+});
+
+test('a principal with only Data Receiver on the queue may receive from it but not send to it or to the topic', async () => {
+  const token = await clientToken();
+  expect(await putJwt(token, 'plain')).toMatchObject({ 'status-code': 202 });
+  expect(await putJwt(token, 'events')).toMatchObject({ 'status-code': 202 });
+  expect(await attach('receiver', 'plain')).toBeNull();
+
+  const toTopic = await attach('sender', 'events');
+  expect(toTopic?.condition).toBe('amqp:unauthorized-access');
+  expect(toTopic?.description).toMatch(
+    new RegExp(`^Unauthorized access\\. 'Send' claim\\(s\\) are required to perform this operation\\. Resource: 'sb://127\\.0\\.0\\.1:${h.broker.port}/events'\\. TrackingId:`),
+  );
+  expect((await attach('sender', 'plain'))?.description).toContain("'Send' claim(s) are required to perform this operation. Resource:");
+  // The topic's subscriptions are not the queue: no Listen there either.
+  expect(await putJwt(token, 'events/Subscriptions/audit')).toMatchObject({ 'status-code': 202 });
+  expect((await attach('receiver', 'events/Subscriptions/audit'))?.description).toContain("'Listen' claim(s) are required");
+  expect(h.broker.inspect.counts('events/Subscriptions/audit').active).toBe(0);
+});
+
+test('a valid token of a principal without any role assignment is accepted by CBS and can attach nothing', async () => {
+  identity.entraId.controls.registerClient({ clientId: 'f0f0f0f0-0000-4000-8000-000000000001', secrets: ['s'] });
+  const answer = await getJson(`${identity.entraId.authorityHost}/${identity.tenantId}/oauth2/v2.0/token`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ grant_type: 'client_credentials', client_id: 'f0f0f0f0-0000-4000-8000-000000000001', client_secret: 's', scope: 'https://servicebus.azure.net//.default' }).toString(),
+  });
+  expect(await putJwt(String(answer.access_token), 'plain')).toMatchObject({ 'status-code': 202 });
+  expect((await attach('receiver', 'plain'))?.description).toContain("'Listen' claim(s) are required");
+  expect((await attach('sender', 'plain'))?.description).toContain("'Send' claim(s) are required");
 });
 
 test('a client-credentials token for the SDK scope https://servicebus.azure.net//.default is accepted', async () => {
