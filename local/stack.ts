@@ -7,11 +7,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startIdentityStandIns, type IdentityStandIns } from './identity';
+import { staticKeySet } from './identity/jwks';
 import { LOCAL_IDENTITY_DEFAULTS } from './identity/localDefaults';
 import { startPartnerCenterSimulator, type PartnerCenterSimulator, type PartnerCenterSimulatorOptions } from './partner-center-simulator';
 import { readClockFile } from './runtime/durable/clock';
 import { spawnLocalRuntime, type ChildRuntimeHandle, type ClockOption, type FunctionKeys, type StoreOption } from './runtime';
-import { startServiceBusBroker, type ServiceBusBroker } from './service-bus';
+import { ORDERS_QUEUE, RESULTS_TOPIC, startServiceBusBroker, type ServiceBusBroker } from './service-bus';
 
 export interface LocalStackOptions {
   /** Repository root (host.json, package.json). */
@@ -97,9 +98,21 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     stoppers.push(() => simulator.stop());
 
     // Duplicate detection windows run on the same time, so an hour-long window passes when the app's hour does.
+    // jwt put-tokens must be signed by the Entra ID stand-in (its managed identity endpoint signs with the same key)
+    // for this tenant, as Service Bus takes only its tenant's Entra tokens; the key set is read on each check. The app's
+    // identity holds the roles infra/app/rbac/servicebus.bicep gives it. The connection string the app uses here is the
+    // namespace's Manage rule, so it keeps every right it needs.
     const broker = await startServiceBusBroker({
       port: ports.serviceBus ?? 0,
       config: options.brokerConfig,
+      entraId: {
+        keys: { find: (kid) => staticKeySet({ keys: identity.entraId.jwks().keys.map((jwk) => ({ ...jwk })) }).find(kid) },
+        tenantId,
+        roleAssignments: [
+          { principalId: identity.managedIdentity.principalId, role: 'Azure Service Bus Data Owner', entityPath: ORDERS_QUEUE },
+          { principalId: identity.managedIdentity.principalId, role: 'Azure Service Bus Data Sender', entityPath: RESULTS_TOPIC },
+        ],
+      },
       ...(clockFile ? { clock: () => readClockFile(clockFile) ?? Date.now() } : {}),
     });
     stoppers.push(() => broker.stop());

@@ -2,6 +2,7 @@
  * AMQP errors worded the way @azure/service-bus maps them: e.g. "could not be found" + "status-code: 404" becomes the
  * SDK's non-retryable MessagingEntityNotFound, `com.microsoft:message-lock-lost` becomes MessageLockLost.
  */
+import { randomUUID } from 'node:crypto';
 import type { AmqpError } from 'rhea';
 
 export function entityNotFound(path: string, declared: string[]): AmqpError {
@@ -62,4 +63,12 @@ export function sendFailure(condition: SendFailureCondition, entityPath: string)
     case 'com.microsoft:entity-disabled':
       return { condition, description: `Messaging entity '${entityPath}' is currently disabled. Enable it to send to it.` };
   }
+}
+
+/**
+ * Service Bus ends its error descriptions with where and when it failed ("… TrackingId:<id>_G25,
+ * SystemTracker:gateway7, Timestamp:2022-03-23T09:06:34"), as in Azure/azure-sdk-for-java#27831; support asks for it.
+ */
+export function trackingSuffix(systemTracker = 'local-service-bus'): string {
+  return ` TrackingId:${randomUUID().replace(/-/g, '')}_G0, SystemTracker:${systemTracker}, Timestamp:${new Date().toISOString().slice(0, 19)}`;
 }

@@ -3,22 +3,26 @@
  * and served; links, sessions and connections that go away release what they held.
  */
 import { create_container, type Connection, type Container, type EventContext, type Message, type Receiver, type Sender } from 'rhea';
+import { internalError } from './amqpErrors';
+import { claimsRequired } from './authorization';
 import { handleCbsRequest } from './cbs';
 import { ConnectionState } from './connectionState';
 import { serveConsumerLink, type ConsumerLink } from './consumerLink';
 import type { EntityRegistry } from './entityRegistry';
 import { guarded, type BrokerLogger } from './guard';
 import { routeReceiver, routeSender } from './linkRouting';
-import { handleManagementRequest } from './management';
+import { handleManagementRequest, MANAGEMENT_SUFFIX, managementRightRequired, unauthorizedResponse } from './management';
 import { acceptedState } from './outcomes';
 import { serveProducerLink } from './producerLink';
 import { localAttach, settleAlone } from './rheaInternals';
+import type { EntraTokenTrust } from './entraToken';
 import type { SharedAccessKey } from './sasToken';
 import type { SendFaults } from './sendFaults';
 
 export interface BrokerHandlerDeps {
   registry: EntityRegistry;
   keys: SharedAccessKey[];
+  entraId?: EntraTokenTrust;
   maxMessageSize: number;
   faults: SendFaults;
   log: BrokerLogger;
@@ -30,11 +34,11 @@ export interface BrokerContainer {
   connections: Set<Connection>;
 }
 
-export function createBrokerContainer({ registry, keys, maxMessageSize, faults, log }: BrokerHandlerDeps): BrokerContainer {
+export function createBrokerContainer({ registry, keys, entraId, maxMessageSize, faults, log }: BrokerHandlerDeps): BrokerContainer {
   const states = new WeakMap<Connection, ConnectionState>();
   const consumerLinks = new Map<Sender, ConsumerLink>();
   const connections = new Set<Connection>();
-  const cbsDeps = { keys, log };
+  const cbsDeps = { keys, entraId, log };
 
   const stateOf = (connection: Connection): ConnectionState => {
     let state = states.get(connection);
@@ -46,7 +50,7 @@ export function createBrokerContainer({ registry, keys, maxMessageSize, faults, 
   };
 
   /** Request/response nodes answer on the client's reply link, found by name ($cbs) or address ($management). */
-  const serveRequests = (receiver: Receiver, answer: (request: Message) => Message): void => {
+  const serveRequests = (receiver: Receiver, answer: (request: Message) => Message | Promise<Message>): void => {
     receiver.on(
       'message',
       guarded(log, 'a request', (context) => {
@@ -54,8 +58,25 @@ export function createBrokerContainer({ registry, keys, maxMessageSize, faults, 
         if (context.delivery) settleAlone(context.delivery, acceptedState());
         const replyTo = request.reply_to;
         const replyLink = typeof replyTo === 'string' ? stateOf(receiver.connection).findReplyLink(replyTo) : undefined;
-        if (replyLink) replyLink.send(answer(request));
-        else log(`no reply link '${String(replyTo)}' for a request to '${receiver.target?.address}'; the request is dropped`);
+        if (!replyLink) {
+          log(`no reply link '${String(replyTo)}' for a request to '${receiver.target?.address}'; the request is dropped`);
+          return;
+        }
+        const reply = answer(request);
+        if (!(reply instanceof Promise)) {
+          replyLink.send(reply);
+          return;
+        }
+        // A jwt put-token may wait for the issuer's keys; the link may be gone by the time the answer is ready.
+        reply.then(
+          (message) => {
+            if (replyLink.is_open()) replyLink.send(message);
+          },
+          (error: unknown) => {
+            log(`error while handling a request: ${(error as Error)?.stack ?? String(error)}`);
+            receiver.close(internalError(error));
+          },
+        );
       }),
     );
   };
@@ -110,7 +131,16 @@ export function createBrokerContainer({ registry, keys, maxMessageSize, faults, 
       receiver.set_target({ address: receiver.target.address });
       receiver.set_source({ address: receiver.source?.address });
       if (route.kind === 'cbs') serveRequests(receiver, (request) => handleCbsRequest(request, stateOf(receiver.connection), cbsDeps));
-      else if (route.kind === 'management') serveRequests(receiver, (request) => handleManagementRequest(request, route.entityPath, registry));
+      else if (route.kind === 'management') {
+        serveRequests(receiver, (request) => {
+          const state = stateOf(receiver.connection);
+          const right = managementRightRequired(request);
+          // The SDK puts its token for the $management address itself, so the rights are looked up there.
+          const address = `${route.entityPath}${MANAGEMENT_SUFFIX}`;
+          if (right && !state.rightsAt(address).has(right)) return unauthorizedResponse(request, claimsRequired([right], state.resource(address)));
+          return handleManagementRequest(request, route.entityPath, registry);
+        });
+      }
       else {
         localAttach(receiver).max_message_size = maxMessageSize;
         serveProducerLink(receiver, route.target, { maxMessageSize, faults, log });

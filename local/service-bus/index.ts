@@ -5,3 +5,6 @@ export type { BrokerInspection, InspectedMessage } from './inspection';
 export type { StoreCounts } from './messageStore';
 export { parseBrokerConfig, loadBrokerConfigFile } from './config';
 export * from './defaultEntities';
+export { SERVICE_BUS_TOKEN_AUDIENCE, type EntraTokenTrust, type EntraPrincipal } from './entraToken';
+export { SERVICE_BUS_DATA_ROLES, type AccessRight, type ServiceBusDataRole, type ServiceBusRoleAssignment } from './authorization';
+export type { SharedAccessKey } from './sasToken';

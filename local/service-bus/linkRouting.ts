@@ -4,6 +4,7 @@
  */
 import type { AmqpError, Receiver, Sender } from 'rhea';
 import { entityNotFound, invalidField, notImplemented, unauthorized } from './amqpErrors';
+import { claimsRequired, type AccessRight } from './authorization';
 import { CBS_ADDRESS } from './cbs';
 import type { ConnectionState } from './connectionState';
 import type { EntityRegistry, SendTarget } from './entityRegistry';
@@ -25,6 +26,14 @@ function isManagement(address: string): boolean {
   return address.toLowerCase().endsWith(MANAGEMENT_SUFFIX.toLowerCase());
 }
 
+/**
+ * Service Bus authorises before it looks the entity up, so that nobody without rights can probe which entities exist
+ * (Azure/azure-sdk-for-net#44734): a missing claim is refused even for an entity that does not exist.
+ */
+function missingClaim(connection: ConnectionState, address: string, right: AccessRight): AmqpError | undefined {
+  return connection.rightsAt(address).has(right) ? undefined : claimsRequired([right], connection.resource(address));
+}
+
 function missingToken(address: string): AmqpError {
   return unauthorized(`Unauthorized access to '${address}': no valid CBS put-token on this connection covers it (status-code: 401).`);
 }
@@ -36,6 +45,8 @@ export function routeSender(sender: Sender, registry: EntityRegistry, connection
   if (address === CBS_ADDRESS) return { kind: 'reply' };
   if (!connection.isAuthorised(address)) return { kind: 'refuse', error: missingToken(address) };
   if (isManagement(address)) return { kind: 'reply' };
+  const unauthorised = missingClaim(connection, address, 'Listen');
+  if (unauthorised) return { kind: 'refuse', error: unauthorised };
   const filter = (sender.source as { filter?: Record<string, unknown> }).filter;
   if (filter && Object.keys(filter).some((key) => key.includes('session-filter'))) {
     return { kind: 'refuse', error: notImplemented(`Sessions (a session receiver on '${address}')`) };
@@ -58,6 +69,8 @@ export function routeReceiver(receiver: Receiver, registry: EntityRegistry, conn
   if (address === CBS_ADDRESS) return { kind: 'cbs' };
   if (!connection.isAuthorised(address)) return { kind: 'refuse', error: missingToken(address) };
   if (isManagement(address)) return { kind: 'management', entityPath: address.slice(0, -MANAGEMENT_SUFFIX.length) };
+  const unauthorised = missingClaim(connection, address, 'Send');
+  if (unauthorised) return { kind: 'refuse', error: unauthorised };
   const sendTarget = registry.sendTarget(address);
   if (!sendTarget) {
     const why = registry.receiveSource(address) ? `'${address}' can only be received from; send to its queue or topic. ` : '';

@@ -3,7 +3,8 @@
  * peek-message, update-disposition (settling by lock token when the receiving link is gone, and for deferred
  * messages) and receive-by-sequence-number (receiving deferred messages). Everything else gets 501 naming it.
  */
-import { types, type Message } from 'rhea';
+import { types, type AmqpError, type Message } from 'rhea';
+import type { AccessRight } from './authorization';
 import type { EntityRegistry } from './entityRegistry';
 import { uuidBytes, uuidString } from './lockToken';
 import { encodeStoredMessage } from './messageCodec';
@@ -105,4 +106,29 @@ export function handleManagementRequest(request: Message, entityPath: string, re
   }
   const body = typeof request.body === 'object' && request.body !== null ? (request.body as Body) : {};
   return handler(request, store, body);
+}
+
+/**
+ * The claim each operation needs on the entity: settling, renewing, peeking and receiving deferred messages are a
+ * receiver's (Listen), scheduling a sender's (Send), rules Manage (MicrosoftDocs/azure-docs#76896 shows a
+ * subscription's $management refusing a peek without Listen). Unknown operations need none here: they get 501.
+ */
+const OPERATION_RIGHTS: Record<string, AccessRight> = {
+  'com.microsoft:renew-lock': 'Listen',
+  'com.microsoft:peek-message': 'Listen',
+  'com.microsoft:update-disposition': 'Listen',
+  'com.microsoft:receive-by-sequence-number': 'Listen',
+  'com.microsoft:schedule-message': 'Send',
+  'com.microsoft:cancel-scheduled-message': 'Send',
+  'com.microsoft:add-rule': 'Manage',
+  'com.microsoft:remove-rule': 'Manage',
+  'com.microsoft:enumerate-rules': 'Listen',
+};
+
+export function managementRightRequired(request: Message): AccessRight | undefined {
+  return OPERATION_RIGHTS[String((request.application_properties as Record<string, unknown> | undefined)?.operation)];
+}
+
+export function unauthorizedResponse(request: Message, error: AmqpError): Message {
+  return response(request, 401, error.description ?? 'Unauthorized access.', undefined, error.condition ?? 'amqp:unauthorized-access');
 }

@@ -3,13 +3,21 @@
  * key name known, not expired, and issued for the audience it is presented for.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { trackingSuffix } from './amqpErrors';
+import { ACCESS_RIGHTS, covers, normaliseScope, withImpliedRights, type AccessRight, type Grant } from './authorization';
+import { audiencePath } from './connectionState';
 
+/** A shared access authorization rule: a named key with rights, on the namespace or on one queue or topic. */
 export interface SharedAccessKey {
   keyName: string;
   key: string;
+  /** Listen, Send and/or Manage (Manage includes the other two); all three when left out. */
+  rights?: readonly AccessRight[];
+  /** The queue or topic the rule is defined on; left out, the namespace. */
+  entityPath?: string;
 }
 
-export type TokenCheck = { ok: true; expiresAt: number } | { ok: false; status: number; description: string };
+export type TokenCheck = { ok: true; expiresAt: number; grants: Grant[] } | { ok: false; status: number; description: string };
 
 function parseToken(token: string): Map<string, string> | undefined {
   const prefix = 'SharedAccessSignature ';
@@ -48,19 +56,10 @@ export function checkSasToken(token: string, audience: string, keys: SharedAcces
   if (!sameAudience(decodeURIComponent(sr), audience)) {
     return { ok: false, status: 401, description: `InvalidAudience: the token is for '${decodeURIComponent(sr)}', not '${audience}'.` };
   }
-  return { ok: true, expiresAt };
-}
-
-/** JWTs (type "jwt", from a TokenCredential) cannot be verified without the issuer's keys; the broker checks shape and expiry. */
-export function checkJwt(token: string, now = Date.now()): TokenCheck {
-  const parts = token.split('.');
-  if (parts.length !== 3) return { ok: false, status: 401, description: 'InvalidToken: the jwt is not three dot-separated parts.' };
-  try {
-    const claims = JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8')) as { exp?: number };
-    const expiresAt = typeof claims.exp === 'number' ? claims.exp * 1000 : now + 3_600_000;
-    if (expiresAt <= now) return { ok: false, status: 401, description: 'ExpiredToken: the jwt has expired.' };
-    return { ok: true, expiresAt };
-  } catch {
-    return { ok: false, status: 401, description: 'InvalidToken: the jwt payload is not JSON.' };
+  // An entity's rule signs tokens for that entity (and what lies under it) only.
+  const scope = normaliseScope(key.entityPath);
+  if (!covers(scope, audiencePath(audience))) {
+    return { ok: false, status: 401, description: `InvalidAudience: The authorization header contains a token with a wrong audience: the key '${key.keyName}' belongs to '${key.entityPath}'.${trackingSuffix()}` };
   }
+  return { ok: true, expiresAt, grants: [{ scope, rights: withImpliedRights(key.rights ?? ACCESS_RIGHTS) }] };
 }

@@ -8,6 +8,9 @@ import { createBrokerContainer } from './amqpHandlers';
 import type { BrokerConfig } from './configTypes';
 import { loadBrokerConfigFile, parseBrokerConfig } from './config';
 import { DEFAULT_SHARED_ACCESS_KEY, DEFAULT_SHARED_ACCESS_KEY_NAME, defaultBrokerConfigDocument } from './defaultEntities';
+import { ACCESS_RIGHTS, validateRoleAssignments } from './authorization';
+import type { EntraTokenTrust } from './entraToken';
+import type { SharedAccessKey } from './sasToken';
 import { EntityRegistry, normaliseEntityPath } from './entityRegistry';
 import type { BrokerLogger } from './guard';
 import { createInspection, type BrokerInspection } from './inspection';
@@ -26,6 +29,17 @@ export interface ServiceBusBrokerOptions {
   lockDurationOverrideMs?: number;
   sharedAccessKeyName?: string;
   sharedAccessKey?: string;
+  /**
+   * More shared access authorization rules besides the connection string's (which keeps Manage, Send and Listen on the
+   * namespace): e.g. a Listen-only rule, or a Send rule on one queue. Tokens signed with them get only their rights.
+   */
+  sharedAccessPolicies?: SharedAccessKey[];
+  /**
+   * Microsoft Entra tokens (CBS put-token type `jwt`): the issuer's keys (and tenant) they must be signed with. Left out,
+   * every `jwt` put-token is refused (401), since nothing can verify it. `roleAssignments` are the principals' Azure
+   * RBAC roles (Data Owner / Sender / Receiver) on the namespace or an entity; without one a principal may do nothing.
+   */
+  entraId?: EntraTokenTrust;
   /** Advertised in max_message_size on sender attaches; the SDK sizes batches by it. Standard tier: 256 KB. */
   maxMessageSizeBytes?: number;
   /**
@@ -77,9 +91,18 @@ export async function startServiceBusBroker(options: ServiceBusBrokerOptions = {
   const log: BrokerLogger = options.logger ?? (() => undefined);
   const registry = new EntityRegistry(config, { lockDurationOverrideMs: options.lockDurationOverrideMs, clock: options.clock });
   const faults = new SendFaults(normaliseEntityPath);
+  let keys: SharedAccessKey[];
+  try {
+    keys = [{ keyName, key }, ...validatePolicies(options.sharedAccessPolicies ?? [], keyName, registry)];
+    validateRoleAssignments(options.entraId?.roleAssignments ?? []);
+  } catch (error) {
+    registry.close();
+    throw error;
+  }
   const { container, connections } = createBrokerContainer({
     registry,
-    keys: [{ keyName, key }],
+    keys,
+    entraId: options.entraId,
     maxMessageSize: options.maxMessageSizeBytes ?? 262_144,
     faults,
     log,
@@ -128,6 +151,25 @@ export async function startServiceBusBroker(options: ServiceBusBrokerOptions = {
   };
 
   return { connectionString, port, host: connectionHost, config, inspect: createInspection(registry), controls: createControls(registry, faults), stop };
+}
+
+/** Refuses rules Service Bus could not have: unknown rights, duplicate names, rules on entities that are not there. */
+function validatePolicies(policies: SharedAccessKey[], rootKeyName: string, registry: EntityRegistry): SharedAccessKey[] {
+  const names = new Set([rootKeyName]);
+  policies.forEach((policy, index) => {
+    const field = `sharedAccessPolicies[${index}]`;
+    if (!policy.keyName || !policy.key) throw new Error(`${field} needs a keyName and a key.`);
+    if (names.has(policy.keyName)) throw new Error(`${field}.keyName '${policy.keyName}' is already used by another rule.`);
+    names.add(policy.keyName);
+    const unknown = (policy.rights ?? []).filter((right) => !ACCESS_RIGHTS.includes(right));
+    if (unknown.length > 0 || (policy.rights && policy.rights.length === 0)) {
+      throw new Error(`${field}.rights must be one or more of ${ACCESS_RIGHTS.join(', ')}; got ${JSON.stringify(policy.rights)}.`);
+    }
+    if (policy.entityPath !== undefined && !registry.sendTarget(policy.entityPath)) {
+      throw new Error(`${field}.entityPath '${policy.entityPath}' is no queue or topic of this broker (rules live on the namespace, a queue or a topic).`);
+    }
+  });
+  return policies;
 }
 
 function createControls(registry: EntityRegistry, faults: SendFaults): BrokerControls {

@@ -20,7 +20,22 @@ function sasToken(key: string, expirySeconds: number, forAudience = audience, ke
 const inAnHour = Math.floor(Date.now() / 1000) + 3600;
 
 test('a token signed with the configured key for this audience is accepted until it expires', () => {
-  expect(checkSasToken(sasToken('SAS_KEY_VALUE', inAnHour), audience, keys)).toEqual({ ok: true, expiresAt: inAnHour * 1000 });
+  expect(checkSasToken(sasToken('SAS_KEY_VALUE', inAnHour), audience, keys)).toEqual({
+    ok: true,
+    expiresAt: inAnHour * 1000,
+    grants: [{ scope: '', rights: new Set(['Manage', 'Send', 'Listen']) }],
+  });
+});
+
+test("a rule's rights are what its tokens grant, Manage bringing Send and Listen; an entity's rule grants on that entity", () => {
+  const rules = [
+    { keyName: 'listen', key: 'L', rights: ['Listen'] as const },
+    { keyName: 'manage', key: 'M', rights: ['Manage'] as const, entityPath: 'Orders' },
+  ];
+  expect(checkSasToken(sasToken('L', inAnHour, audience, 'listen'), audience, rules)).toMatchObject({ ok: true, grants: [{ scope: '', rights: new Set(['Listen']) }] });
+  expect(checkSasToken(sasToken('M', inAnHour, audience, 'manage'), audience, rules)).toMatchObject({ ok: true, grants: [{ scope: 'orders', rights: new Set(['Manage', 'Send', 'Listen']) }] });
+  const elsewhere = 'sb://127.0.0.1:5672/other';
+  expect(checkSasToken(sasToken('M', inAnHour, elsewhere, 'manage'), elsewhere, rules)).toMatchObject({ ok: false, status: 401, description: expect.stringContaining("InvalidAudience: The authorization header contains a token with a wrong audience: the key 'manage' belongs to 'Orders'.") });
 });
 
 test.each([
@@ -50,14 +65,29 @@ test('the delivery tag of a lock token reads back as that token the way the SDK 
 test('a CBS grant covers its path and the paths under it, until it expires', () => {
   const state = new ConnectionState();
   expect(audiencePath('sb://127.0.0.1:5672/order-results/Subscriptions/erp/$management')).toBe('order-results/subscriptions/erp/$management');
-  state.authorise('sb://127.0.0.1:5672/orders', Date.now() + 60_000);
-  state.authorise('sb://127.0.0.1:5672/gone', Date.now() - 1);
+  state.authorise('sb://127.0.0.1:5672/orders', Date.now() + 60_000, []);
+  state.authorise('sb://127.0.0.1:5672/gone', Date.now() - 1, []);
   expect(state.isAuthorised('orders')).toBe(true);
   expect(state.isAuthorised('Orders/$DeadLetterQueue')).toBe(true);
   expect(state.isAuthorised('orders-archive')).toBe(false);
   expect(state.isAuthorised('gone')).toBe(false);
-  state.authorise('sb://127.0.0.1:5672/', Date.now() + 60_000);
+  state.authorise('sb://127.0.0.1:5672/', Date.now() + 60_000, []);
   expect(state.isAuthorised('anything/at/all')).toBe(true);
+});
+
+test("a token's rights apply where both the token and the grant's scope cover the address", () => {
+  const state = new ConnectionState();
+  const listenOnOrders = { scope: 'orders', rights: new Set(['Listen'] as const) };
+  const sendEverywhere = { scope: '', rights: new Set(['Send'] as const) };
+  state.authorise('sb://127.0.0.1:5672/orders', Date.now() + 60_000, [listenOnOrders]);
+  state.authorise('sb://127.0.0.1:5672/order-results', Date.now() + 60_000, [sendEverywhere]);
+  state.authorise('sb://127.0.0.1:5672/old', Date.now() - 1, [sendEverywhere]);
+  expect([...state.rightsAt('orders')]).toEqual(['Listen']);
+  expect([...state.rightsAt('orders/$DeadLetterQueue')]).toEqual(['Listen']);
+  expect([...state.rightsAt('order-results/Subscriptions/erp')]).toEqual(['Send']);
+  expect([...state.rightsAt('old')]).toEqual([]);
+  expect([...state.rightsAt('orders-archive')]).toEqual([]);
+  expect(state.resource('orders')).toBe('sb://127.0.0.1:5672/orders');
 });
 
 test('correlation rules match when every given property matches; any matching rule selects', () => {
