@@ -179,7 +179,8 @@ function viewIfMatching(status: DurableOrchestrationStatus, filter: OrdersListFi
   const wantsState = filter.outcome || filter.stage || filter.waitingFor;
   if (wantsState) {
     const matches =
-      (filter.outcome !== undefined && view.outcome !== null && filter.outcome.includes(view.outcome)) ||
+      // An outcome filter finds finished orders; one still being published matches stage publishing / resultsTopic.
+      (filter.outcome !== undefined && view.runtimeStatus === 'Completed' && view.outcome !== null && filter.outcome.includes(view.outcome)) ||
       (filter.stage !== undefined && filter.stage.includes(view.stage)) ||
       (filter.waitingFor !== undefined && view.waitingFor !== null && filter.waitingFor.includes(view.waitingFor));
     if (!matches) return undefined;

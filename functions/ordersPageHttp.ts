@@ -59,7 +59,7 @@ const PAGE = `<!doctype html>
   var STAGES = ['queued', 'creatingCart', 'checkingOut', 'waitingForOrders', 'publishing', 'finished'];
   var NAMES = { queued: 'queued', creatingCart: 'cart', checkingOut: 'checkout', recoveringOrders: 'checkout', waitingForOrders: 'orders', publishing: 'publish', finished: 'done' };
   var WAITS = { partnerCenterThrottling: 'Partner Center asked us to slow down', partnerCenterOutage: 'Partner Center is not answering', credentialsOutage: 'sign-in (Entra ID / Key Vault) is not answering', cartBusy: 'the cart is busy', orderList: "waiting for the order in Partner Center's list", orders: 'waiting for Partner Center to complete the orders', peopleToAct: 'waiting for people to act (e.g. a purchase order)', resultsTopic: 'the outcome is decided; waiting for Service Bus to take it' };
-  var REASONS = { throttled: 'Partner Center throttled the request', unavailable: 'Partner Center was unavailable', notAuthorized: 'the app is not authorized in Partner Center', notFound: 'Partner Center does not know the customer or order', cartBusy: 'the cart was busy', cartAlreadySubmitted: 'the cart was already checked out', cartExpired: 'the cart expired', refused: 'Partner Center refused it', credentialsUnavailable: 'sign-in was unavailable', credentialsRefused: "the app's credentials were refused", activityFailed: 'a step failed unexpectedly', cancelled: 'cancelled on request', deadlinePassed: "the order's deadline passed", cartsExpired: 'every cart expired before checkout', ordersIncomplete: "not all of the cart's orders were found", orderNotCompleted: 'a Partner Center order did not complete', checkoutUnknown: 'unknown whether the cart was checked out: check Partner Center' };
+  var REASONS = { throttled: 'Partner Center throttled the request', unavailable: 'Partner Center was unavailable', notAuthorized: 'the app is not authorized in Partner Center', notFound: 'Partner Center does not know the customer or order', cartBusy: 'the cart was busy', cartAlreadySubmitted: 'the cart was already checked out', cartExpired: 'the cart expired', refused: 'Partner Center refused it', credentialsUnavailable: 'sign-in was unavailable', credentialsRefused: "the app's credentials were refused", activityFailed: 'a step failed unexpectedly', cancelled: 'cancelled on request', deadlinePassed: "the order's deadline passed", cartsExpired: 'every cart expired before checkout', checkoutAttemptsExhausted: 'checkout did not succeed in time', ordersIncomplete: "not all of the cart's orders were found", orderNotCompleted: 'a Partner Center order did not complete', checkoutUnknown: 'unknown whether the cart was checked out: check Partner Center' };
   var token = null;
   var rows = [];
 
@@ -84,7 +84,9 @@ const PAGE = `<!doctype html>
     return why && detail && detail.indexOf(why) !== 0 ? why + ' (' + detail + ')' : detail || why;
   }
   function row(o) {
-    var current = o.outcome ? 'finished' : (o.stage === 'recoveringOrders' ? 'checkingOut' : o.stage);
+    // An outcome shown while it is still being published (stage publishing) is decided, not delivered: not finished.
+    var finished = !!o.outcome && o.stage !== 'publishing';
+    var current = finished ? 'finished' : (o.stage === 'recoveringOrders' ? 'checkingOut' : o.stage);
     var at = STAGES.indexOf(current);
     var timeline = el('div', { class: 'timeline' }, STAGES.map(function (s, i) {
       return el('span', { class: i < at ? 'done' : i === at ? 'current' : '', text: NAMES[s] });
@@ -93,8 +95,8 @@ const PAGE = `<!doctype html>
     if (o.cartId) ids.push('cart ' + o.cartId);
     o.orders.forEach(function (po) { ids.push('order ' + po.id + ' (' + po.status + ')' + (po.subscriptionIds && po.subscriptionIds.length ? ': subscriptions ' + po.subscriptionIds.join(', ') : '')); });
     var problems = o.errors.map(plainError);
-    if (!o.outcome && o.waitingFor) problems.push(WAITS[o.waitingFor] || o.waitingFor);
-    if (!o.outcome && o.lastError) problems.push(o.lastError);
+    if (!finished && o.waitingFor) problems.push(WAITS[o.waitingFor] || o.waitingFor);
+    if (!finished && o.lastError) problems.push(o.lastError);
     var cancellable = !o.outcome && (o.stage === 'queued' || o.stage === 'creatingCart') && ['Pending', 'Running'].indexOf(o.runtimeStatus) >= 0;
     var cancel = cancellable ? el('button', { class: 'cancel', text: 'Cancel' }) : null;
     if (cancel) cancel.addEventListener('click', function () {
@@ -107,7 +109,7 @@ const PAGE = `<!doctype html>
     return el('tr', { 'data-order-id': o.orderId, 'data-outcome': o.outcome || '', 'data-stage': o.stage }, [
       el('td', { class: 'ids', text: o.orderId }),
       el('td', {}, [timeline]),
-      el('td', { class: 'outcome outcome-' + (o.outcome || 'none'), text: o.outcome || (o.runtimeStatus === 'Failed' || o.runtimeStatus === 'Terminated' ? 'stopped (' + o.runtimeStatus + ')' : 'in progress') }),
+      el('td', { class: 'outcome outcome-' + (finished ? o.outcome : 'none'), text: finished ? o.outcome : o.outcome ? o.outcome + ' (being published)' : (o.runtimeStatus === 'Failed' || o.runtimeStatus === 'Terminated' ? 'stopped (' + o.runtimeStatus + ')' : 'in progress') }),
       el('td', { class: 'ids', text: ids.join('\\n') }),
       el('td', { class: 'problem', text: problems.join('; ') }),
       el('td', {}, [cancel]),

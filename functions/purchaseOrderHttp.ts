@@ -20,7 +20,7 @@ import { PURCHASE_ORDER_UPLOADED_EVENT, type OrderCustomStatus, type ProcessOrde
 import { PURCHASE_ORDER_WAIT } from '../orchestrations/activities/getOrder';
 import { deterministicUuid, describeFailure, orderInstanceId, requestIds, type FieldError } from '../shared/orders';
 import type { PartnerCenterClient, PurchaseOrderUpload } from '../shared/partner-center';
-import { json, problem, routeOrderId } from './httpResponses';
+import { answeringDurableOutage, json, problem, routeOrderId } from './httpResponses';
 import { findInstance, type OrderInstances } from './orderInstances';
 import type { ApiAuthMode } from '../shared/config';
 import { API_ROLES, protectHttp } from './apiAuth';
@@ -146,7 +146,8 @@ export interface PurchaseOrderHttpDeps {
 }
 
 export function createPurchaseOrderHandler(deps: PurchaseOrderHttpDeps) {
-  return async function purchaseOrderHttp(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
+  // A Durable outage after an upload went through is a 503 too: a retry re-sends the same upload, the same MS-RequestId.
+  return answeringDurableOutage('POST /orders/{orderId}/purchase-order', async function purchaseOrderHttp(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
     const route = routeOrderId(request);
     if (!route.ok) return route.response;
     const { orderId } = route;
@@ -191,7 +192,7 @@ export function createPurchaseOrderHandler(deps: PurchaseOrderHttpDeps) {
     // The order's own status path: this route's path without its last segment (never the Host header).
     const statusUrl = new URL(request.url).pathname.replace(/\/purchase-order\/?$/i, '');
     return json(200, { orderId, uploaded, statusUrl });
-  };
+  });
 }
 
 export function registerPurchaseOrderHttp(partnerCenter: PurchaseOrderHttpDeps['partnerCenter'], auth: ApiAuthMode = 'functionKeys'): void {

@@ -52,6 +52,14 @@ export function* processOrder(context: OrchestrationContext): Step<OrderOutcome 
   let prepaid = 0;
   showStatus();
 
+  if (input.publishing !== undefined) {
+    // An earlier execution decided the outcome; only its delivery is left.
+    const { message } = input.publishing;
+    cart = message.cartId === null ? null : { id: message.cartId, expiresAt: null };
+    orders = message.orders;
+    submittedAt = message.submittedAt;
+    return yield* deliverOutcome(message, input.publishing.outages);
+  }
   if (resume === undefined && input.startId !== undefined) {
     // One order id, one purchase: only the start that claims the id buys. A later start (one that raced a finished
     // order, or the same id posted after its history was purged) ends here, with nothing bought and nothing published:
@@ -218,7 +226,9 @@ export function* processOrder(context: OrchestrationContext): Step<OrderOutcome 
         default:
           // A refusal. After an earlier attempt that may have gone through, the cart says whether that one did: it
           // reads Active only if nothing was bought (a checkout still under way would have been answered busy).
-          requestSequence++;
+          // Only Partner Center's answer moves the MS-RequestId on: a refused credential sent nothing, so the cart
+          // read's repeat keeps the id of the call whose answer is missing.
+          if (failure.status !== undefined) requestSequence++;
           if (maybeOrdered) {
             const found = yield* recoverOrders(cartRef());
             if (found !== 'notOrdered') return found;
@@ -372,10 +382,10 @@ export function* processOrder(context: OrchestrationContext): Step<OrderOutcome 
   /**
    * The outcome must reach the ERP. When publishing fails after the host's retries (Service Bus down, a role or topic
    * misconfigured), the order keeps it and tries again on durable timers until it goes through, however long that
-   * takes: the status shows the outcome meanwhile, with `waitingFor: resultsTopic`. The message is the same every time,
-   * so its derived id lets the topic drop a copy whose acknowledgement was lost.
+   * takes (deliverOutcome): the status shows the outcome meanwhile, with `waitingFor: resultsTopic`. The message is the
+   * same every time, so its derived id lets the topic drop a copy whose acknowledgement was lost.
    */
-  function* publishOutcome(status: OutcomeStatus): Step<OrderOutcome> {
+  function* publishOutcome(status: OutcomeStatus): Step<OrderOutcome | undefined> {
     stage = 'publishing';
     const message: OrderOutcome = {
       kind: 'outcome',
@@ -390,12 +400,26 @@ export function* processOrder(context: OrchestrationContext): Step<OrderOutcome 
       submittedAt,
       finishedAt: isoOf(now()),
     };
-    outcome = status;
-    const outages = { count: 0 };
-    for (;;) {
+    return yield* deliverOutcome(message, 0);
+  }
+
+  /**
+   * Publishes the decided outcome until Service Bus takes it. Each round adds its attempts and a timer to the history,
+   * so after ORDER_POLLS_PER_EXECUTION rounds a long outage goes on in a fresh execution (continue-as-new).
+   */
+  function* deliverOutcome(message: OrderOutcome, outagesSoFar: number): Step<OrderOutcome | undefined> {
+    stage = 'publishing';
+    outcome = message.status;
+    const outages = { count: outagesSoFar };
+    for (let rounds = 0; ; rounds++) {
+      if (rounds >= policy.pollsPerExecution) {
+        // Not yielded: continueAsNew is fire-and-forget in the JS SDK.
+        context.df.continueAsNew({ ...input, resume: undefined, publishing: { message, outages: outages.count } } satisfies ProcessOrderInput);
+        return undefined;
+      }
       const result = yield* run(activities.publishResult(message));
       if (result.ok) break;
-      lastError = `publishing the ${status} outcome failed: ${result.failure.message}; trying again`;
+      lastError = `publishing the ${message.status} outcome failed: ${result.failure.message}; trying again`;
       yield* waitUntil(addMs(now(), outageDelayMs(outages.count++, policy) + jitterMs(instanceId, passingWaits++, policy)), 'resultsTopic');
     }
     stage = 'finished';

@@ -2,7 +2,7 @@
 // and the custom status it shows (which the status and cancel endpoints read).
 
 import type { WorkflowPolicy } from '../shared/config';
-import type { OrderRequest, OrderSummary, OutcomeError, OutcomeStatus } from '../shared/orders';
+import type { OrderOutcome, OrderRequest, OrderSummary, OutcomeError, OutcomeStatus } from '../shared/orders';
 
 export const PROCESS_ORDER = 'processOrder';
 export const CANCEL_EVENT = 'cancel';
@@ -20,6 +20,8 @@ export interface ProcessOrderInput {
   policy: WorkflowPolicy;
   /** Present after continue-as-new: where polling left off. */
   resume?: PollingState;
+  /** Present after continue-as-new while the decided outcome could not be published yet: it is published again. */
+  publishing?: PublishingState;
   /**
    * A random id of this start, set by the starters: the order-id claim is taken with it, and a second start of the same
    * order id buys nothing. Inputs without it (orders started before the claim existed) do not claim.
@@ -50,6 +52,14 @@ export interface PollingState {
   retry?: { at: string; for: Wait };
   /** Outage waits in a row so far, so the backoff goes on where it was. */
   outages?: number;
+}
+
+/** The outcome decided in an earlier execution that Service Bus has not taken yet, carried across continue-as-new. */
+export interface PublishingState {
+  /** The message, the same on every attempt (its derived id lets the topic drop a copy). */
+  message: OrderOutcome;
+  /** Outage waits in a row so far, so the backoff goes on where it was. */
+  outages: number;
 }
 
 export interface Attempts {
@@ -116,6 +126,10 @@ export function decodeProcessOrderInput(raw: unknown): ProcessOrderInput {
   }
   if (typeof input.receivedAt !== 'string' || Number.isNaN(Date.parse(input.receivedAt))) problems.push('receivedAt must be an ISO date-time');
   if (input.startId !== undefined && (typeof input.startId !== 'string' || input.startId.length === 0)) problems.push('startId must be a non-empty string when given');
+  const publishing = input.publishing as Partial<PublishingState> | undefined;
+  if (publishing !== undefined && (publishing?.message?.kind !== 'outcome' || typeof publishing.message.status !== 'string' || typeof publishing.outages !== 'number')) {
+    problems.push('publishing must be { message: an outcome, outages: a number } when given');
+  }
   const policy = (typeof input.policy === 'object' && input.policy !== null ? input.policy : {}) as Partial<Record<string, unknown>>;
   for (const name of POLICY_NUMBERS) {
     if (typeof policy[name] !== 'number' || !Number.isFinite(policy[name])) problems.push(`policy.${name} must be a number`);

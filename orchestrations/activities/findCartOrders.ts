@@ -2,8 +2,9 @@
 // it produced. Read the cart; if it is `Ordered`, ask Partner Center for the checkout's result again: the checkout is
 // documented as idempotent ("If a cart was successfully checked out previously and an additional checkout call is made
 // to that same cart, the API response will re-iterate the information returned after initial checkout", reference
-// partner-center-api.md §1.5), and it is sent with the checkout's own MS-RequestId, so both of Partner Center's
-// idempotency promises tie the answer to this cart and nothing else.
+// partner-center-api.md §1.5), and it is sent with the MS-RequestId of the checkout call whose answer is missing (a
+// new one after an answer such as 800065), so Partner Center's idempotency promises tie the answer to this cart and
+// nothing else.
 //
 // Nothing else ties an order to its cart: an order carries no cart id, and the only partner-defined line fields it
 // keeps (friendlyName, provisioningContext) are the ERP's, not promised verbatim, and the same for two orders of the

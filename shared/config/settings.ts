@@ -176,7 +176,7 @@ export const SETTINGS: readonly SettingDefinition[] = [
     required: 'optional',
     default: '25',
     expected: 'an integer from 1 to 1000',
-    description: 'Polls per orchestration execution before it continues as new, which keeps replay cost per poll constant.',
+    description: 'Polls (or tries to publish an outcome Service Bus does not take) per orchestration execution before it continues as new, which keeps replay cost per round constant.',
   }),
   app({
     name: 'CART_EXPIRY_MARGIN',

@@ -152,12 +152,14 @@ const PROVISIONING_VALUES: Record<string, { test: (value: string) => boolean; ex
   duration: { test: (v) => v === '1Year' || v === '3Years', expected: '"1Year" or "3Years"' },
 };
 
+/** By lower-cased key, as Partner Center matches them (a Map: "constructor" or "toString" finds nothing). */
+const PROVISIONING_RULES = new Map(Object.entries(PROVISIONING_VALUES).map(([key, rule]) => [key.toLowerCase(), rule]));
+
 function provisioning(value: unknown, field: string, errors: FieldErrors): Record<string, string> | undefined {
   const context = stringMap(value, field, errors);
   if (context === undefined) return undefined;
   for (const [key, entry] of Object.entries(context)) {
-    // Own keys only: a key such as "constructor" or "toString" must not find Object.prototype's member.
-    const rule = Object.hasOwn(PROVISIONING_VALUES, key) ? PROVISIONING_VALUES[key] : undefined;
+    const rule = PROVISIONING_RULES.get(key.toLowerCase());
     if (rule !== undefined && !rule.test(entry)) {
       errors.add(join(field, key), `must be ${rule.expected} (got ${describe(entry)})`);
       delete context[key];

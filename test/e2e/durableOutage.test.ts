@@ -36,7 +36,7 @@ describe.each([
   ['429 (the host throttling)', 429],
   ['a reset connection', 'reset'],
 ] as const)('while the Durable HTTP API answers %s', (_label, status) => {
-  it('GET and DELETE /api/orders/{id}, the order list and POST /api/orders answer 503; afterwards they answer normally', async () => {
+  it('GET and DELETE /api/orders/{id}, POST .../purchase-order, the order list and POST /api/orders answer 503; afterwards they answer normally', async () => {
     const customerId = customerIdFor(`durable-outage-http-${status}`);
     const existing = validOrder({ orderId: `SO-DOWN-${status}-A`, customerId });
     const fresh = validOrder({ orderId: `SO-DOWN-${status}-B`, customerId });
@@ -48,12 +48,14 @@ describe.each([
     await stack.runtime.failDurableApi({ status });
     expectServiceUnavailable(await getOrder(existing.orderId));
     expectServiceUnavailable(await fetchAnswer(`${api()}/orders/${existing.orderId}`, { method: 'DELETE' }));
+    expectServiceUnavailable(await fetchAnswer(`${api()}/orders/${existing.orderId}/purchase-order`, { method: 'POST', body: new FormData() }));
     expectServiceUnavailable(await listOrders());
     expectServiceUnavailable(await postOrder(fresh));
-    // Each answer came from a refused Durable call, not from somewhere else: the status reads (GET, and DELETE's look
-    // before it cancels), the instance query, and the start's look for an existing instance (the start was never sent).
+    // Each answer came from a refused Durable call, not from somewhere else: the status reads (GET, DELETE's and the
+    // purchase-order upload's look before they act), the instance query, and the start's look for an existing instance
+    // (the start was never sent).
     const failed = (await stack.runtime.durableApiFaults()).failed.slice(failedBefore).map((f) => f.request);
-    expect(failed).toEqual([`GET instances/${existingId}`, `GET instances/${existingId}`, 'GET instances/', `GET instances/${orderInstanceId(fresh.orderId)}`]);
+    expect(failed).toEqual([`GET instances/${existingId}`, `GET instances/${existingId}`, `GET instances/${existingId}`, 'GET instances/', `GET instances/${orderInstanceId(fresh.orderId)}`]);
     expect(failed.some((r) => r.startsWith('POST'))).toBe(false);
     await expect(stack.runtime.getHistory(orderInstanceId(fresh.orderId))).rejects.toThrow(/No instance/);
 
@@ -115,8 +117,8 @@ describe('an order message arriving while the Durable HTTP API fails', () => {
       return counts.active + counts.locked + counts.deferred === 0 ? true : undefined;
     });
 
-    // Deliveries 1-3 failed and were abandoned; the fourth started the order and completed the message. The log shows
-    // the JS SDK's deliveryCount, the AMQP header's count of earlier attempts (0 on the first delivery).
+    // Deliveries 1-3 failed and were abandoned; the fourth started the order and completed the message. The log counts
+    // deliveries from 1, as the host's DeliveryCount does.
     const failures = failedDeliveries('erp-msg-down-q');
     expect(failures.map((line) => /\(delivery (\d+)\)/.exec(line)?.[1])).toEqual(['1', '2', '3']);
     expect(failures.every((line) => line.includes('abandoning it'))).toBe(true);

@@ -61,6 +61,27 @@ suite('the orders page in headless Chromium', () => {
     expect(await rowOf('SO-PAGE-2').locator('.problem').textContent()).toMatch(/line item 2 refused|refused/);
   });
 
+  test('an outcome Service Bus does not take yet shows as being published, not as done, until it goes through', async () => {
+    await page.selectOption('select[name="outcome"]', '');
+    await page.fill('input[name="orderIdPrefix"]', 'SO-PAGE-4');
+    await page.click('#apply');
+    const outcome = { subject: 'completed', correlationId: 'SO-PAGE-4' };
+    stack.broker.controls.failNextSends('order-results', 1_000, 'amqp:resource-limit-exceeded', outcome);
+    try {
+      expect((await postJson(`${stack.runtime.apiBaseUrl}/orders`, validOrder({ orderId: 'SO-PAGE-4', customerId: customerIdFor('page-4') }))).status).toBe(202);
+      await rowOf('SO-PAGE-4').and(page.locator('[data-stage="publishing"]')).waitFor();
+      const row = rowOf('SO-PAGE-4');
+      expect(await row.locator('.outcome').textContent()).toBe('completed (being published)');
+      expect(await row.locator('.timeline .current').textContent()).toBe('publish');
+      expect(await row.getAttribute('data-outcome')).toBe('completed');
+    } finally {
+      stack.broker.controls.reset();
+    }
+    await rowOf('SO-PAGE-4').and(page.locator('[data-stage="finished"]')).waitFor({ timeout: 60_000 });
+    expect(await rowOf('SO-PAGE-4').locator('.outcome').textContent()).toBe('completed');
+    expect(await rowOf('SO-PAGE-4').locator('.timeline .current').textContent()).toBe('done');
+  }, 90_000);
+
   test('cancel before checkout: the button sends DELETE and the order ends cancelled', async () => {
     await page.selectOption('select[name="outcome"]', '');
     await page.fill('input[name="orderIdPrefix"]', 'SO-PAGE-3');

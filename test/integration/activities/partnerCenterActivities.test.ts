@@ -109,11 +109,14 @@ describe('checkoutCart activity', () => {
   });
 
   test('after a busy answer (800064) the next call is a new request (requestSequence 1) and gets the checkout; sequence 0 again would replay the busy answer', async () => {
-    h.simulator.controls.setKnobs({ checkoutProcessingMs: 300 });
+    h.simulator.controls.setKnobs({ checkoutProcessingMs: 2_000 });
     const cart = await createdCart();
-    // Another request holds the cart while our checkout (sequence 0) arrives.
-    const holder = h.client.checkout(CUSTOMER_ID, cart.cartId, otherCtx());
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // Another request holds the cart (for 2 s) while our checkout (sequence 0) arrives: ours is sent once the simulator
+    // has logged the holder's request, not after a guessed sleep.
+    const holderCtx = otherCtx();
+    const holder = h.client.checkout(CUSTOMER_ID, cart.cartId, holderCtx);
+    for (let i = 0; i < 200 && !h.simulator.controls.requestLog().some((e) => e.requestId === holderCtx.requestId); i++) await new Promise((resolve) => setTimeout(resolve, 5));
+    await new Promise((resolve) => setTimeout(resolve, 20));
     const busy = await h.activities.checkoutCart({ instanceId, customerId: CUSTOMER_ID, cartId: cart.cartId });
     expect(busy).toMatchObject({ ok: false, failure: { reason: 'cartBusy', status: 409, code: '800064' } });
     const held = await holder;

@@ -71,3 +71,22 @@ test('a backend 400 is the caller\'s token only while that token is in use; late
   await expect(listOrders(strict, { outcome: ['failed'] }, 25, withBackend('500'))).rejects.toThrow('the Durable instance query answered HTTP 400');
   expect(await listOrders(pageSource([]), { outcome: ['failed'] }, 25, withBackend('a\nb'))).toEqual({ error: expect.stringContaining('printable ASCII') });
 });
+
+test('an outcome still being published (stage publishing) is found by stage or wait, never by an outcome filter', async () => {
+  const publishing = {
+    name: 'processOrder', instanceId: 'order-PUB-1', runtimeStatus: 'Running', input: { request: { orderId: 'PUB-1', customerId: '11111111-1111-4111-8111-111111111111' } },
+    customStatus: { stage: 'publishing', orderId: 'PUB-1', outcome: 'failed', waitingFor: 'resultsTopic', nextCheckAt: '2026-03-02T09:10:00Z', orders: [] },
+    output: null, createdTime: '2026-03-02T09:00:00Z', lastUpdatedTime: '2026-03-02T09:05:00Z',
+  } as unknown as DurableOrchestrationStatus;
+  // The instance query's runtimeStatus filter is the backend's; this source ignores it, so the app's own match decides.
+  const source: QueryInstancePage = async () => ({ instances: [publishing], continuationToken: null });
+  const ids = async (filter: Parameters<typeof listOrders>[1]) => {
+    const page = await listOrders(source, filter, 25, null);
+    if ('error' in page) throw new Error(page.error);
+    return page.orders.map((o) => [o.orderId, o.outcome, o.stage]);
+  };
+  expect(await ids({ outcome: ['failed'] })).toEqual([]);
+  expect(await ids({ outcome: ['failed'], stage: ['checkingOut'] })).toEqual([]);
+  expect(await ids({ stage: ['publishing'] })).toEqual([['PUB-1', 'failed', 'publishing']]);
+  expect(await ids({ waitingFor: ['resultsTopic'] })).toEqual([['PUB-1', 'failed', 'publishing']]);
+});

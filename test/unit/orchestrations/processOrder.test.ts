@@ -464,6 +464,38 @@ describe('processOrder unexpected failures (Durable retry policy)', () => {
   });
 });
 
+describe('processOrder: an outcome Service Bus does not take for long', () => {
+  test('after ORDER_POLLS_PER_EXECUTION rounds the delivery goes on in a new execution: same message, the backoff carried on, no claim, no Partner Center call', async () => {
+    const oneAttempt = { firstRetryMs: 1000, maxAttempts: 1, backoffCoefficient: 2, maxRetryMs: 60_000 };
+    const replay = newOrderReplay({ ORDER_POLLS_PER_EXECUTION: '2', OUTAGE_RETRY_INITIAL_INTERVAL: 'PT30S', OUTAGE_RETRY_MAX_INTERVAL: 'PT10M', RETRY_JITTER: 'PT0S' }, { publishRetry: oneAttempt });
+    await replay.start();
+    await replay.completeActivity('createCart', pcFailure('refused', 'createCart', 400, '10001', 'nope'));
+    const outcome = published(replay);
+    const waits: number[] = [];
+    for (let round = 0; round < 2; round++) {
+      await replay.failActivity('publishResult', 'topic full', { untilExhausted: true });
+      const from = replay.now;
+      waits.push(secondsBetween(from, (await replay.fireTimer()).fireAt));
+    }
+    expect(replay.executions).toHaveLength(2);
+    expect(replay.executions[1]).toMatchObject({ publishing: { message: outcome, outages: 2 } });
+    expect(replay.executions[1]).not.toHaveProperty('resume');
+    // The new execution publishes the same message at once, and its first wait continues the backoff (30, 60, then 120).
+    expect(published(replay)).toEqual(outcome);
+    expect(status(replay)).toMatchObject({ stage: 'publishing', outcome: 'failed', cartId: null });
+    await replay.failActivity('publishResult', 'topic full', { untilExhausted: true });
+    waits.push(secondsBetween(replay.now, replay.openTimers()[0].fireAt));
+    expect(waits).toEqual([30, 60, 120]);
+    await replay.fireTimer();
+    await replay.completeActivity('publishResult', publishedAs());
+    expect(replay.runtimeStatus).toBe('Completed');
+    expect(replay.output).toEqual(outcome);
+    expect(status(replay)).toMatchObject({ stage: 'finished', outcome: 'failed', lastError: null });
+    // Nothing but the delivery ran again: no claim, no Partner Center step in the later execution.
+    expect(names(replay).filter((n) => n !== 'publishResult')).toEqual(['createCart']);
+  });
+});
+
 describe('processOrder polling', () => {
   test('intervals double up to the cap and the deadline ends the order timedOut with the last statuses', async () => {
     const replay = newOrderReplay({ ORDER_POLL_INITIAL_INTERVAL: 'PT30S', ORDER_POLL_MAX_INTERVAL: 'PT2M', ORDER_POLL_DEADLINE: 'PT10M' });

@@ -495,6 +495,9 @@ describe('processOrder never reports failed, nor buys a second cart, for a check
     }
     expect(published(replay)).toMatchObject({ status: 'unknown', errors: [{ source: 'workflow', reason: 'checkoutUnknown' }] });
     expect(count(replay, 'createCart')).toBe(1);
+    // The refused credential sent nothing: every cart read's repeat keeps the id of the call whose answer was lost.
+    const sequences = new Set(replay.scheduled.filter((a) => a.name === 'checkoutCart' || a.name === 'findCartOrders').map((a) => (a.input as { requestSequence?: number }).requestSequence ?? 0));
+    expect([...sequences]).toEqual([0]);
   });
 
   test('busy until the cart reaches its expiry margin: no second cart while the first may still be checked out; the checkout that was under way answers', async () => {
@@ -640,6 +643,15 @@ describe('processOrder policy', () => {
     expect(policyOf().activityRetry.maxAttempts).toBe(5);
     expect(await attemptsWith(2)).toBe(2);
     expect(await attemptsWith(4)).toBe(4);
+  });
+
+  test('a malformed publishing state in the input fails the instance naming it, before anything is bought', async () => {
+    const input = { request: (newOrderReplay().input as ProcessOrderInput).request, receivedAt: START.toISOString(), policy: policyOf(), publishing: { message: { kind: 'submitted' }, outages: 'two' } };
+    const replay = orderReplayWithInput(input as unknown as ProcessOrderInput);
+    await replay.start();
+    expect(replay.runtimeStatus).toBe('Failed');
+    expect(String(replay.output)).toContain('publishing must be { message: an outcome, outages: a number } when given');
+    expect(replay.scheduled).toEqual([]);
   });
 
   test('timings come from the input too: a first poll interval of 7 s that no setting default has', async () => {

@@ -189,6 +189,15 @@ describe("validateOrderRequest takes what Partner Center's cart takes", () => {
     if (result.ok) expect(Object.entries(result.request.lineItems[0].provisioningContext ?? {})).toEqual([[key, 'x']]);
   });
 
+  test.each([
+    [{ SubscriptionId: 'not-a-guid' }, 'lineItems[0].provisioningContext.SubscriptionId', 'must be a subscription GUID'],
+    [{ Scope: 'everywhere' }, 'lineItems[0].provisioningContext.Scope', 'must be "shared" or "single" (any case)'],
+    [{ DURATION: '2Years' }, 'lineItems[0].provisioningContext.DURATION', 'must be "1Year" or "3Years"'],
+  ])('a known provisioning key is checked in any case: %p', (context, field, message) => {
+    const result = validateOrderRequest(withItem({ provisioningContext: context }));
+    expect(result).toMatchObject({ ok: false, errors: [{ field, message: expect.stringContaining(message) }] });
+  });
+
   test.each(['shared', 'Shared', 'SINGLE', 'single'])('a reservation scope %p is taken in any case and passed on as given', (scope) => {
     const result = validateOrderRequest(withItem({ provisioningContext: { scope } }));
     expect(result.ok).toBe(true);
