@@ -191,6 +191,37 @@ const SCENARIOS: Record<string, { description: string; orderId: string; settings
       await d.completeActivity('publishResult', published('completed'));
     },
   },
+  busyCheckout: {
+    description: 'checkout answered busy (409/800064) up to CHECKOUT_MAX_ATTEMPTS: the cart reads Active, which settles nothing, so it asks again later (a new MS-RequestId) and the checkout that was under way answers',
+    orderId: 'SO-REPLAY-BUSY',
+    settings: { CHECKOUT_MAX_ATTEMPTS: '2' },
+    async run(d) {
+      const busy = { ok: false, failure: { reason: 'cartBusy', message: 'Cart is being processed by another request', operation: 'checkout', status: 409, code: '800064' } };
+      await d.completeActivity('createCart', cart());
+      await d.completeActivity('checkoutCart', busy);
+      await d.fireTimer();
+      await d.completeActivity('checkoutCart', busy);
+      await d.fireTimer();
+      await d.completeActivity('findCartOrders', ok({ kind: 'notOrdered' }));
+      await d.fireTimer();
+      await d.completeActivity('checkoutCart', ok({ orders: [order('ord-1', 'completed')], orderErrors: [] }));
+      await d.completeActivity('publishResult', published('submitted'));
+      await d.completeActivity('publishResult', published('completed'));
+    },
+  },
+  publishRetried: {
+    description: 'an outcome Service Bus did not take after the host retries: published again on a durable timer until it goes through',
+    orderId: 'SO-REPLAY-PUBLISH',
+    settings: { PUBLISH_RETRY_MAX_ATTEMPTS: '1' },
+    async run(d) {
+      await d.completeActivity('createCart', cart());
+      await d.completeActivity('checkoutCart', ok({ orders: [order('ord-1', 'completed')], orderErrors: [] }));
+      await d.completeActivity('publishResult', published('submitted'));
+      await d.failActivity('publishResult', 'The maximum entity size has been reached or exceeded', { untilExhausted: true });
+      await d.fireTimer();
+      await d.completeActivity('publishResult', published('completed'));
+    },
+  },
 };
 
 function fixturePath(name: string): string {
