@@ -83,6 +83,7 @@ export function createOrdersQueueHandler(deps: OrdersQueueDeps) {
         context.warn(`Order ${validation.request.orderId} (message ${messageId}) already has instance ${started.instanceId} (${started.existing.runtimeStatus}); nothing started`);
         return;
       }
+      const inUse = orderIdInUse(started.existing, match);
       const rejection: MessageRejection = boundRejection({
         kind: 'rejection',
         messageId,
@@ -90,11 +91,11 @@ export function createOrdersQueueHandler(deps: OrdersQueueDeps) {
         claimedOrderExists: true,
         claimedInstanceId: started.instanceId,
         customerId: validation.request.customerId,
-        errors: [{ source: 'validation', field: 'orderId', message: orderIdInUse(started.existing, match) }],
+        errors: [{ source: 'validation', field: 'orderId', message: inUse }],
         rejectedAt: deps.now().toISOString(),
       });
       await deps.publisher.publish(rejection);
-      context.warn(`Order message ${printable(messageId)} rejected: order id ${printable(validation.request.orderId)} is ${orderIdInUse(started.existing, match)}`);
+      context.warn(`Order message ${printable(messageId)} rejected: order id ${printable(validation.request.orderId)} is ${inUse}`);
       return;
     }
     context.log(`Order ${validation.request.orderId} (message ${messageId}) started as instance ${started.instanceId}`);

@@ -98,8 +98,8 @@ export function orderStatusErrors(orders: readonly OrderSummary[]): OutcomeError
  * What the status shows while orders read `unknown` (OrderStatus 0, "Enum initializer", order-resources.md): not
  * settled, so the workflow keeps asking, and says so rather than looking like an order that is simply processing.
  */
-export function undeterminedOrderNote(pending: readonly Pick<OrderSummary, 'id' | 'status'>[]): string | null {
-  const ids = pending.filter((o) => o.status === 'unknown').map((o) => o.id);
+export function undeterminedOrderNote(orders: readonly Pick<OrderSummary, 'id' | 'status'>[]): string | null {
+  const ids = orders.filter((o) => o.status === 'unknown').map((o) => o.id);
   return ids.length === 0 ? null : `Partner Center reports status unknown for order${ids.length > 1 ? 's' : ''} ${ids.join(', ')}; asking again`;
 }
 

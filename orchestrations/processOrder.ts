@@ -174,7 +174,7 @@ export function* processOrder(context: OrchestrationContext): Step<OrderOutcome 
         if (found !== 'notOrdered') return found;
         stage = 'checkingOut';
         // A new cart could be a second purchase and `failed` could be wrong: ask again later, less and less often (the
-        // same MS-RequestId, so it cannot buy twice), until Partner Center answers something that settles it.
+        // same cart, which Partner Center checks out at most once), until Partner Center answers something that settles it.
         const fireAt = addMs(now(), recoveryDelayMs(unsettledLooks++, policy));
         if (fireAt.getTime() > Date.parse(deadline)) return checkoutUnknown(current.id);
         lastError = `cart ${current.id} may still be being checked out; asking Partner Center again`;
@@ -386,7 +386,6 @@ export function* processOrder(context: OrchestrationContext): Step<OrderOutcome 
    * same every time, so its derived id lets the topic drop a copy whose acknowledgement was lost.
    */
   function* publishOutcome(status: OutcomeStatus): Step<OrderOutcome | undefined> {
-    stage = 'publishing';
     const message: OrderOutcome = {
       kind: 'outcome',
       status,
@@ -420,7 +419,7 @@ export function* processOrder(context: OrchestrationContext): Step<OrderOutcome 
       const result = yield* run(activities.publishResult(message));
       if (result.ok) break;
       lastError = `publishing the ${message.status} outcome failed: ${result.failure.message}; trying again`;
-      yield* waitUntil(addMs(now(), outageDelayMs(outages.count++, policy) + jitterMs(instanceId, passingWaits++, policy)), 'resultsTopic');
+      yield* waitUntil(addMs(now(), passingDelayMs(result.failure, outages)), 'resultsTopic');
     }
     stage = 'finished';
     lastError = null;

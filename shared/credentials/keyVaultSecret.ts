@@ -86,11 +86,12 @@ function toKeyVaultError(s: KeyVaultSecretSettings, error: unknown): Error {
     const status = e.statusCode;
     const detail = `HTTP ${status}${e.code ? ` ${e.code}` : ''}: ${firstLine(message)}`;
     if (status === 408 || status === 429 || status >= 500) return keyVaultUnavailable(s, `HTTP ${status}`, detail);
-    if (status === 403 && innerErrorCode(error) === 'SecretDisabled') {
+    const inner = status === 403 ? innerErrorCode(error) : undefined;
+    if (inner === 'SecretDisabled') {
       // Not a role problem: the version exists but is disabled (the deployment's placeholder, or a disabled rotation).
       return keyVaultRejected(s, 'SecretDisabled', `${detail} (enable that version, or store the value as a new version)`);
     }
-    if (status === 403 && innerErrorCode(error) === 'ForbiddenByRbac') {
+    if (inner === 'ForbiddenByRbac') {
       // Key Vault checks the role before looking the secret up, so this is also the answer for a name that does not
       // exist when the role is scoped to one secret (as the Bicep scopes it).
       return keyVaultRejected(

@@ -16,12 +16,7 @@ afterAll(async () => {
 
 test('managed identity endpoint down: CredentialUnavailableError for Key Vault, retryable, and Key Vault saw only the challenge', async () => {
   const source = createSecretSource(rig.config(), rig.secretSourceOptions());
-  let error: unknown;
-  try {
-    await source.getSecret();
-  } catch (e) {
-    error = e;
-  }
+  const error = await source.getSecret().catch((e: unknown) => e);
   expect(error).toBeInstanceOf(CredentialUnavailableError);
   expect(error).toMatchObject({ retryable: true, endpoint: 'keyVault', endpointUrl: rig.standIns.keyVault.vaultUrl, reason: 'NoKeyVaultToken' });
   const message = (error as Error).message;

@@ -83,12 +83,7 @@ test('failNextRequests(n, status) fails the next n token requests with that stat
 test('DefaultAzureCredential with an unassigned managedIdentityClientId: the secret source fails with ManagedIdentityNotFound and health names AZURE_CLIENT_ID', async () => {
   const options = rig.secretSourceOptions();
   const source = createSecretSource(rig.config(), { ...options, credentialOptions: { ...options.credentialOptions, managedIdentityClientId: NOT_ATTACHED } });
-  let error: unknown;
-  try {
-    await source.getSecret();
-  } catch (e) {
-    error = e;
-  }
+  const error = await source.getSecret().catch((e: unknown) => e);
   expect(error).toBeInstanceOf(CredentialUnavailableError);
   expect(error).toMatchObject({ endpoint: 'keyVault', endpointUrl: rig.standIns.keyVault.vaultUrl, reason: 'ManagedIdentityNotFound' });
   expect((error as Error).message).toContain(`(secret "${SECRET_NAME}"): no token for Key Vault: the managed identity named by AZURE_CLIENT_ID is not assigned to this app`);

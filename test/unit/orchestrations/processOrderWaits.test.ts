@@ -451,14 +451,20 @@ describe('processOrder never reports failed, nor buys a second cart, for a check
     expect(published(replay)).toMatchObject({ kind: 'outcome', status: 'completed', orders: [{ id: 'ord-1' }] });
   });
 
-  test('a lost answer, then a refusal on the retry: the cart is read first, and only an Active cart lets the order fail with the refusal', async () => {
+  /** A checkout whose answer was lost, the cart read Active, and the retry refused with `refusal`. */
+  async function lostAnswerThenRefused(refusal: ReturnType<typeof pcFailure>) {
     const replay = newOrderReplay();
     await replay.start();
     await cartReady(replay);
     await replay.completeActivity('checkoutCart', unavailable());
     await replay.completeActivity('findCartOrders', notOrdered());
     await replay.fireTimer();
-    await replay.completeActivity('checkoutCart', pcFailure('notAuthorized', 'checkout', 403, '900308', 'Insufficient privileges'));
+    await replay.completeActivity('checkoutCart', refusal);
+    return replay;
+  }
+
+  test('a lost answer, then a refusal on the retry: the cart is read first, and only an Active cart lets the order fail with the refusal', async () => {
+    const replay = await lostAnswerThenRefused(pcFailure('notAuthorized', 'checkout', 403, '900308', 'Insufficient privileges'));
     // The refusal came after an attempt that may have gone through: the cart says whether it did.
     expect(replay.openActivities().map((a) => a.name)).toEqual(['findCartOrders']);
     await replay.completeActivity('findCartOrders', notOrdered());
@@ -467,13 +473,7 @@ describe('processOrder never reports failed, nor buys a second cart, for a check
   });
 
   test('a lost answer, then a refusal on the retry, for a cart that reads Ordered: its orders are recovered, not failed', async () => {
-    const replay = newOrderReplay();
-    await replay.start();
-    await cartReady(replay);
-    await replay.completeActivity('checkoutCart', unavailable());
-    await replay.completeActivity('findCartOrders', notOrdered());
-    await replay.fireTimer();
-    await replay.completeActivity('checkoutCart', pcFailure('refused', 'checkout', 400, '800002', 'Invalid input'));
+    const replay = await lostAnswerThenRefused(pcFailure('refused', 'checkout', 400, '800002', 'Invalid input'));
     await replay.completeActivity('findCartOrders', ordered([order('ord-9', 'pending')]));
     expect(published(replay)).toMatchObject({ kind: 'submitted', orders: [{ id: 'ord-9' }] });
     expect(names(replay)).toEqual(['createCart', 'checkoutCart', 'findCartOrders', 'checkoutCart', 'findCartOrders', 'publishResult']);
